@@ -1,0 +1,1 @@
+"""Outbound adapters: PostgreSQL, Redis and the other technologies behind the ports."""

@@ -1,0 +1,29 @@
+"""The transaction boundary of a use case."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+
+class UnitOfWork(Protocol):
+    """One transaction per use-case call.
+
+    Entered with ``async with``; nothing is written unless the use case calls
+    :meth:`commit`. Leaving the block without committing, or with an error,
+    rolls everything back. Repositories hang off the unit of work so that all
+    the reads and writes of one call share its transaction.
+    """
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...

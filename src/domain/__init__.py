@@ -1,0 +1,1 @@
+"""The commerce domain: entities, value objects and rules, in plain Python."""

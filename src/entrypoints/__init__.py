@@ -1,0 +1,1 @@
+"""Inbound adapters: the HTTP app, the ``commerce`` CLI and the job workers."""

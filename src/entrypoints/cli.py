@@ -1,0 +1,116 @@
+"""The ``commerce`` command line: serve the API, migrate the schema, and (later) operate the platform."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable
+from types import FrameType
+from typing import NoReturn
+
+import click
+import uvicorn
+
+from adapters.embedded import EngineStartError
+from adapters.postgres import migrator
+from entrypoints.engines import running_engines, start_engines
+from entrypoints.observability import configure_logging
+from entrypoints.settings import Environment, Settings, SettingsError, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        raise click.ClickException(f"invalid configuration: {error}") from None
+    configure_logging(settings.log_level)
+    return settings
+
+
+def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> NoReturn:
+    # A requested stop is a normal exit: `finally` blocks stop the embedded engines, status 0.
+    raise SystemExit(0)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """commerce: the marketplace API and its operations."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to bind.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--reload", is_flag=True, help="Restart on code changes (development only).")
+def serve(host: str, port: int, workers: int, reload: bool) -> None:
+    """Serve the HTTP API (embedded PostgreSQL and Redis when no URLs are configured)."""
+    settings = _settings()
+    if reload and settings.env is Environment.PRODUCTION:
+        raise click.ClickException("--reload is for development only")
+    previous_handler: Callable[[int, FrameType | None], object] | int | None = signal.signal(
+        signal.SIGTERM, _exit_on_sigterm
+    )
+    try:
+        engines = start_engines(settings)
+    except EngineStartError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        resolved = engines.settings
+        # Workers (and the reloader) build their settings from the environment.
+        os.environ["COMMERCE_DATABASE_URL"] = resolved.require_database_url()
+        os.environ["COMMERCE_REDIS_URL"] = resolved.require_redis_url()
+        if settings.env is Environment.DEVELOPMENT:
+            migrator.upgrade(resolved.require_database_url())
+        uvicorn.run(
+            "entrypoints.http.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            reload=reload,
+            log_config=None,
+            access_log=False,
+            server_header=False,
+            proxy_headers=True,
+        )
+    finally:
+        engines.stop()
+        signal.signal(signal.SIGTERM, previous_handler)
+
+
+@main.group()
+def db() -> None:
+    """Schema migrations (Alembic)."""
+
+
+@db.command()
+@click.option("--revision", default="head", show_default=True)
+def upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    with running_engines(_settings()) as settings:
+        migrator.upgrade(settings.require_database_url(), revision)
+    click.echo(f"database upgraded to {revision}")
+
+
+@db.command()
+@click.option("--revision", default="-1", show_default=True)
+def downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION (default: one step)."""
+    with running_engines(_settings()) as settings:
+        migrator.downgrade(settings.require_database_url(), revision)
+    click.echo(f"database downgraded to {revision}")
+
+
+@db.command()
+@click.option("-m", "--message", required=True, help="What the migration does.")
+@click.option("--empty", is_flag=True, help="Do not compare the models with the database.")
+def revision(message: str, empty: bool) -> None:
+    """Write a new migration script from the difference between the models and the database."""
+    with running_engines(_settings()) as settings:
+        migrator.upgrade(settings.require_database_url())
+        migrator.new_revision(settings.require_database_url(), message, autogenerate=not empty)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""The Litestar application factory (``uvicorn entrypoints.http.app:create_app --factory``)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
+
+from entrypoints.container import Container
+from entrypoints.engines import RunningEngines, start_engines
+from entrypoints.http.dependencies import DEPENDENCIES
+from entrypoints.http.health import HealthController
+from entrypoints.http.problems import EXCEPTION_HANDLERS
+from entrypoints.http.request_context import request_context_middleware
+from entrypoints.observability import configure_logging
+from entrypoints.settings import Settings, load_settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        # `commerce serve` resolves the URLs before the workers start; a bare
+        # `uvicorn --factory` run without URLs starts (or attaches to) the embedded engines.
+        engines: RunningEngines = await asyncio.to_thread(start_engines, settings)
+        container = Container.create(engines.settings)
+        app.state.container = container
+        try:
+            yield
+        finally:
+            await container.close()
+            await asyncio.to_thread(engines.stop)
+
+    api = Router(path=API_PREFIX, route_handlers=[])
+    app = Litestar(
+        route_handlers=[HealthController, api],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(
+            title="commerce",
+            version="0.1.0",
+            description="API-first marketplace backend. Errors are RFC 9457 problem details.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(), RedocRenderPlugin()],
+        ),
+        logging_config=None,
+        debug=False,
+    )
+    # Wrapped around the whole ASGI handler (like CORS), not per route, so that
+    # router-level errors such as 404 and 405 also carry the request id and are logged.
+    app.asgi_handler = request_context_middleware(app.asgi_handler)
+    return app

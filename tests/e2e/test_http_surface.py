@@ -1,0 +1,126 @@
+"""The platform's HTTP surface: health, readiness, docs, request ids and problem details."""
+
+import dataclasses
+
+import msgspec
+from litestar import post
+from litestar.params import JSONBody
+from litestar.testing import AsyncTestClient
+from openapi_spec_validator import validate
+
+from entrypoints.http.app import create_app
+
+PROBLEM = "application/problem+json"
+
+
+async def test_health_answers_while_the_process_lives(client):
+    response = await client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_ready_when_postgres_and_redis_answer(client):
+    response = await client.get("/ready")
+    assert response.status_code == 200
+    assert response.json()["unreachable"] == []
+
+
+async def test_not_ready_names_the_dependency_that_is_down(settings):
+    app = create_app(dataclasses.replace(settings, redis_url="redis://127.0.0.1:1/0"))
+    async with AsyncTestClient(app=app) as client:
+        response = await client.get("/ready")
+    assert response.status_code == 503
+    assert response.json()["unreachable"] == ["redis"]
+    assert response.json()["reachable"] == ["postgresql"]
+
+
+async def test_openapi_document_is_valid_openapi_3_1(client):
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+
+
+async def test_docs_are_served_as_swagger_redoc_and_scalar(client):
+    for path in ("/schema", "/schema/swagger", "/schema/redoc", "/schema/scalar"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("text/html")
+
+
+async def test_unknown_route_is_a_problem_document(client):
+    response = await client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == 404
+    assert body["title"] == "Not Found"
+    assert body["instance"] == "/api/v1/no-such-thing"
+
+
+async def test_wrong_method_is_a_problem_document(client):
+    response = await client.delete("/health")
+    assert response.status_code == 405
+    assert response.headers["content-type"].startswith(PROBLEM)
+
+
+class Greeting(msgspec.Struct):
+    name: str
+
+
+@post("/echo", sync_to_thread=False)
+def echo(data: JSONBody[Greeting]) -> Greeting:
+    return data
+
+
+@post("/explode", sync_to_thread=False)
+def explode() -> None:
+    raise RuntimeError("secret internals: password=hunter2")
+
+
+async def test_malformed_json_body_is_a_problem_document(app):
+    app.register(echo)
+    async with AsyncTestClient(app=app) as client:
+        response = await client.post("/echo", content=b'{"name": ', headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith(PROBLEM)
+    assert response.json()["status"] == 400
+
+
+async def test_a_wrongly_typed_field_is_named_in_the_problem(app):
+    app.register(echo)
+    async with AsyncTestClient(app=app) as client:
+        response = await client.post("/echo", json={"name": 42})
+    assert response.status_code == 400
+    body = response.json()
+    assert response.headers["content-type"].startswith(PROBLEM)
+    assert "name" in body["detail"]
+
+
+async def test_an_unexpected_error_is_a_500_problem_without_internals(app):
+    app.register(explode)
+    async with AsyncTestClient(app=app) as client:
+        response = await client.post("/explode")
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith(PROBLEM)
+    assert "hunter2" not in response.text
+    assert "Traceback" not in response.text
+
+
+async def test_every_response_carries_a_request_id(client):
+    ok = await client.get("/health")
+    missing = await client.get("/nowhere")
+    assert len(ok.headers["x-request-id"]) >= 16
+    assert len(missing.headers["x-request-id"]) >= 16
+    assert ok.headers["x-request-id"] != missing.headers["x-request-id"]
+
+
+async def test_a_client_request_id_is_echoed(client):
+    response = await client.get("/health", headers={"X-Request-ID": "trace-42.a"})
+    assert response.headers["x-request-id"] == "trace-42.a"
+
+
+async def test_an_unsafe_client_request_id_is_replaced(client):
+    response = await client.get("/health", headers={"X-Request-ID": "x" * 500})
+    assert response.headers["x-request-id"] != "x" * 500

@@ -1,0 +1,76 @@
+from pathlib import Path
+
+import pytest
+
+from entrypoints.settings import DEVELOPMENT_SECRET, Environment, SettingsError, load_settings
+
+STRONG_SECRET = "s" * 40
+
+
+def load(**variables: str):
+    return load_settings({f"COMMERCE_{key}": value for key, value in variables.items()}, dotenv=None)
+
+
+def test_defaults_describe_a_development_setup_on_embedded_engines():
+    settings = load()
+    assert settings.env is Environment.DEVELOPMENT
+    assert settings.database_url is None
+    assert settings.redis_url is None
+    assert settings.uses_embedded_engines
+    assert settings.data_dir == Path(".commerce")
+    assert settings.currency == "COP"
+    assert settings.secret_key == DEVELOPMENT_SECRET
+
+
+def test_database_url_is_normalised_to_the_asyncpg_driver():
+    assert load(DATABASE_URL="postgres://u@h/db").database_url == "postgresql+asyncpg://u@h/db"
+    assert load(DATABASE_URL="postgresql://u@h/db").database_url == "postgresql+asyncpg://u@h/db"
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"ENV": "staging"}, "COMMERCE_ENV"),
+        ({"LOG_LEVEL": "loud"}, "COMMERCE_LOG_LEVEL"),
+        ({"CURRENCY": "XYZ"}, "COMMERCE_CURRENCY"),
+        ({"DATABASE_URL": "mysql://h/db"}, "COMMERCE_DATABASE_URL"),
+        ({"REDIS_URL": "http://h"}, "COMMERCE_REDIS_URL"),
+        ({"ACCESS_TOKEN_TTL_SECONDS": "soon"}, "COMMERCE_ACCESS_TOKEN_TTL_SECONDS"),
+        ({"ACCESS_TOKEN_TTL_SECONDS": "-5"}, "COMMERCE_ACCESS_TOKEN_TTL_SECONDS"),
+        ({"ARGON2_MEMORY_COST_KIB": "1024"}, "COMMERCE_ARGON2_MEMORY_COST_KIB"),
+    ],
+)
+def test_an_invalid_value_fails_fast_naming_the_variable(variables, named):
+    with pytest.raises(SettingsError) as raised:
+        load(**variables)
+    assert raised.value.variable == named
+    assert named in str(raised.value)
+
+
+def test_production_refuses_a_missing_or_default_secret():
+    urls = {"DATABASE_URL": "postgresql://h/db", "REDIS_URL": "redis://h"}
+    with pytest.raises(SettingsError, match="COMMERCE_SECRET_KEY"):
+        load(ENV="production", **urls)
+    with pytest.raises(SettingsError, match="COMMERCE_SECRET_KEY"):
+        load(ENV="production", SECRET_KEY=DEVELOPMENT_SECRET, **urls)
+
+
+def test_production_refuses_the_embedded_engines():
+    with pytest.raises(SettingsError, match="COMMERCE_DATABASE_URL"):
+        load(ENV="production", SECRET_KEY=STRONG_SECRET, REDIS_URL="redis://h")
+    with pytest.raises(SettingsError, match="COMMERCE_REDIS_URL"):
+        load(ENV="production", SECRET_KEY=STRONG_SECRET, DATABASE_URL="postgresql://h/db")
+
+
+def test_production_with_its_own_secret_and_servers_is_accepted():
+    settings = load(ENV="production", SECRET_KEY=STRONG_SECRET, DATABASE_URL="postgresql://h/db", REDIS_URL="redis://h")
+    assert settings.env is Environment.PRODUCTION
+    assert not settings.uses_embedded_engines
+
+
+def test_dotenv_fills_what_the_environment_leaves_unset(tmp_path):
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("# local\nCOMMERCE_CURRENCY=usd\nexport COMMERCE_LOG_LEVEL='debug'\n")
+    settings = load_settings({"COMMERCE_LOG_LEVEL": "warning"}, dotenv=dotenv)
+    assert settings.currency == "USD"
+    assert settings.log_level == "WARNING"
