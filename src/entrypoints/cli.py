@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import FrameType
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import click
 import uvicorn
 
 from adapters.embedded import EngineStartError
 from adapters.postgres import migrator
+from application.identity.administration import ListUsersQuery
+from application.identity.policies import OPERATOR
+from application.identity.sign_up import SignUpCommand
+from application.ports import UserFilter
+from domain.errors import DomainError
+from domain.identity.roles import Role
+from entrypoints.container import Container
 from entrypoints.engines import running_engines, start_engines
 from entrypoints.observability import configure_logging
 from entrypoints.settings import Environment, Settings, SettingsError, load_settings
@@ -110,6 +118,79 @@ def revision(message: str, empty: bool) -> None:
     with running_engines(_settings()) as settings:
         migrator.upgrade(settings.require_database_url())
         migrator.new_revision(settings.require_database_url(), message, autogenerate=not empty)
+
+
+T = TypeVar("T")
+
+
+def _run_use_case(work: Callable[[Container], Awaitable[T]]) -> T:
+    """Run one use case on a container of this process, on the configured (or embedded) engines."""
+
+    async def run(settings: Settings) -> T:
+        container = Container.create(settings)
+        try:
+            return await work(container)
+        finally:
+            await container.close()
+
+    with running_engines(_settings()) as settings:
+        try:
+            return asyncio.run(run(settings))
+        except DomainError as error:
+            where = f" ({error.field})" if error.field else ""
+            raise click.ClickException(f"{error.message}{where}") from None
+
+
+@main.group()
+def users() -> None:
+    """Accounts: create administrators, list accounts."""
+
+
+@users.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--phone", required=True)
+@click.option("--national-id", required=True)
+@click.option("--first-name", required=True)
+@click.option("--last-name", required=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Prompted (never echoed) when not given.",
+)
+def create_admin(*, email: str, phone: str, national_id: str, first_name: str, last_name: str, password: str) -> None:
+    """Create an active administrator account."""
+    command = SignUpCommand(
+        email=email,
+        phone=phone,
+        national_id=national_id,
+        first_name=first_name,
+        last_name=last_name,
+        password=password,
+    )
+    user = _run_use_case(lambda container: container.create_admin(command))
+    click.echo(f"admin {user.email.value} created (id {user.id})")
+
+
+@users.command("list")
+@click.option("--role", type=click.Choice([role.value for role in Role]))
+@click.option("--active/--inactive", "is_active", default=None, help="Only active (or inactive) accounts.")
+@click.option("--search", "text", help="Text in email, phone or name.")
+@click.option("--limit", type=click.IntRange(1, 100), default=50, show_default=True)
+def list_users(role: str | None, is_active: bool | None, text: str | None, limit: int) -> None:
+    """List accounts, newest first."""
+    query = ListUsersQuery(
+        actor=OPERATOR,
+        user_filter=UserFilter(role=Role(role) if role else None, is_active=is_active, text=text),
+        limit=limit,
+    )
+    page = _run_use_case(lambda container: container.list_users(query))
+    for user in page.items:
+        status = "active" if user.is_active else "inactive"
+        click.echo(f"{user.id}  {user.role.value:<16} {status:<8} {user.email.value}  {user.phone.value}")
+    if not page.items:
+        click.echo("no accounts match")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,32 +2,111 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.metrics import PrometheusAuthMetrics
 from adapters.postgres import PostgresProbe, SqlaUnitOfWork, create_database_engine, create_session_factory
-from adapters.redis import RedisProbe, create_redis_client
+from adapters.redis import (
+    RedisAccessTokenDenylist,
+    RedisCredentialCache,
+    RedisLoginThrottle,
+    RedisProbe,
+    create_redis_client,
+)
+from adapters.security import (
+    Argon2PasswordHasher,
+    HmacSecretDigester,
+    JwtAccessTokens,
+    SystemClock,
+    SystemSecretGenerator,
+    Uuid7Generator,
+    load_common_passwords,
+)
 from application.check_readiness import CheckReadiness
+from application.identity.activate_account import ActivateAccount
+from application.identity.activation_codes import ActivationCodeIssuer
+from application.identity.administration import ChangeUserAccess, ListOutbox, ListUsers
+from application.identity.authenticate import AuthenticateAccessToken
+from application.identity.change_password import ChangePassword
+from application.identity.credentials import CredentialLookup
+from application.identity.log_in import LogIn
+from application.identity.log_out import LogOut
+from application.identity.profile import GetMyProfile, UpdateMyProfile
+from application.identity.refresh_session import RefreshSession
+from application.identity.request_activation_code import RequestActivationCode
+from application.identity.sessions import SessionIssuer, SessionLifetimes
+from application.identity.sign_up import SignUp
+from domain.identity.passwords import PasswordPolicy
+from domain.identity.roles import Role
 from entrypoints.settings import Settings
 
 
 @dataclass(slots=True)
-class Container:
+class Adapters:
+    """The outbound adapters of one process (pools, clients, hashers), built once."""
+
     settings: Settings
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     redis: Redis
+    clock: SystemClock = field(default_factory=SystemClock)
+    ids: Uuid7Generator = field(default_factory=Uuid7Generator)
+    secrets: SystemSecretGenerator = field(default_factory=SystemSecretGenerator)
+    metrics: PrometheusAuthMetrics = field(default_factory=PrometheusAuthMetrics)
+
+
+class Container:
+    """Use cases wired to adapters. One per process; use cases are built once, on first use."""
+
+    def __init__(self, adapters: Adapters) -> None:
+        self.adapters = adapters
+        settings = adapters.settings
+        self.settings = settings
+        self.engine = adapters.engine
+        self.redis = adapters.redis
+        self.clock = adapters.clock
+        self.hasher = Argon2PasswordHasher(
+            memory_cost_kib=settings.argon2.memory_cost_kib,
+            time_cost=settings.argon2.time_cost,
+            parallelism=settings.argon2.parallelism,
+        )
+        self.digester = HmacSecretDigester(settings.secret_key)
+        self.access_tokens = JwtAccessTokens(settings.secret_key)
+        self.credential_cache = RedisCredentialCache(
+            adapters.redis, ttl_seconds=settings.credential_cache_ttl_seconds, metrics=adapters.metrics
+        )
+        self.credentials = CredentialLookup(self.credential_cache, self.unit_of_work, adapters.metrics)
+        self.sessions = SessionIssuer(
+            clock=adapters.clock,
+            ids=adapters.ids,
+            secrets=adapters.secrets,
+            digester=self.digester,
+            access_tokens=self.access_tokens,
+            lifetimes=SessionLifetimes(
+                access=timedelta(seconds=settings.access_token_ttl_seconds),
+                refresh=timedelta(seconds=settings.refresh_token_ttl_seconds),
+            ),
+        )
+        self.activation_codes = ActivationCodeIssuer(
+            clock=adapters.clock, secrets=adapters.secrets, digester=self.digester
+        )
+        self.denylist = RedisAccessTokenDenylist(adapters.redis)
 
     @classmethod
     def create(cls, settings: Settings) -> Container:
         engine = create_database_engine(settings.require_database_url())
         return cls(
-            settings=settings,
-            engine=engine,
-            session_factory=create_session_factory(engine),
-            redis=create_redis_client(settings.require_redis_url()),
+            Adapters(
+                settings=settings,
+                engine=engine,
+                session_factory=create_session_factory(engine),
+                redis=create_redis_client(settings.require_redis_url()),
+            )
         )
 
     async def close(self) -> None:
@@ -35,7 +114,111 @@ class Container:
         await self.engine.dispose()
 
     def unit_of_work(self) -> SqlaUnitOfWork:
-        return SqlaUnitOfWork(self.session_factory)
+        return SqlaUnitOfWork(self.adapters.session_factory, self.clock.now)
 
+    @cached_property
+    def password_policy(self) -> PasswordPolicy:
+        return PasswordPolicy(load_common_passwords())
+
+    @cached_property
     def check_readiness(self) -> CheckReadiness:
         return CheckReadiness([PostgresProbe(self.engine), RedisProbe(self.redis)])
+
+    @cached_property
+    def sign_up(self) -> SignUp:
+        return SignUp(
+            unit_of_work=self.unit_of_work,
+            clock=self.clock,
+            ids=self.adapters.ids,
+            hasher=self.hasher,
+            policy=self.password_policy,
+            activation_codes=self.activation_codes,
+        )
+
+    @cached_property
+    def create_admin(self) -> SignUp:
+        return SignUp(
+            unit_of_work=self.unit_of_work,
+            clock=self.clock,
+            ids=self.adapters.ids,
+            hasher=self.hasher,
+            policy=self.password_policy,
+            activation_codes=None,
+            role=Role.ADMIN,
+            is_active=True,
+        )
+
+    @cached_property
+    def activate_account(self) -> ActivateAccount:
+        return ActivateAccount(
+            unit_of_work=self.unit_of_work, clock=self.clock, digester=self.digester, credentials=self.credentials
+        )
+
+    @cached_property
+    def request_activation_code(self) -> RequestActivationCode:
+        return RequestActivationCode(unit_of_work=self.unit_of_work, activation_codes=self.activation_codes)
+
+    @cached_property
+    def log_in(self) -> LogIn:
+        return LogIn(
+            unit_of_work=self.unit_of_work,
+            credentials=self.credentials,
+            hasher=self.hasher,
+            throttle=RedisLoginThrottle(self.redis),
+            sessions=self.sessions,
+            clock=self.clock,
+            metrics=self.adapters.metrics,
+        )
+
+    @cached_property
+    def refresh_session(self) -> RefreshSession:
+        return RefreshSession(
+            unit_of_work=self.unit_of_work,
+            sessions=self.sessions,
+            digester=self.digester,
+            clock=self.clock,
+            metrics=self.adapters.metrics,
+        )
+
+    @cached_property
+    def log_out(self) -> LogOut:
+        return LogOut(unit_of_work=self.unit_of_work, denylist=self.denylist, clock=self.clock)
+
+    @cached_property
+    def authenticate(self) -> AuthenticateAccessToken:
+        return AuthenticateAccessToken(
+            access_tokens=self.access_tokens,
+            denylist=self.denylist,
+            credentials=self.credentials,
+            unit_of_work=self.unit_of_work,
+        )
+
+    @cached_property
+    def get_my_profile(self) -> GetMyProfile:
+        return GetMyProfile(unit_of_work=self.unit_of_work)
+
+    @cached_property
+    def update_my_profile(self) -> UpdateMyProfile:
+        return UpdateMyProfile(unit_of_work=self.unit_of_work, clock=self.clock, credentials=self.credentials)
+
+    @cached_property
+    def change_password(self) -> ChangePassword:
+        return ChangePassword(
+            unit_of_work=self.unit_of_work,
+            clock=self.clock,
+            hasher=self.hasher,
+            policy=self.password_policy,
+            credentials=self.credentials,
+        )
+
+    @cached_property
+    def list_users(self) -> ListUsers:
+        return ListUsers(unit_of_work=self.unit_of_work)
+
+    @cached_property
+    def change_user_access(self) -> ChangeUserAccess:
+        return ChangeUserAccess(unit_of_work=self.unit_of_work, clock=self.clock, credentials=self.credentials)
+
+    @cached_property
+    def list_outbox(self) -> ListOutbox:
+        return ListOutbox(unit_of_work=self.unit_of_work)

@@ -5,10 +5,9 @@ import dataclasses
 import msgspec
 from litestar import post
 from litestar.params import JSONBody
-from litestar.testing import AsyncTestClient
 from openapi_spec_validator import validate
 
-from entrypoints.http.app import create_app
+from tests.e2e.conftest import app_client
 
 PROBLEM = "application/problem+json"
 
@@ -26,8 +25,7 @@ async def test_ready_when_postgres_and_redis_answer(client):
 
 
 async def test_not_ready_names_the_dependency_that_is_down(settings):
-    app = create_app(dataclasses.replace(settings, redis_url="redis://127.0.0.1:1/0"))
-    async with AsyncTestClient(app=app) as client:
+    async with app_client(dataclasses.replace(settings, redis_url="redis://127.0.0.1:1/0")) as client:
         response = await client.get("/ready")
     assert response.status_code == 503
     assert response.json()["unreachable"] == ["redis"]
@@ -79,29 +77,26 @@ def explode() -> None:
     raise RuntimeError("secret internals: password=hunter2")
 
 
-async def test_malformed_json_body_is_a_problem_document(app):
-    app.register(echo)
-    async with AsyncTestClient(app=app) as client:
-        response = await client.post("/echo", content=b'{"name": ', headers={"content-type": "application/json"})
+async def test_malformed_json_body_is_a_problem_document(client):
+    client.app.register(echo)
+    response = await client.post("/echo", content=b'{"name": ', headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert response.headers["content-type"].startswith(PROBLEM)
     assert response.json()["status"] == 400
 
 
-async def test_a_wrongly_typed_field_is_named_in_the_problem(app):
-    app.register(echo)
-    async with AsyncTestClient(app=app) as client:
-        response = await client.post("/echo", json={"name": 42})
+async def test_a_wrongly_typed_field_is_named_in_the_problem(client):
+    client.app.register(echo)
+    response = await client.post("/echo", json={"name": 42})
     assert response.status_code == 400
     body = response.json()
     assert response.headers["content-type"].startswith(PROBLEM)
     assert "name" in body["detail"]
 
 
-async def test_an_unexpected_error_is_a_500_problem_without_internals(app):
-    app.register(explode)
-    async with AsyncTestClient(app=app) as client:
-        response = await client.post("/explode")
+async def test_an_unexpected_error_is_a_500_problem_without_internals(client):
+    client.app.register(explode)
+    response = await client.post("/explode")
     assert response.status_code == 500
     assert response.headers["content-type"].startswith(PROBLEM)
     assert "hunter2" not in response.text

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import text
 
@@ -18,14 +20,14 @@ async def scratch_table(engine):
 
 
 async def test_nothing_is_written_unless_the_use_case_commits(engine, scratch_table):
-    async with SqlaUnitOfWork(create_session_factory(engine)) as uow:
+    async with SqlaUnitOfWork(create_session_factory(engine), lambda: datetime.now(UTC)) as uow:
         await uow.session.execute(text(f"CREATE TABLE {scratch_table} (id int)"))
     assert not await _table_exists(engine, scratch_table)
 
 
 async def test_an_error_rolls_back_everything(engine, scratch_table):
     async def failing_use_case() -> None:
-        async with SqlaUnitOfWork(create_session_factory(engine)) as uow:
+        async with SqlaUnitOfWork(create_session_factory(engine), lambda: datetime.now(UTC)) as uow:
             await uow.session.execute(text(f"CREATE TABLE {scratch_table} (id int)"))
             raise RuntimeError("boom")
 
@@ -35,7 +37,7 @@ async def test_an_error_rolls_back_everything(engine, scratch_table):
 
 
 async def test_commit_makes_the_change_durable(engine, scratch_table):
-    async with SqlaUnitOfWork(create_session_factory(engine)) as uow:
+    async with SqlaUnitOfWork(create_session_factory(engine), lambda: datetime.now(UTC)) as uow:
         await uow.session.execute(text(f"CREATE TABLE {scratch_table} (id int)"))
         await uow.commit()
     assert await _table_exists(engine, scratch_table)

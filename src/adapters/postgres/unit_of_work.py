@@ -1,20 +1,37 @@
-"""The unit of work over one SQLAlchemy session."""
+"""The unit of work over one SQLAlchemy session, with the repositories that share it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.postgres.identity import (
+    SqlaActivationCodeRepository,
+    SqlaOutbox,
+    SqlaRefreshTokenRepository,
+    SqlaRevokedAccessTokenRepository,
+    SqlaUserRepository,
+)
 from application.ports import UnitOfWork
 
 
 class SqlaUnitOfWork(UnitOfWork):
     """One session and one transaction per ``async with`` block; rolls back unless committed."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    users: SqlaUserRepository
+    activation_codes: SqlaActivationCodeRepository
+    refresh_tokens: SqlaRefreshTokenRepository
+    revoked_access_tokens: SqlaRevokedAccessTokenRepository
+    notifier: SqlaOutbox
+    outbox: SqlaOutbox
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], now: Callable[[], datetime]) -> None:
         self._session_factory = session_factory
+        self._now = now
         self._session: AsyncSession | None = None
 
     @property
@@ -24,8 +41,13 @@ class SqlaUnitOfWork(UnitOfWork):
         return self._session
 
     async def __aenter__(self) -> Self:
-        self._session = self._session_factory()
-        self._on_begin(self._session)
+        session = self._session_factory()
+        self._session = session
+        self.users = SqlaUserRepository(session)
+        self.activation_codes = SqlaActivationCodeRepository(session)
+        self.refresh_tokens = SqlaRefreshTokenRepository(session)
+        self.revoked_access_tokens = SqlaRevokedAccessTokenRepository(session)
+        self.notifier = self.outbox = SqlaOutbox(session, self._now)
         return self
 
     async def __aexit__(
@@ -46,6 +68,3 @@ class SqlaUnitOfWork(UnitOfWork):
 
     async def rollback(self) -> None:
         await self.session.rollback()
-
-    def _on_begin(self, session: AsyncSession) -> None:
-        """Hook for subclasses that attach repositories to the new session."""

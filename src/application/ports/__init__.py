@@ -1,6 +1,53 @@
 """Ports: the Protocols that adapters implement and use cases depend on."""
 
 from application.ports.dependency_probe import DependencyProbe
+from application.ports.identity import (
+    AccessClaims,
+    AccessTokenDenylist,
+    AccessTokens,
+    ActivationCodeRepository,
+    AuthMetrics,
+    Clock,
+    CredentialCache,
+    CredentialRecord,
+    IdGenerator,
+    LoginThrottle,
+    Notification,
+    Notifier,
+    OutboxMessage,
+    OutboxReader,
+    PasswordHasher,
+    RefreshTokenRepository,
+    RevokedAccessTokenRepository,
+    SecretDigester,
+    SecretGenerator,
+    UserFilter,
+    UserRepository,
+)
 from application.ports.unit_of_work import UnitOfWork
 
-__all__ = ["DependencyProbe", "UnitOfWork"]
+__all__ = [
+    "AccessClaims",
+    "AccessTokenDenylist",
+    "AccessTokens",
+    "ActivationCodeRepository",
+    "AuthMetrics",
+    "Clock",
+    "CredentialCache",
+    "CredentialRecord",
+    "DependencyProbe",
+    "IdGenerator",
+    "LoginThrottle",
+    "Notification",
+    "Notifier",
+    "OutboxMessage",
+    "OutboxReader",
+    "PasswordHasher",
+    "RefreshTokenRepository",
+    "RevokedAccessTokenRepository",
+    "SecretDigester",
+    "SecretGenerator",
+    "UnitOfWork",
+    "UserFilter",
+    "UserRepository",
+]

@@ -5,6 +5,15 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.ports.identity import (
+    ActivationCodeRepository,
+    Notifier,
+    OutboxReader,
+    RefreshTokenRepository,
+    RevokedAccessTokenRepository,
+    UserRepository,
+)
+
 
 class UnitOfWork(Protocol):
     """One transaction per use-case call.
@@ -12,8 +21,16 @@ class UnitOfWork(Protocol):
     Entered with ``async with``; nothing is written unless the use case calls
     :meth:`commit`. Leaving the block without committing, or with an error,
     rolls everything back. Repositories hang off the unit of work so that all
-    the reads and writes of one call share its transaction.
+    the reads and writes of one call share its transaction, including the
+    notifications queued in the outbox.
     """
+
+    users: UserRepository
+    activation_codes: ActivationCodeRepository
+    refresh_tokens: RefreshTokenRepository
+    revoked_access_tokens: RevokedAccessTokenRepository
+    notifier: Notifier
+    outbox: OutboxReader
 
     async def __aenter__(self) -> Self: ...
 

@@ -9,11 +9,16 @@ from contextlib import asynccontextmanager
 from litestar import Litestar, Router
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from entrypoints.container import Container
 from entrypoints.engines import RunningEngines, start_engines
 from entrypoints.http.dependencies import DEPENDENCIES
 from entrypoints.http.health import HealthController
+from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersController
+from entrypoints.http.identity.auth import AuthController
+from entrypoints.http.identity.me import MeController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.request_context import request_context_middleware
 from entrypoints.observability import configure_logging
@@ -22,26 +27,40 @@ from entrypoints.settings import Settings, load_settings
 API_PREFIX = "/api/v1"
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    settings = settings or load_settings()
+def create_app(settings: Settings | None = None, container: Container | None = None) -> Litestar:
+    """The HTTP app. With a ``container``, the caller owns its adapters' lifecycle (tests, embedding)."""
+    settings = container.settings if container is not None else (settings or load_settings())
     configure_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if container is not None:
+            yield
+            return
         # `commerce serve` resolves the URLs before the workers start; a bare
         # `uvicorn --factory` run without URLs starts (or attaches to) the embedded engines.
         engines: RunningEngines = await asyncio.to_thread(start_engines, settings)
-        container = Container.create(engines.settings)
-        app.state.container = container
+        own_container = Container.create(engines.settings)
+        app.state.container = own_container
         try:
             yield
         finally:
-            await container.close()
+            await own_container.close()
             await asyncio.to_thread(engines.stop)
 
-    api = Router(path=API_PREFIX, route_handlers=[])
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=[AuthController, MeController, AdminUsersController, AdminOutboxController],
+    )
+    prometheus = PrometheusConfig(
+        app_name="commerce",
+        prefix="commerce",
+        group_path=True,
+        exclude=["/metrics", "/schema"],
+    )
     app = Litestar(
-        route_handlers=[HealthController, api],
+        route_handlers=[HealthController, PrometheusController, api],
+        middleware=[prometheus.middleware],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
@@ -51,10 +70,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="API-first marketplace backend. Errors are RFC 9457 problem details.",
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(), RedocRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        bearer_format="JWT",
+                        description="The access_token from POST /api/v1/auth/login",
+                    )
+                }
+            ),
         ),
         logging_config=None,
         debug=False,
     )
+    if container is not None:
+        app.state.container = container
     # Wrapped around the whole ASGI handler (like CORS), not per route, so that
     # router-level errors such as 404 and 405 also carry the request id and are logged.
     app.asgi_handler = request_context_middleware(app.asgi_handler)

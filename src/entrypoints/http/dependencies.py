@@ -1,12 +1,18 @@
-"""Providers that hand use cases, built by the container, to the controllers."""
+"""Litestar DI: hands the controllers their use cases and the authenticated actor."""
 
 from __future__ import annotations
 
-from litestar.datastructures import State
-from litestar.di import Provide
+from typing import Any
 
-from application.check_readiness import CheckReadiness
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+
+from application.identity.authenticate import Authenticated
+from domain.errors import AuthenticationFailed
+from domain.identity.roles import Actor
 from entrypoints.container import Container
+from entrypoints.http.cursors import CursorCodec
 
 
 def container_of(state: State) -> Container:
@@ -14,10 +20,49 @@ def container_of(state: State) -> Container:
     return container
 
 
-def provide_check_readiness(state: State) -> CheckReadiness:
-    return container_of(state).check_readiness()
+def _use_case(attribute: str) -> Provide:
+    def provide(state: State) -> Any:
+        return getattr(container_of(state), attribute)
 
+    provide.__name__ = f"provide_{attribute}"
+    return Provide(provide, sync_to_thread=False)
+
+
+async def provide_authenticated(request: Request[Any, Any, Any], state: State) -> Authenticated:
+    """The caller behind ``Authorization: Bearer <access token>``, or a 401."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationFailed("an access token is required (Authorization: Bearer <token>)")
+    return await container_of(state).authenticate(token.strip())
+
+
+def provide_actor(authenticated: NamedDependency[Authenticated]) -> Actor:
+    return authenticated.actor
+
+
+def provide_cursors(state: State) -> CursorCodec:
+    return CursorCodec(container_of(state).settings.secret_key)
+
+
+USE_CASES = (
+    "check_readiness",
+    "sign_up",
+    "activate_account",
+    "request_activation_code",
+    "log_in",
+    "refresh_session",
+    "log_out",
+    "get_my_profile",
+    "update_my_profile",
+    "change_password",
+    "list_users",
+    "change_user_access",
+    "list_outbox",
+)
 
 DEPENDENCIES: dict[str, Provide] = {
-    "check_readiness": Provide(provide_check_readiness, sync_to_thread=False),
+    **{name: _use_case(name) for name in USE_CASES},
+    "authenticated": Provide(provide_authenticated),
+    "actor": Provide(provide_actor, sync_to_thread=False),
+    "cursors": Provide(provide_cursors, sync_to_thread=False),
 }

@@ -66,6 +66,8 @@ def domain_error_to_problem(request: Request[Any, Any, Any], error: DomainError)
     headers = None
     if isinstance(error, TooManyAttempts):
         headers = {"Retry-After": str(error.retry_after_seconds)}
+    elif isinstance(error, AuthenticationFailed):
+        headers = {"WWW-Authenticate": 'Bearer realm="commerce"'}
     return problem(
         request,
         _status_of(error),

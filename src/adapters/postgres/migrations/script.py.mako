@@ -11,6 +11,9 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+% if "advanced_alchemy" in (upgrades or "") + (downgrades or ""):
+import advanced_alchemy.types
+% endif
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}

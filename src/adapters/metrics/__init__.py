@@ -1,0 +1,5 @@
+"""Prometheus metrics."""
+
+from adapters.metrics.prometheus import PrometheusAuthMetrics
+
+__all__ = ["PrometheusAuthMetrics"]

@@ -1,0 +1,16 @@
+"""Hashing, tokens, secrets, time and ids."""
+
+from adapters.security.argon2_hasher import Argon2PasswordHasher
+from adapters.security.common_passwords import load_common_passwords
+from adapters.security.jwt_tokens import JwtAccessTokens
+from adapters.security.system import HmacSecretDigester, SystemClock, SystemSecretGenerator, Uuid7Generator
+
+__all__ = [
+    "Argon2PasswordHasher",
+    "HmacSecretDigester",
+    "JwtAccessTokens",
+    "SystemClock",
+    "SystemSecretGenerator",
+    "Uuid7Generator",
+    "load_common_passwords",
+]

@@ -1,0 +1,1 @@
+"""Identity use cases: signup, activation, login, sessions, profile and staff administration."""

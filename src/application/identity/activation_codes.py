@@ -1,0 +1,34 @@
+"""Issuing an activation code: stored as a digest, delivered through the outbox."""
+
+from __future__ import annotations
+
+from application.ports import Clock, Notification, SecretDigester, SecretGenerator, UnitOfWork
+from domain.identity.activation import ActivationCode
+from domain.identity.users import User
+
+ACTIVATION_CODE_NOTIFICATION = "account_activation_code"
+
+
+def code_subject(user: User, code: str) -> str:
+    """What is digested: the code bound to its account, so a digest is useless for any other."""
+    return f"activation:{user.id}:{code}"
+
+
+class ActivationCodeIssuer:
+    def __init__(self, *, clock: Clock, secrets: SecretGenerator, digester: SecretDigester) -> None:
+        self._clock = clock
+        self._secrets = secrets
+        self._digester = digester
+
+    async def issue(self, uow: UnitOfWork, user: User) -> None:
+        """Replace the account's code with a fresh one and queue it for delivery; commit is the caller's."""
+        code = self._secrets.activation_code()
+        issued = ActivationCode.issue(user.id, self._digester.digest(code_subject(user, code)), self._clock.now())
+        await uow.activation_codes.put(issued)
+        await uow.notifier.notify(
+            Notification(
+                recipient=user.email.value,
+                kind=ACTIVATION_CODE_NOTIFICATION,
+                payload={"code": code, "expires_at": issued.expires_at.isoformat()},
+            )
+        )

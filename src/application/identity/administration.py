@@ -1,0 +1,118 @@
+"""Use cases of platform staff: list accounts, change their role or status, read the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.identity.credentials import CredentialLookup
+from application.identity.policies import check_access_change, require_staff
+from application.ports import Clock, CredentialRecord, OutboxMessage, UnitOfWork, UserFilter
+from domain.errors import NotFound
+from domain.identity.roles import Actor, Role, UserId
+from domain.identity.users import User
+
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class UserPage:
+    items: list[User]
+    last_id: UserId | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListUsersQuery:
+    actor: Actor
+    user_filter: UserFilter
+    after: UserId | None = None
+    limit: int = 20
+
+
+class ListUsers:
+    """Staff browse accounts, newest first, a keyset page at a time."""
+
+    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
+        self._unit_of_work = unit_of_work
+
+    async def __call__(self, query: ListUsersQuery) -> UserPage:
+        require_staff(query.actor)
+        limit = max(1, min(query.limit, MAX_PAGE))
+        async with self._unit_of_work() as uow:
+            rows = await uow.users.list(query.user_filter, after=query.after, limit=limit + 1)
+        items = rows[:limit]
+        return UserPage(items=items, last_id=items[-1].id if len(rows) > limit else None)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeUserAccessCommand:
+    actor: Actor
+    user_id: UserId
+    role: Role | None = None
+    is_active: bool | None = None
+
+
+class ChangeUserAccess:
+    """Change an account's role or status (see ``policies.check_access_change`` for who may).
+
+    Deactivation ends every session of the account. Either change moves the
+    credentials version on, so the account's existing tokens stop working at
+    once, and evicts its cached credentials.
+    """
+
+    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, credentials: CredentialLookup) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._credentials = credentials
+
+    async def __call__(self, command: ChangeUserAccessCommand) -> User:
+        require_staff(command.actor)
+        async with self._unit_of_work() as uow:
+            user = await uow.users.get(command.user_id, for_update=True)
+            if user is None:
+                raise NotFound("no such account")
+            check_access_change(command.actor, user, role=command.role, is_active=command.is_active)
+            now = self._clock.now()
+            if command.role is not None:
+                user.change_role(command.role, now)
+            if command.is_active is True:
+                user.activate(now)
+            elif command.is_active is False:
+                user.deactivate(now)
+                await uow.refresh_tokens.revoke_all_of_user(user.id, now)
+            await uow.users.save(user)
+            await uow.commit()
+        await self._credentials.forget(CredentialRecord.of(user))
+        return user
+
+
+@dataclass(frozen=True, slots=True)
+class ListOutboxQuery:
+    actor: Actor
+    recipient: str | None = None
+    kind: str | None = None
+    after: UUID | None = None
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxPage:
+    items: list[OutboxMessage]
+    last_id: UUID | None
+
+
+class ListOutbox:
+    """Staff read the notification outbox (what was, or will be, sent to whom)."""
+
+    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
+        self._unit_of_work = unit_of_work
+
+    async def __call__(self, query: ListOutboxQuery) -> OutboxPage:
+        require_staff(query.actor)
+        limit = max(1, min(query.limit, MAX_PAGE))
+        recipient = query.recipient.strip().lower() if query.recipient else None
+        async with self._unit_of_work() as uow:
+            rows = await uow.outbox.list(recipient=recipient, kind=query.kind, after=query.after, limit=limit + 1)
+        items = rows[:limit]
+        return OutboxPage(items=items, last_id=items[-1].id if len(rows) > limit else None)

@@ -1,0 +1,53 @@
+"""Use case: who is behind this access token?"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.identity.credentials import CredentialLookup
+from application.ports import AccessClaims, AccessTokenDenylist, AccessTokens, UnitOfWork
+from domain.errors import AuthenticationFailed
+from domain.identity.roles import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class Authenticated:
+    actor: Actor
+    claims: AccessClaims
+
+
+class AuthenticateAccessToken:
+    """Accept a token only if it is genuine, unexpired, not logged out, and still current.
+
+    "Current" means the account is active and its credentials version is the
+    one the token was issued under: a password, role or status change locks
+    out every older token at once. The denylist is asked in Redis; when Redis
+    cannot answer, PostgreSQL does. The role is the account's current one.
+    """
+
+    def __init__(
+        self,
+        *,
+        access_tokens: AccessTokens,
+        denylist: AccessTokenDenylist,
+        credentials: CredentialLookup,
+        unit_of_work: Callable[[], UnitOfWork],
+    ) -> None:
+        self._access_tokens = access_tokens
+        self._denylist = denylist
+        self._credentials = credentials
+        self._unit_of_work = unit_of_work
+
+    async def __call__(self, token: str) -> Authenticated:
+        claims = self._access_tokens.read(token)
+        denied = await self._denylist.is_denied(claims.token_id)
+        if denied is None:
+            async with self._unit_of_work() as uow:
+                denied = await uow.revoked_access_tokens.contains(claims.token_id)
+        if denied:
+            raise AuthenticationFailed("the access token was revoked")
+        record = await self._credentials.by_user_id(claims.user_id)
+        if record is None or not record.is_active or record.credentials_version != claims.credentials_version:
+            raise AuthenticationFailed("the access token is no longer valid")
+        return Authenticated(actor=Actor(user_id=record.user_id, role=record.role), claims=claims)

@@ -1,0 +1,61 @@
+"""Use cases: read and update one's own profile."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.identity.credentials import CredentialLookup
+from application.ports import Clock, CredentialRecord, UnitOfWork
+from domain.errors import NotFound
+from domain.identity.contact import Phone, person_name
+from domain.identity.roles import Actor
+from domain.identity.users import User
+
+
+class GetMyProfile:
+    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
+        self._unit_of_work = unit_of_work
+
+    async def __call__(self, actor: Actor) -> User:
+        async with self._unit_of_work() as uow:
+            user = await uow.users.get(actor.user_id)
+        if user is None:
+            raise NotFound("the account no longer exists")
+        return user
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateMyProfileCommand:
+    actor: Actor
+    first_name: str | None = None
+    last_name: str | None = None
+    phone: str | None = None
+
+
+class UpdateMyProfile:
+    """Change one's names or phone. A phone already used by another account is a 409.
+
+    The phone is a login name, so the cached credentials are evicted under
+    both the old and the new number.
+    """
+
+    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, credentials: CredentialLookup) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._credentials = credentials
+
+    async def __call__(self, command: UpdateMyProfileCommand) -> User:
+        first_name = person_name(command.first_name, field="first_name") if command.first_name is not None else None
+        last_name = person_name(command.last_name, field="last_name") if command.last_name is not None else None
+        phone = Phone.parse(command.phone) if command.phone is not None else None
+        async with self._unit_of_work() as uow:
+            user = await uow.users.get(command.actor.user_id, for_update=True)
+            if user is None:
+                raise NotFound("the account no longer exists")
+            before = CredentialRecord.of(user)
+            user.update_profile(first_name=first_name, last_name=last_name, phone=phone, now=self._clock.now())
+            await uow.users.save(user)
+            await uow.commit()
+        await self._credentials.forget(before, CredentialRecord.of(user))
+        return user

@@ -1,0 +1,67 @@
+"""Use case: exchange a refresh token for a new token pair."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.identity.sessions import SessionIssuer, TokenPair
+from application.ports import AuthMetrics, Clock, SecretDigester, UnitOfWork
+from domain.errors import AuthenticationFailed
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSessionCommand:
+    refresh_token: str
+
+
+class RefreshSession:
+    """Rotate the session's refresh token.
+
+    Each refresh token works once. Presenting one that was already spent
+    means two parties hold it: the whole session (token family) is revoked
+    and both are logged out. The token row is locked during the exchange, so
+    of two concurrent refreshes exactly one wins.
+    """
+
+    def __init__(
+        self,
+        *,
+        unit_of_work: Callable[[], UnitOfWork],
+        sessions: SessionIssuer,
+        digester: SecretDigester,
+        clock: Clock,
+        metrics: AuthMetrics,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._sessions = sessions
+        self._digester = digester
+        self._clock = clock
+        self._metrics = metrics
+
+    async def __call__(self, command: RefreshSessionCommand) -> TokenPair:
+        now = self._clock.now()
+        async with self._unit_of_work() as uow:
+            token = await uow.refresh_tokens.get_for_update(self._digester.digest(command.refresh_token))
+            if token is None or token.is_expired(now):
+                raise AuthenticationFailed("the refresh token is not valid")
+            if token.was_used:
+                await uow.refresh_tokens.revoke_family(token.family_id, now)
+                await uow.commit()
+                self._metrics.login_failed("refresh_token_reuse")
+                raise AuthenticationFailed("the refresh token was already used; the session is revoked")
+            user = await uow.users.get(token.user_id)
+            if user is None or not user.is_active:
+                await uow.refresh_tokens.revoke_family(token.family_id, now)
+                await uow.commit()
+                raise AuthenticationFailed("the refresh token is not valid")
+            await uow.refresh_tokens.mark_spent(token.id, now)
+            pair = await self._sessions.issue(
+                uow,
+                user_id=user.id,
+                role=user.role,
+                credentials_version=user.credentials_version,
+                family_id=token.family_id,
+            )
+            await uow.commit()
+        return pair

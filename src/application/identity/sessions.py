@@ -1,0 +1,99 @@
+"""Issuing the token pair of a login session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID
+
+from application.ports import (
+    AccessClaims,
+    AccessTokens,
+    Clock,
+    CredentialRecord,
+    IdGenerator,
+    SecretDigester,
+    SecretGenerator,
+    UnitOfWork,
+)
+from domain.identity.roles import Role, UserId
+from domain.identity.sessions import RefreshToken
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLifetimes:
+    access: timedelta
+    refresh: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
+
+
+class SessionIssuer:
+    """Adds one refresh token to a session's chain and signs an access token for it."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        ids: IdGenerator,
+        secrets: SecretGenerator,
+        digester: SecretDigester,
+        access_tokens: AccessTokens,
+        lifetimes: SessionLifetimes,
+    ) -> None:
+        self._clock = clock
+        self._ids = ids
+        self._secrets = secrets
+        self._digester = digester
+        self._access_tokens = access_tokens
+        self._lifetimes = lifetimes
+
+    async def issue(
+        self,
+        uow: UnitOfWork,
+        *,
+        user_id: UserId,
+        role: Role,
+        credentials_version: int,
+        family_id: UUID | None = None,
+    ) -> TokenPair:
+        """Store the next refresh token (of a new session when ``family_id`` is None); commit is the caller's."""
+        now = self._clock.now()
+        family = family_id or self._ids.new_id()
+        refresh_token = self._secrets.refresh_token()
+        await uow.refresh_tokens.add(
+            RefreshToken(
+                id=self._ids.new_id(),
+                family_id=family,
+                user_id=user_id,
+                token_digest=self._digester.digest(refresh_token),
+                created_at=now,
+                expires_at=now + self._lifetimes.refresh,
+            )
+        )
+        access_token = self._access_tokens.issue(
+            AccessClaims(
+                user_id=user_id,
+                role=role,
+                token_id=self._secrets.token_id(),
+                credentials_version=credentials_version,
+                session_id=family,
+                expires_at=now + self._lifetimes.access,
+            )
+        )
+        return TokenPair(
+            access_token=access_token,
+            refresh_token=refresh_token,
+            expires_in=int(self._lifetimes.access.total_seconds()),
+        )
+
+    async def start(self, uow: UnitOfWork, record: CredentialRecord) -> TokenPair:
+        return await self.issue(
+            uow, user_id=record.user_id, role=record.role, credentials_version=record.credentials_version
+        )

@@ -1,0 +1,1 @@
+"""HTTP routes of accounts, sessions and staff administration."""

@@ -1,0 +1,172 @@
+"""Wire formats of the identity routes (msgspec Structs; the domain never sees them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, TypeVar
+from uuid import UUID
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from application.identity.sessions import TokenPair
+from application.ports import CredentialRecord, OutboxMessage
+from domain.identity.passwords import MAX_LENGTH, MIN_LENGTH, POLICY_DESCRIPTION
+from domain.identity.roles import Role
+from domain.identity.users import User
+
+EmailField = Annotated[str, Meta(max_length=254, description="Email address", examples=["ana@example.com"])]
+PhoneField = Annotated[
+    str,
+    Meta(
+        max_length=32,
+        description="Phone: E.164 (+573001234567), or a Colombian mobile as 3001234567 or 57 300 123 4567",
+        examples=["+573001234567"],
+    ),
+]
+NameField = Annotated[str, Meta(min_length=1, max_length=100)]
+NewPassword = Annotated[str, Meta(min_length=MIN_LENGTH, max_length=MAX_LENGTH, description=POLICY_DESCRIPTION)]
+AnyPassword = Annotated[str, Meta(min_length=1, max_length=1024)]
+
+
+class SignUpRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: EmailField
+    phone: PhoneField
+    national_id: Annotated[str, Meta(max_length=32, description="National identity document number")]
+    first_name: NameField
+    last_name: NameField
+    password: NewPassword
+
+
+class UserResponse(msgspec.Struct):
+    id: UUID
+    email: str
+    phone: str
+    first_name: str
+    last_name: str
+    role: Role
+    is_active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User | CredentialRecord) -> UserResponse:
+        if isinstance(user, User):
+            return cls(
+                id=user.id,
+                email=user.email.value,
+                phone=user.phone.value,
+                first_name=user.first_name,
+                last_name=user.last_name,
+                role=user.role,
+                is_active=user.is_active,
+                created_at=user.created_at,
+            )
+        return cls(
+            id=user.user_id,
+            email=user.email,
+            phone=user.phone,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            role=user.role,
+            is_active=user.is_active,
+            created_at=user.created_at,
+        )
+
+
+class ActivateRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: EmailField
+    code: Annotated[str, Meta(pattern=r"^\d{6}$", description="The 6-digit code sent on signup")]
+
+
+class ActivateResponse(msgspec.Struct):
+    is_active: bool
+
+
+class ActivationCodeRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: EmailField
+
+
+class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, Meta(min_length=1, max_length=254, description="Email or phone number")]
+    password: AnyPassword
+
+
+class TokenPairResponse(msgspec.Struct):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: Annotated[int, Meta(description="Seconds until the access token expires")]
+
+    @classmethod
+    def of(cls, pair: TokenPair) -> TokenPairResponse:
+        return cls(
+            access_token=pair.access_token,
+            refresh_token=pair.refresh_token,
+            token_type=pair.token_type,
+            expires_in=pair.expires_in,
+        )
+
+
+class LoginResponse(msgspec.Struct):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+    user: UserResponse
+
+
+class RefreshRequest(msgspec.Struct, forbid_unknown_fields=True):
+    refresh_token: Annotated[str, Meta(min_length=1, max_length=512)]
+
+
+class ProfileUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    first_name: NameField | UnsetType = UNSET
+    last_name: NameField | UnsetType = UNSET
+    phone: PhoneField | UnsetType = UNSET
+
+
+class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
+    current_password: AnyPassword
+    new_password: NewPassword
+
+
+class UserAccessUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    role: Role | UnsetType = UNSET
+    is_active: bool | UnsetType = UNSET
+
+
+class UserPage(msgspec.Struct):
+    items: list[UserResponse]
+    next_cursor: str | None
+
+
+class OutboxMessageResponse(msgspec.Struct):
+    id: UUID
+    recipient: str
+    kind: str
+    payload: dict[str, str]
+    created_at: datetime
+    sent_at: datetime | None
+
+    @classmethod
+    def of(cls, message: OutboxMessage) -> OutboxMessageResponse:
+        return cls(
+            id=message.id,
+            recipient=message.recipient,
+            kind=message.kind,
+            payload=dict(message.payload),
+            created_at=message.created_at,
+            sent_at=message.sent_at,
+        )
+
+
+class OutboxPage(msgspec.Struct):
+    items: list[OutboxMessageResponse]
+    next_cursor: str | None
+
+
+T = TypeVar("T")
+
+
+def unset_to_none(value: T | UnsetType) -> T | None:
+    return None if isinstance(value, UnsetType) else value

@@ -1,0 +1,59 @@
+"""Steps of the identity flows, shared by the e2e tests."""
+
+from __future__ import annotations
+
+import itertools
+
+from httpx import AsyncClient
+
+from application.identity.sign_up import SignUpCommand
+
+PASSWORD = "violet-harbour-71-kite"
+_numbers = itertools.count(1)
+
+
+def new_person() -> dict[str, str]:
+    n = next(_numbers)
+    return {
+        "email": f"person{n}@example.com",
+        "phone": f"310{n:07d}",
+        "national_id": f"{n:010d}",
+        "first_name": "Ana",
+        "last_name": "Rojas",
+        "password": PASSWORD,
+    }
+
+
+async def create_admin(client: AsyncClient) -> dict[str, str]:
+    person = new_person()
+    await client.app.state.container.create_admin(SignUpCommand(**person))
+    return person
+
+
+async def log_in(client: AsyncClient, username: str, password: str = PASSWORD) -> dict:
+    response = await client.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def bearer(tokens: dict) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+async def latest_code(client: AsyncClient, staff_tokens: dict, email: str) -> str:
+    response = await client.get(
+        "/api/v1/admin/outbox",
+        params={"recipient": email, "kind": "account_activation_code"},
+        headers=bearer(staff_tokens),
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["items"][0]["payload"]["code"]
+
+
+async def active_customer(client: AsyncClient, staff_tokens: dict) -> dict[str, str]:
+    person = new_person()
+    assert (await client.post("/api/v1/auth/signup", json=person)).status_code == 201
+    code = await latest_code(client, staff_tokens, person["email"])
+    response = await client.post("/api/v1/auth/activate", json={"email": person["email"], "code": code})
+    assert response.status_code == 200, response.text
+    return person

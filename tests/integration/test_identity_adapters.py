@@ -1,0 +1,191 @@
+"""Identity adapters against real PostgreSQL and Redis."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import pytest
+
+from adapters.postgres import SqlaUnitOfWork, create_session_factory
+from adapters.redis import (
+    RedisAccessTokenDenylist,
+    RedisCredentialCache,
+    RedisLoginThrottle,
+    ThrottleLimits,
+    create_redis_client,
+)
+from adapters.security import Argon2PasswordHasher, JwtAccessTokens, Uuid7Generator
+from application.ports import AccessClaims, CredentialRecord
+from domain.errors import AuthenticationFailed, Conflict
+from domain.identity.contact import Email, NationalId, Phone
+from domain.identity.roles import Role, UserId
+from domain.identity.users import User
+from tests.unit.fakes import RecordingMetrics
+
+NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
+DEAD_REDIS = "redis://127.0.0.1:1/0"
+
+
+def a_user(email="ana@example.com", phone="3001234567", national_id="1020304050") -> User:
+    return User.sign_up(
+        id=UserId(Uuid7Generator().new_id()),
+        email=Email.parse(email),
+        phone=Phone.parse(phone),
+        national_id=NationalId.parse(national_id),
+        first_name="Ana",
+        last_name="Rojas",
+        password_hash="hash",
+        now=NOW,
+    )
+
+
+@pytest.fixture
+def unit_of_work(engine):
+    factory = create_session_factory(engine)
+    return lambda: SqlaUnitOfWork(factory, lambda: datetime.now(UTC))
+
+
+@pytest.mark.parametrize(
+    ("email", "phone", "national_id", "field"),
+    [
+        ("ANA@example.com", "3109999999", "99999999", "email"),
+        ("x@example.com", "+573001234567", "99999999", "phone"),
+        ("x@example.com", "3109999999", "1020304050", "national_id"),
+    ],
+)
+async def test_a_duplicate_is_a_conflict_naming_the_field(unit_of_work, email, phone, national_id, field):
+    async with unit_of_work() as uow:
+        await uow.users.add(a_user())
+        await uow.commit()
+
+    async def add_duplicate() -> None:
+        async with unit_of_work() as uow:
+            await uow.users.add(a_user(email, phone, national_id))
+            await uow.commit()
+
+    with pytest.raises(Conflict) as raised:
+        await add_duplicate()
+    assert raised.value.field == field
+
+
+async def test_users_round_trip_through_postgres(unit_of_work):
+    user = a_user()
+    async with unit_of_work() as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    async with unit_of_work() as uow:
+        by_phone = await uow.users.by_login(Phone.parse("57 300 123 4567"))
+        by_email = await uow.users.by_login(Email.parse("ANA@EXAMPLE.COM"))
+    assert by_phone == by_email == user
+
+
+@pytest.fixture
+def cache(redis):
+    return RedisCredentialCache(redis, ttl_seconds=60, metrics=RecordingMetrics())
+
+
+async def test_credential_records_round_trip_by_login_and_by_id(cache):
+    record = CredentialRecord.of(a_user())
+    await cache.store(record)
+    assert await cache.by_login("ana@example.com") == record
+    assert await cache.by_login("+573001234567") == record
+    assert await cache.by_user_id(record.user_id) == record
+
+
+async def test_eviction_fences_off_a_late_fill_of_older_data(cache):
+    user = a_user()
+    stale = CredentialRecord.of(user)
+    changed = replace(stale, password_hash="new-hash", updated_at=NOW + timedelta(seconds=1))
+    await cache.store(stale)
+    await cache.evict(user.id, stale.login_keys, changed.updated_at)
+    await cache.store(stale)  # a racing login read the row before the change
+    assert await cache.by_login("ana@example.com") is None
+    await cache.store(changed)
+    assert (await cache.by_login("ana@example.com")).password_hash == "new-hash"
+
+
+async def test_the_cache_keys_are_o1_and_hold_no_pickles(cache, redis):
+    record = CredentialRecord.of(a_user())
+    await cache.store(record)
+    keys = sorted(key.decode() for key in await redis.keys("auth:v1:*"))
+    assert keys == sorted(
+        ["auth:v1:login:ana@example.com", "auth:v1:login:+573001234567", f"auth:v1:user:{record.user_id}"]
+    )
+    assert not (await redis.get(f"auth:v1:user:{record.user_id}")).startswith(b"\x80")  # pickle's magic
+
+
+async def test_an_unreachable_cache_misses_and_never_raises():
+    metrics = RecordingMetrics()
+    client = create_redis_client(DEAD_REDIS)
+    cache = RedisCredentialCache(client, ttl_seconds=60, metrics=metrics)
+    record = CredentialRecord.of(a_user())
+    await cache.store(record)
+    assert await cache.by_login("ana@example.com") is None
+    await cache.evict(record.user_id, record.login_keys, NOW)
+    assert metrics.unavailable == 3
+    denylist = RedisAccessTokenDenylist(client)
+    await denylist.deny("jti", NOW)
+    assert await denylist.is_denied("jti") is None
+    await client.aclose()
+
+
+async def test_throttle_blocks_after_the_limit_and_resets_on_success(redis):
+    throttle = RedisLoginThrottle(redis, ThrottleLimits(per_username=3, per_address=100))
+    for _ in range(3):
+        assert await throttle.retry_after("ana@example.com", "10.0.0.1") is None
+        await throttle.record_failure("ana@example.com", "10.0.0.1")
+    retry = await throttle.retry_after("ana@example.com", "10.0.0.1")
+    assert retry is not None
+    assert 0 < retry <= 15 * 60
+    await throttle.reset("ana@example.com")
+    assert await throttle.retry_after("ana@example.com", "10.0.0.1") is None
+
+
+async def test_throttle_counts_per_address_across_usernames(redis):
+    throttle = RedisLoginThrottle(redis, ThrottleLimits(per_username=100, per_address=3))
+    for index in range(3):
+        await throttle.record_failure(f"user{index}@example.com", "10.0.0.9")
+    assert await throttle.retry_after("someone@example.com", "10.0.0.9") is not None
+    assert await throttle.retry_after("someone@example.com", "10.0.0.10") is None
+
+
+async def test_throttle_falls_back_to_this_process_when_redis_is_down():
+    client = create_redis_client(DEAD_REDIS)
+    throttle = RedisLoginThrottle(client, ThrottleLimits(per_username=2, per_address=100))
+    await throttle.record_failure("ana@example.com", "10.0.0.1")
+    await throttle.record_failure("ana@example.com", "10.0.0.1")
+    assert await throttle.retry_after("ana@example.com", "10.0.0.1") is not None
+    await client.aclose()
+
+
+async def test_argon2_hashes_verify_and_weaker_hashes_ask_for_a_rehash():
+    weak = Argon2PasswordHasher(memory_cost_kib=8192, time_cost=1, parallelism=1)
+    strong = Argon2PasswordHasher(memory_cost_kib=19_456, time_cost=2, parallelism=1)
+    old_hash = await weak.hash("violet-harbour-71-kite")
+    assert old_hash.startswith("$argon2id$")
+    assert await strong.verify(old_hash, "violet-harbour-71-kite")
+    assert not await strong.verify(old_hash, "something else entirely")
+    assert strong.needs_rehash(old_hash)
+    assert not strong.needs_rehash(await strong.hash("violet-harbour-71-kite"))
+    assert not await strong.verify("not a hash", "x")
+
+
+def test_jwt_access_tokens_round_trip_and_reject_tampering_and_expiry():
+    tokens = JwtAccessTokens("k" * 40)
+    claims = AccessClaims(
+        user_id=UserId(UUID(int=7)),
+        role=Role.CUSTOMER,
+        token_id="jti-1",
+        credentials_version=3,
+        session_id=UUID(int=9),
+        expires_at=datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=15),
+    )
+    token = tokens.issue(claims)
+    assert tokens.read(token) == claims
+    with pytest.raises(AuthenticationFailed):
+        JwtAccessTokens("z" * 40).read(token)
+    with pytest.raises(AuthenticationFailed):
+        tokens.read(token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1])
+    expired = tokens.issue(replace(claims, expires_at=datetime.now(UTC) - timedelta(seconds=5)))
+    with pytest.raises(AuthenticationFailed, match="expired"):
+        tokens.read(expired)

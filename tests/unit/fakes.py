@@ -1,0 +1,499 @@
+"""In-memory fakes of the ports, for use-case tests. They keep state; tests assert on it."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Self
+from uuid import UUID
+
+from application.identity.activate_account import ActivateAccount
+from application.identity.activation_codes import ActivationCodeIssuer
+from application.identity.authenticate import AuthenticateAccessToken
+from application.identity.change_password import ChangePassword
+from application.identity.credentials import CredentialLookup
+from application.identity.log_in import LogIn
+from application.identity.log_out import LogOut
+from application.identity.refresh_session import RefreshSession
+from application.identity.sessions import SessionIssuer, SessionLifetimes
+from application.identity.sign_up import SignUp
+from application.ports import (
+    AccessClaims,
+    CredentialRecord,
+    Notification,
+    OutboxMessage,
+    UserFilter,
+)
+from domain.errors import AuthenticationFailed, Conflict
+from domain.identity.activation import ActivationCode
+from domain.identity.contact import Email, NationalId, Phone
+from domain.identity.passwords import PasswordPolicy
+from domain.identity.roles import Role, UserId
+from domain.identity.sessions import RefreshToken
+from domain.identity.users import User
+
+START = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.current = START
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class SequentialIds:
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+
+    def new_id(self) -> UUID:
+        return UUID(int=next(self._counter))
+
+
+class PredictableSecrets:
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+        self.codes: list[str] = []
+
+    def activation_code(self) -> str:
+        code = f"{next(self._counter) % 1_000_000:06d}"
+        self.codes.append(code)
+        return code
+
+    def refresh_token(self) -> str:
+        return f"refresh-{next(self._counter)}"
+
+    def token_id(self) -> str:
+        return f"jti-{next(self._counter)}"
+
+
+class PlainDigester:
+    def digest(self, secret: str) -> str:
+        return f"digest({secret})"
+
+
+class FakeHasher:
+    """``hashed:<password>``; hashes with the ``old:`` prefix need re-hashing."""
+
+    def __init__(self) -> None:
+        self.verifications = 0
+        self.dummy_verifications = 0
+
+    async def hash(self, password: str) -> str:
+        return f"hashed:{password}"
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        self.verifications += 1
+        return password_hash.split(":", 1)[1] == password
+
+    async def verify_against_dummy(self, password: str) -> None:
+        self.dummy_verifications += 1
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return password_hash.startswith("old:")
+
+
+class SignedTokens:
+    """Tokens are ``token:<n>``; the claims live here. Unknown strings fail like a bad signature."""
+
+    def __init__(self) -> None:
+        self.issued: dict[str, AccessClaims] = {}
+
+    def issue(self, claims: AccessClaims) -> str:
+        token = f"token:{len(self.issued) + 1}"
+        self.issued[token] = claims
+        return token
+
+    def read(self, token: str) -> AccessClaims:
+        if token not in self.issued:
+            raise AuthenticationFailed("the access token is not valid")
+        return self.issued[token]
+
+
+class FakeDenylist:
+    def __init__(self) -> None:
+        self.denied: set[str] = set()
+        self.available = True
+
+    async def deny(self, token_id: str, expires_at: datetime) -> None:
+        if self.available:
+            self.denied.add(token_id)
+
+    async def is_denied(self, token_id: str) -> bool | None:
+        return token_id in self.denied if self.available else None
+
+
+class FakeThrottle:
+    def __init__(self, limit: int = 5) -> None:
+        self.failures: dict[str, int] = {}
+        self.limit = limit
+
+    async def retry_after(self, username_key: str, client_address: str) -> int | None:
+        return 900 if self.failures.get(username_key, 0) >= self.limit else None
+
+    async def record_failure(self, username_key: str, client_address: str) -> None:
+        self.failures[username_key] = self.failures.get(username_key, 0) + 1
+
+    async def reset(self, username_key: str) -> None:
+        self.failures.pop(username_key, None)
+
+
+class RecordingMetrics:
+    def __init__(self) -> None:
+        self.hits = 0
+        self.misses = 0
+        self.failures: list[str] = []
+        self.unavailable = 0
+
+    def login_cache_hit(self) -> None:
+        self.hits += 1
+
+    def login_cache_miss(self) -> None:
+        self.misses += 1
+
+    def login_failed(self, reason: str) -> None:
+        self.failures.append(reason)
+
+    def cache_unavailable(self) -> None:
+        self.unavailable += 1
+
+
+class FakeCredentialCache:
+    """Same contract as the Redis cache, fence included."""
+
+    def __init__(self) -> None:
+        self.records: dict[UserId, CredentialRecord] = {}
+        self.logins: dict[str, UserId] = {}
+        self.fences: dict[UserId, datetime] = {}
+        self.available = True
+
+    async def by_login(self, login_key: str) -> CredentialRecord | None:
+        if not self.available or login_key not in self.logins:
+            return None
+        return self.records.get(self.logins[login_key])
+
+    async def by_user_id(self, user_id: UserId) -> CredentialRecord | None:
+        return self.records.get(user_id) if self.available else None
+
+    async def store(self, record: CredentialRecord) -> None:
+        if not self.available:
+            return
+        fence = self.fences.get(record.user_id)
+        if fence is not None and fence > record.updated_at:
+            return
+        self.records[record.user_id] = record
+        for key in record.login_keys:
+            self.logins[key] = record.user_id
+
+    async def evict(self, user_id: UserId, login_keys: Iterable[str], changed_at: datetime) -> None:
+        if not self.available:
+            return
+        self.fences[user_id] = changed_at
+        self.records.pop(user_id, None)
+        for key in login_keys:
+            self.logins.pop(key, None)
+
+
+@dataclass
+class Database:
+    """What the fake unit of work commits to."""
+
+    users: dict[UserId, User] = field(default_factory=dict)
+    codes: dict[UserId, ActivationCode] = field(default_factory=dict)
+    refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
+    revoked_access_tokens: set[str] = field(default_factory=set)
+    outbox: list[OutboxMessage] = field(default_factory=list)
+    reads: int = 0
+    commits: int = 0
+
+
+class InMemoryUsers:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _rows(self) -> dict[UserId, User]:
+        return self._uow.pending.users
+
+    async def add(self, user: User) -> None:
+        self._raise_if_taken(user)
+        self._rows[user.id] = replace(user)
+
+    async def save(self, user: User) -> None:
+        self._raise_if_taken(user)
+        self._rows[user.id] = replace(user)
+
+    async def get(self, user_id: UserId, *, for_update: bool = False) -> User | None:
+        self._uow.database.reads += 1
+        user = self._rows.get(user_id)
+        return replace(user) if user else None
+
+    async def by_login(self, login: Email | Phone) -> User | None:
+        self._uow.database.reads += 1
+        for user in self._rows.values():
+            if login in (user.email, user.phone):
+                return replace(user)
+        return None
+
+    async def taken_field(self, email: Email, phone: Phone, national_id: NationalId) -> str | None:
+        for name, value in (("email", email), ("phone", phone), ("national_id", national_id)):
+            if any(getattr(user, name) == value for user in self._rows.values()):
+                return name
+        return None
+
+    async def list(self, user_filter: UserFilter, *, after: UserId | None, limit: int) -> list[User]:
+        users = sorted(self._rows.values(), key=lambda user: user.id, reverse=True)
+        if after is not None:
+            users = [user for user in users if user.id < after]
+        if user_filter.role is not None:
+            users = [user for user in users if user.role is user_filter.role]
+        if user_filter.is_active is not None:
+            users = [user for user in users if user.is_active is user_filter.is_active]
+        return users[:limit]
+
+    def _raise_if_taken(self, user: User) -> None:
+        for other in self._rows.values():
+            if other.id == user.id:
+                continue
+            for name in ("email", "phone", "national_id"):
+                if getattr(other, name) == getattr(user, name):
+                    raise Conflict(f"an account with this {name} already exists", field=name)
+
+
+class InMemoryCodes:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get_for_update(self, user_id: UserId) -> ActivationCode | None:
+        code = self._uow.pending.codes.get(user_id)
+        return replace(code) if code else None
+
+    async def put(self, code: ActivationCode) -> None:
+        self._uow.pending.codes[code.user_id] = replace(code)
+
+    async def delete(self, user_id: UserId) -> None:
+        self._uow.pending.codes.pop(user_id, None)
+
+
+class InMemoryRefreshTokens:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _rows(self) -> dict[UUID, RefreshToken]:
+        return self._uow.pending.refresh_tokens
+
+    async def add(self, token: RefreshToken) -> None:
+        self._rows[token.id] = replace(token)
+
+    async def get_for_update(self, token_digest: str) -> RefreshToken | None:
+        for token in self._rows.values():
+            if token.token_digest == token_digest:
+                return replace(token)
+        return None
+
+    async def mark_spent(self, token_id: UUID, now: datetime) -> None:
+        self._rows[token_id].spent_at = now
+
+    async def revoke_family(self, family_id: UUID, now: datetime) -> None:
+        for token in self._rows.values():
+            if token.family_id == family_id and token.revoked_at is None:
+                token.revoked_at = now
+
+    async def revoke_all_of_user(self, user_id: UserId, now: datetime) -> None:
+        for token in self._rows.values():
+            if token.user_id == user_id and token.revoked_at is None:
+                token.revoked_at = now
+
+
+class InMemoryRevokedTokens:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, token_id: str, expires_at: datetime) -> None:
+        self._uow.pending.revoked_access_tokens.add(token_id)
+
+    async def contains(self, token_id: str) -> bool:
+        return token_id in self._uow.pending.revoked_access_tokens
+
+
+class InMemoryOutbox:
+    def __init__(self, uow: FakeUnitOfWork, ids: SequentialIds, clock: FakeClock) -> None:
+        self._uow = uow
+        self._ids = ids
+        self._clock = clock
+
+    async def notify(self, notification: Notification) -> None:
+        self._uow.pending.outbox.append(
+            OutboxMessage(
+                id=self._ids.new_id(),
+                recipient=notification.recipient,
+                kind=notification.kind,
+                payload=dict(notification.payload),
+                created_at=self._clock.now(),
+                sent_at=None,
+            )
+        )
+
+    async def list(
+        self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int
+    ) -> list[OutboxMessage]:
+        rows = [
+            message
+            for message in reversed(self._uow.pending.outbox)
+            if (recipient is None or message.recipient == recipient) and (kind is None or message.kind == kind)
+        ]
+        if after is not None:
+            rows = [message for message in rows if message.id < after]
+        return rows[:limit]
+
+
+def _copy(database: Database) -> Database:
+    return Database(
+        users={key: replace(value) for key, value in database.users.items()},
+        codes={key: replace(value) for key, value in database.codes.items()},
+        refresh_tokens={key: replace(value) for key, value in database.refresh_tokens.items()},
+        revoked_access_tokens=set(database.revoked_access_tokens),
+        outbox=list(database.outbox),
+    )
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the database; only ``commit`` writes it back."""
+
+    def __init__(self, database: Database, ids: SequentialIds, clock: FakeClock) -> None:
+        self.database = database
+        self.pending = _copy(database)
+        self.users = InMemoryUsers(self)
+        self.activation_codes = InMemoryCodes(self)
+        self.refresh_tokens = InMemoryRefreshTokens(self)
+        self.revoked_access_tokens = InMemoryRevokedTokens(self)
+        self.notifier = self.outbox = InMemoryOutbox(self, ids, clock)
+
+    async def __aenter__(self) -> Self:
+        self.pending = _copy(self.database)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.pending = _copy(self.database)
+
+    async def commit(self) -> None:
+        committed = _copy(self.pending)
+        self.database.users = committed.users
+        self.database.codes = committed.codes
+        self.database.refresh_tokens = committed.refresh_tokens
+        self.database.revoked_access_tokens = committed.revoked_access_tokens
+        self.database.outbox = committed.outbox
+        self.database.commits += 1
+
+    async def rollback(self) -> None:
+        self.pending = _copy(self.database)
+
+
+class IdentityWorld:
+    """Every identity use case wired to fakes, plus the fakes themselves."""
+
+    def __init__(self) -> None:
+        self.database = Database()
+        self.clock = FakeClock()
+        self.ids = SequentialIds()
+        self.secrets = PredictableSecrets()
+        self.digester = PlainDigester()
+        self.hasher = FakeHasher()
+        self.tokens = SignedTokens()
+        self.denylist = FakeDenylist()
+        self.throttle = FakeThrottle()
+        self.metrics = RecordingMetrics()
+        self.cache = FakeCredentialCache()
+        self.policy = PasswordPolicy(frozenset({"password123", "qwertyuiop"}))
+        self.credentials = CredentialLookup(self.cache, self.unit_of_work, self.metrics)
+        self.sessions = SessionIssuer(
+            clock=self.clock,
+            ids=self.ids,
+            secrets=self.secrets,
+            digester=self.digester,
+            access_tokens=self.tokens,
+            lifetimes=SessionLifetimes(access=timedelta(minutes=15), refresh=timedelta(days=30)),
+        )
+        self.codes = ActivationCodeIssuer(clock=self.clock, secrets=self.secrets, digester=self.digester)
+        self.sign_up = SignUp(
+            unit_of_work=self.unit_of_work,
+            clock=self.clock,
+            ids=self.ids,
+            hasher=self.hasher,
+            policy=self.policy,
+            activation_codes=self.codes,
+        )
+        self.activate = ActivateAccount(
+            unit_of_work=self.unit_of_work, clock=self.clock, digester=self.digester, credentials=self.credentials
+        )
+        self.log_in = LogIn(
+            unit_of_work=self.unit_of_work,
+            credentials=self.credentials,
+            hasher=self.hasher,
+            throttle=self.throttle,
+            sessions=self.sessions,
+            clock=self.clock,
+            metrics=self.metrics,
+        )
+        self.refresh = RefreshSession(
+            unit_of_work=self.unit_of_work,
+            sessions=self.sessions,
+            digester=self.digester,
+            clock=self.clock,
+            metrics=self.metrics,
+        )
+        self.log_out = LogOut(unit_of_work=self.unit_of_work, denylist=self.denylist, clock=self.clock)
+        self.authenticate = AuthenticateAccessToken(
+            access_tokens=self.tokens,
+            denylist=self.denylist,
+            credentials=self.credentials,
+            unit_of_work=self.unit_of_work,
+        )
+        self.change_password = ChangePassword(
+            unit_of_work=self.unit_of_work,
+            clock=self.clock,
+            hasher=self.hasher,
+            policy=self.policy,
+            credentials=self.credentials,
+        )
+
+    def unit_of_work(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.database, self.ids, self.clock)
+
+    def user_by_email(self, email: str) -> User:
+        return next(user for user in self.database.users.values() if user.email.value == email)
+
+    def add_user(
+        self,
+        *,
+        email: str = "ana@example.com",
+        password: str = "violet-harbour-71-kite",
+        role: Role = Role.CUSTOMER,
+        active: bool = True,
+        phone: str = "+573001234567",
+        password_hash: str | None = None,
+    ) -> User:
+        user = User.sign_up(
+            id=UserId(self.ids.new_id()),
+            email=Email.parse(email),
+            phone=Phone.parse(phone),
+            national_id=NationalId.parse(f"ID{len(self.database.users) + 10000}"),
+            first_name="Ana",
+            last_name="Rojas",
+            password_hash=password_hash or f"hashed:{password}",
+            role=role,
+            is_active=active,
+            now=self.clock.now(),
+        )
+        self.database.users[user.id] = user
+        return replace(user)
