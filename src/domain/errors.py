@@ -61,3 +61,9 @@ class TooManyAttempts(DomainError):
     def __init__(self, message: str, *, retry_after_seconds: int) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class OutOfStock(Conflict):
+    """The stock change would take the level below zero."""
+
+    code = "out_of_stock"

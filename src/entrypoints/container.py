@@ -13,6 +13,7 @@ from adapters.metrics import PrometheusAuthMetrics
 from adapters.postgres import PostgresProbe, SqlaUnitOfWork, create_database_engine, create_session_factory
 from adapters.redis import (
     RedisAccessTokenDenylist,
+    RedisCatalogCache,
     RedisCredentialCache,
     RedisLoginThrottle,
     RedisProbe,
@@ -27,6 +28,11 @@ from adapters.security import (
     Uuid7Generator,
     load_common_passwords,
 )
+from application.catalog.browse import BrowseProducts, GetPublicProduct
+from application.catalog.categories import ManageCategories
+from application.catalog.merchants import ApplyForMerchant, DecideOnMerchant, GetMerchantProfile, ListMerchants
+from application.catalog.products import ManageProducts, ModerateProducts
+from application.catalog.staff import AddStoreStaff, ListStoreStaff, RemoveStoreStaff
 from application.check_readiness import CheckReadiness
 from application.identity.activate_account import ActivateAccount
 from application.identity.activation_codes import ActivationCodeIssuer
@@ -43,6 +49,7 @@ from application.identity.sessions import SessionIssuer, SessionLifetimes
 from application.identity.sign_up import SignUp
 from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Role
+from domain.money import Currency
 from entrypoints.settings import Settings
 
 
@@ -96,6 +103,7 @@ class Container:
             clock=adapters.clock, secrets=adapters.secrets, digester=self.digester
         )
         self.denylist = RedisAccessTokenDenylist(adapters.redis)
+        self.catalog_cache = RedisCatalogCache(adapters.redis)
 
     @classmethod
     def create(cls, settings: Settings) -> Container:
@@ -222,3 +230,59 @@ class Container:
     @cached_property
     def list_outbox(self) -> ListOutbox:
         return ListOutbox(unit_of_work=self.unit_of_work)
+
+    @cached_property
+    def apply_for_merchant(self) -> ApplyForMerchant:
+        return ApplyForMerchant(unit_of_work=self.unit_of_work, clock=self.clock, ids=self.adapters.ids)
+
+    @cached_property
+    def decide_on_merchant(self) -> DecideOnMerchant:
+        return DecideOnMerchant(
+            unit_of_work=self.unit_of_work, clock=self.clock, credentials=self.credentials, cache=self.catalog_cache
+        )
+
+    @cached_property
+    def list_merchants(self) -> ListMerchants:
+        return ListMerchants(unit_of_work=self.unit_of_work)
+
+    @cached_property
+    def get_merchant_profile(self) -> GetMerchantProfile:
+        return GetMerchantProfile(unit_of_work=self.unit_of_work)
+
+    @cached_property
+    def add_store_staff(self) -> AddStoreStaff:
+        return AddStoreStaff(unit_of_work=self.unit_of_work, clock=self.clock, credentials=self.credentials)
+
+    @cached_property
+    def list_store_staff(self) -> ListStoreStaff:
+        return ListStoreStaff(unit_of_work=self.unit_of_work)
+
+    @cached_property
+    def remove_store_staff(self) -> RemoveStoreStaff:
+        return RemoveStoreStaff(unit_of_work=self.unit_of_work, clock=self.clock, credentials=self.credentials)
+
+    @cached_property
+    def manage_categories(self) -> ManageCategories:
+        return ManageCategories(unit_of_work=self.unit_of_work, ids=self.adapters.ids, cache=self.catalog_cache)
+
+    @cached_property
+    def manage_products(self) -> ManageProducts:
+        return ManageProducts(
+            unit_of_work=self.unit_of_work,
+            clock=self.clock,
+            ids=self.adapters.ids,
+            currency=Currency(self.settings.currency),
+            cache=self.catalog_cache,
+        )
+
+    @cached_property
+    def moderate_products(self) -> ModerateProducts:
+        return ModerateProducts(unit_of_work=self.unit_of_work, clock=self.clock, cache=self.catalog_cache)
+
+    @cached_property
+    def browse_products(self) -> BrowseProducts:
+        return BrowseProducts(unit_of_work=self.unit_of_work)
+
+    @cached_property
+    def get_public_product(self) -> GetPublicProduct:
+        return GetPublicProduct(unit_of_work=self.unit_of_work)

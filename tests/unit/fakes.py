@@ -27,6 +27,7 @@ from application.ports import (
     OutboxMessage,
     UserFilter,
 )
+from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus
 from domain.errors import AuthenticationFailed, Conflict
 from domain.identity.activation import ActivationCode
 from domain.identity.contact import Email, NationalId, Phone
@@ -205,6 +206,8 @@ class FakeCredentialCache:
 class Database:
     """What the fake unit of work commits to."""
 
+    merchants: dict[UUID, Merchant] = field(default_factory=dict)
+    memberships: dict[UserId, Membership] = field(default_factory=dict)
     users: dict[UserId, User] = field(default_factory=dict)
     codes: dict[UserId, ActivationCode] = field(default_factory=dict)
     refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
@@ -355,8 +358,53 @@ class InMemoryOutbox:
         return rows[:limit]
 
 
+class InMemoryMerchants:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def add(self, merchant: Merchant) -> None:
+        if any(m.legal_id == merchant.legal_id for m in self._uow.pending.merchants.values()):
+            raise Conflict("a store with this legal id is already registered", field="legal_id")
+        self._uow.pending.merchants[merchant.id] = replace(merchant)
+
+    async def save(self, merchant: Merchant) -> None:
+        self._uow.pending.merchants[merchant.id] = replace(merchant)
+
+    async def get(self, merchant_id: MerchantId, *, for_update: bool = False) -> Merchant | None:
+        merchant = self._uow.pending.merchants.get(merchant_id)
+        return replace(merchant) if merchant else None
+
+    async def of_applicant(self, user_id: UserId) -> Merchant | None:
+        return next((replace(m) for m in self._uow.pending.merchants.values() if m.applicant_id == user_id), None)
+
+    async def list(self, *, status: MerchantStatus | None, after: MerchantId | None, limit: int) -> list[Merchant]:
+        rows = [m for m in self._uow.pending.merchants.values() if status is None or m.status is status]
+        return sorted(rows, key=lambda m: m.id, reverse=True)[:limit]
+
+
+class InMemoryMemberships:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def of_user(self, user_id: UserId) -> Membership | None:
+        return self._uow.pending.memberships.get(user_id)
+
+    async def of_store(self, merchant_id: MerchantId) -> list[Membership]:
+        return [m for m in self._uow.pending.memberships.values() if m.merchant_id == merchant_id]
+
+    async def add(self, membership: Membership) -> None:
+        if membership.user_id in self._uow.pending.memberships:
+            raise Conflict("this person already works for a store", field="email")
+        self._uow.pending.memberships[membership.user_id] = membership
+
+    async def remove(self, merchant_id: MerchantId, user_id: UserId) -> None:
+        self._uow.pending.memberships.pop(user_id, None)
+
+
 def _copy(database: Database) -> Database:
     return Database(
+        merchants={key: replace(value) for key, value in database.merchants.items()},
+        memberships=dict(database.memberships),
         users={key: replace(value) for key, value in database.users.items()},
         codes={key: replace(value) for key, value in database.codes.items()},
         refresh_tokens={key: replace(value) for key, value in database.refresh_tokens.items()},
@@ -376,6 +424,8 @@ class FakeUnitOfWork:
         self.refresh_tokens = InMemoryRefreshTokens(self)
         self.revoked_access_tokens = InMemoryRevokedTokens(self)
         self.notifier = self.outbox = InMemoryOutbox(self, ids, clock)
+        self.merchants = InMemoryMerchants(self)
+        self.memberships = InMemoryMemberships(self)
 
     async def __aenter__(self) -> Self:
         self.pending = _copy(self.database)
@@ -388,6 +438,8 @@ class FakeUnitOfWork:
 
     async def commit(self) -> None:
         committed = _copy(self.pending)
+        self.database.merchants = committed.merchants
+        self.database.memberships = committed.memberships
         self.database.users = committed.users
         self.database.codes = committed.codes
         self.database.refresh_tokens = committed.refresh_tokens

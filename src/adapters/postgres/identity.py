@@ -8,10 +8,10 @@ from uuid import UUID
 
 from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.errors import domain_error_for
+from adapters.postgres.errors import flush
+from adapters.postgres.patterns import escape_like
 from adapters.postgres.tables import ActivationCodeRow, OutboxRow, RefreshTokenRow, RevokedAccessTokenRow, UserRow
 from application.ports import (
     ActivationCodeRepository,
@@ -60,10 +60,6 @@ def _copy_user_to_row(user: User, row: UserRow) -> None:
     row.credentials_version = user.credentials_version
     row.created_at = user.created_at
     row.updated_at = user.updated_at
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class SqlaUserRepository(UserRepository):
@@ -121,7 +117,7 @@ class SqlaUserRepository(UserRepository):
         if user_filter.is_active is not None:
             statement = statement.where(UserRow.is_active == user_filter.is_active)
         if user_filter.text:
-            pattern = f"%{_escape_like(user_filter.text.strip())}%"
+            pattern = f"%{escape_like(user_filter.text.strip())}%"
             statement = statement.where(
                 or_(
                     UserRow.email.ilike(pattern, escape="\\"),
@@ -133,13 +129,7 @@ class SqlaUserRepository(UserRepository):
         return [_user_from_row(row) for row in rows]
 
     async def _flush(self) -> None:
-        try:
-            await self._session.flush()
-        except IntegrityError as error:
-            translated = domain_error_for(error)
-            if translated is None:
-                raise
-            raise translated from error
+        await flush(self._session)
 
 
 class SqlaActivationCodeRepository(ActivationCodeRepository):

@@ -8,8 +8,21 @@ from uuid import UUID
 
 from advanced_alchemy.base import DefaultBase, UUIDv7AuditBase, UUIDv7Base
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, MetaData, String, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Computed,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 metadata: MetaData = UUIDv7AuditBase.metadata
@@ -81,11 +94,120 @@ class OutboxRow(UUIDv7Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
 
 
+MERCHANT_STATUSES = ("pending", "approved", "suspended")
+PRODUCT_STATUSES = ("draft", "active", "archived")
+LISTED = text("listed")
+
+# Spanish and English, accents folded by `unaccent` (configurations made by migration 0003).
+SEARCH_DOCUMENT = (
+    "setweight(to_tsvector('commerce_es'::regconfig, name), 'A') || "
+    "setweight(to_tsvector('commerce_en'::regconfig, name), 'A') || "
+    "setweight(to_tsvector('commerce_es'::regconfig, description), 'B') || "
+    "setweight(to_tsvector('commerce_en'::regconfig, description), 'B')"
+)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+class MerchantRow(UUIDv7AuditBase):
+    __tablename__ = "merchants"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", MERCHANT_STATUSES), name="status_known"),
+        Index("ix_merchants_status_id", "status", "id"),
+    )
+
+    name: Mapped[str] = mapped_column(String(120))
+    legal_id: Mapped[str] = mapped_column(String(20), unique=True)
+    description: Mapped[str] = mapped_column(Text)
+    contact_email: Mapped[str] = mapped_column(String(254))
+    applicant_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class MembershipRow(DefaultBase):
+    """A user works for at most one store: the user id is the primary key."""
+
+    __tablename__ = "store_memberships"
+    __table_args__ = (CheckConstraint("role IN ('manager', 'staff')", name="role_known"),)
+
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    merchant_id: Mapped[UUID] = mapped_column(ForeignKey("merchants.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
+class CategoryRow(UUIDv7AuditBase):
+    __tablename__ = "categories"
+    __table_args__ = (Index("ix_categories_path_prefix", "path", postgresql_ops={"path": "text_pattern_ops"}),)
+
+    name: Mapped[str] = mapped_column(String(80))
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    parent_id: Mapped[UUID | None] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"), index=True)
+    path: Mapped[str] = mapped_column(String(400), unique=True)
+
+
+class ProductRow(UUIDv7AuditBase):
+    """``listed`` = active, not suspended, store approved: what customers may see, kept by the use cases."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("merchant_id", "sku", name="uq_products_merchant_sku"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("price_minor > 0", name="price_positive"),
+        CheckConstraint(_one_of("status", PRODUCT_STATUSES), name="status_known"),
+        Index("ix_products_merchant_status_id", "merchant_id", "status", "id"),
+        Index("ix_products_listed_newest", "id", postgresql_where=LISTED),
+        Index("ix_products_listed_price", "price_minor", "id", postgresql_where=LISTED),
+        Index("ix_products_listed_category_newest", "category_id", "id", postgresql_where=LISTED),
+        Index("ix_products_listed_category_price", "category_id", "price_minor", "id", postgresql_where=LISTED),
+        Index("ix_products_listed_merchant_newest", "merchant_id", "id", postgresql_where=LISTED),
+        Index("ix_products_listed_merchant_price", "merchant_id", "price_minor", "id", postgresql_where=LISTED),
+        Index("ix_products_listed_search", "search_vector", postgresql_using="gin", postgresql_where=LISTED),
+    )
+
+    merchant_id: Mapped[UUID] = mapped_column(ForeignKey("merchants.id", ondelete="RESTRICT"))
+    sku: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    price_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    stock: Mapped[int] = mapped_column(Integer)
+    category_id: Mapped[UUID] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
+    images: Mapped[list[str]] = mapped_column(ARRAY(String(2000)))
+    status: Mapped[str] = mapped_column(String(16))
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
+    listed: Mapped[bool] = mapped_column(Boolean)
+    search_vector: Mapped[str] = mapped_column(TSVECTOR, Computed(SEARCH_DOCUMENT, persisted=True))
+
+
+class StockMovementRow(UUIDv7Base):
+    __tablename__ = "stock_movements"
+    __table_args__ = (
+        CheckConstraint("resulting_level >= 0", name="resulting_level_not_negative"),
+        Index("ix_stock_movements_product_id_id", "product_id", "id"),
+    )
+
+    product_id: Mapped[UUID] = mapped_column(ForeignKey("products.id", ondelete="RESTRICT"))
+    delta: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(200))
+    actor_id: Mapped[UUID | None] = mapped_column()
+    resulting_level: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+
+
 __all__ = [
     "ActivationCodeRow",
+    "CategoryRow",
+    "MembershipRow",
+    "MerchantRow",
     "OutboxRow",
+    "ProductRow",
     "RefreshTokenRow",
     "RevokedAccessTokenRow",
+    "StockMovementRow",
     "UserRow",
     "metadata",
 ]

@@ -9,6 +9,14 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.postgres.catalog import (
+    SqlaCatalogReader,
+    SqlaCategoryRepository,
+    SqlaMembershipRepository,
+    SqlaMerchantRepository,
+    SqlaProductRepository,
+    SqlaStockLedger,
+)
 from adapters.postgres.identity import (
     SqlaActivationCodeRepository,
     SqlaOutbox,
@@ -28,6 +36,12 @@ class SqlaUnitOfWork(UnitOfWork):
     revoked_access_tokens: SqlaRevokedAccessTokenRepository
     notifier: SqlaOutbox
     outbox: SqlaOutbox
+    merchants: SqlaMerchantRepository
+    memberships: SqlaMembershipRepository
+    categories: SqlaCategoryRepository
+    products: SqlaProductRepository
+    stock_ledger: SqlaStockLedger
+    catalog: SqlaCatalogReader
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], now: Callable[[], datetime]) -> None:
         self._session_factory = session_factory
@@ -48,6 +62,12 @@ class SqlaUnitOfWork(UnitOfWork):
         self.refresh_tokens = SqlaRefreshTokenRepository(session)
         self.revoked_access_tokens = SqlaRevokedAccessTokenRepository(session)
         self.notifier = self.outbox = SqlaOutbox(session, self._now)
+        self.merchants = SqlaMerchantRepository(session)
+        self.memberships = SqlaMembershipRepository(session)
+        self.categories = SqlaCategoryRepository(session)
+        self.products = SqlaProductRepository(session)
+        self.stock_ledger = SqlaStockLedger(session)
+        self.catalog = SqlaCatalogReader(session)
         return self
 
     async def __aexit__(

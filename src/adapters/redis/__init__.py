@@ -1,14 +1,17 @@
 """Redis adapters (redis-py asyncio)."""
 
 from adapters.redis.access_token_denylist import RedisAccessTokenDenylist
+from adapters.redis.catalog_cache import CachedPage, RedisCatalogCache
 from adapters.redis.client import create_redis_client
 from adapters.redis.credential_cache import RedisCredentialCache
 from adapters.redis.login_throttle import InMemoryLoginThrottle, RedisLoginThrottle, ThrottleLimits
 from adapters.redis.readiness import RedisProbe
 
 __all__ = [
+    "CachedPage",
     "InMemoryLoginThrottle",
     "RedisAccessTokenDenylist",
+    "RedisCatalogCache",
     "RedisCredentialCache",
     "RedisLoginThrottle",
     "RedisProbe",

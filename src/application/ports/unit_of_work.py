@@ -5,6 +5,14 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.ports.catalog import (
+    CatalogReader,
+    CategoryRepository,
+    MembershipRepository,
+    MerchantRepository,
+    ProductRepository,
+    StockLedger,
+)
 from application.ports.identity import (
     ActivationCodeRepository,
     Notifier,
@@ -31,6 +39,12 @@ class UnitOfWork(Protocol):
     revoked_access_tokens: RevokedAccessTokenRepository
     notifier: Notifier
     outbox: OutboxReader
+    merchants: MerchantRepository
+    memberships: MembershipRepository
+    categories: CategoryRepository
+    products: ProductRepository
+    stock_ledger: StockLedger
+    catalog: CatalogReader
 
     async def __aenter__(self) -> Self: ...
 

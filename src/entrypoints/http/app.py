@@ -14,6 +14,13 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from entrypoints.container import Container
 from entrypoints.engines import RunningEngines, start_engines
+from entrypoints.http.catalog.public import CategoriesController, ProductsController
+from entrypoints.http.catalog.staff_area import (
+    AdminCategoriesController,
+    AdminMerchantsController,
+    AdminProductsController,
+)
+from entrypoints.http.catalog.stores import MerchantsController, StoreProductsController
 from entrypoints.http.dependencies import DEPENDENCIES
 from entrypoints.http.health import HealthController
 from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersController
@@ -25,6 +32,7 @@ from entrypoints.observability import configure_logging
 from entrypoints.settings import Settings, load_settings
 
 API_PREFIX = "/api/v1"
+MAX_REQUEST_BODY = 1024 * 1024  # 1 MiB: no request of this API needs more
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Litestar:
@@ -50,7 +58,19 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[AuthController, MeController, AdminUsersController, AdminOutboxController],
+        route_handlers=[
+            AuthController,
+            MeController,
+            AdminUsersController,
+            AdminOutboxController,
+            MerchantsController,
+            StoreProductsController,
+            AdminMerchantsController,
+            AdminCategoriesController,
+            AdminProductsController,
+            CategoriesController,
+            ProductsController,
+        ],
     )
     prometheus = PrometheusConfig(
         app_name="commerce",
@@ -82,6 +102,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             ),
         ),
         logging_config=None,
+        request_max_body_size=MAX_REQUEST_BODY,
         debug=False,
     )
     if container is not None:

@@ -58,6 +58,19 @@ USE_CASES = (
     "list_users",
     "change_user_access",
     "list_outbox",
+    "apply_for_merchant",
+    "decide_on_merchant",
+    "list_merchants",
+    "get_merchant_profile",
+    "add_store_staff",
+    "list_store_staff",
+    "remove_store_staff",
+    "manage_categories",
+    "manage_products",
+    "moderate_products",
+    "browse_products",
+    "get_public_product",
+    "catalog_cache",
 )
 
 DEPENDENCIES: dict[str, Provide] = {

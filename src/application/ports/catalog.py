@@ -1,0 +1,179 @@
+"""Ports of the catalog use cases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from domain.catalog.categories import Category, CategoryId
+from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus
+from domain.catalog.products import Product, ProductId, ProductStatus, StockMovement
+from domain.identity.roles import UserId
+from domain.money import Money
+
+
+class MerchantRepository(Protocol):
+    async def add(self, merchant: Merchant) -> None:
+        """Raises ``Conflict`` (field ``legal_id``) for a legal id already registered."""
+        ...
+
+    async def save(self, merchant: Merchant) -> None: ...
+
+    async def get(self, merchant_id: MerchantId, *, for_update: bool = False) -> Merchant | None: ...
+
+    async def of_applicant(self, user_id: UserId) -> Merchant | None: ...
+
+    async def list(self, *, status: MerchantStatus | None, after: MerchantId | None, limit: int) -> list[Merchant]: ...
+
+
+class MembershipRepository(Protocol):
+    async def of_user(self, user_id: UserId) -> Membership | None: ...
+
+    async def of_store(self, merchant_id: MerchantId) -> list[Membership]: ...
+
+    async def add(self, membership: Membership) -> None:
+        """Raises ``Conflict`` when the user already works for a store."""
+        ...
+
+    async def remove(self, merchant_id: MerchantId, user_id: UserId) -> None: ...
+
+
+class CategoryRepository(Protocol):
+    async def get(self, category_id: CategoryId, *, for_update: bool = False) -> Category | None: ...
+
+    async def all(self) -> list[Category]: ...
+
+    async def add(self, category: Category) -> None:
+        """Raises ``Conflict`` (field ``slug``) for a slug already used."""
+        ...
+
+    async def save(self, category: Category, *, previous_path: str) -> None:
+        """Store the category and re-root its descendants' paths when its path changed."""
+        ...
+
+    async def delete(self, category_id: CategoryId) -> None: ...
+
+    async def has_children(self, category_id: CategoryId) -> bool: ...
+
+    async def has_products(self, category_id: CategoryId) -> bool: ...
+
+    async def product_ids_under(self, path: str) -> list[ProductId]: ...
+
+
+class ProductRepository(Protocol):
+    async def add(self, product: Product, *, listed: bool) -> None:
+        """Raises ``Conflict`` (field ``sku``) for a SKU the store already uses."""
+        ...
+
+    async def save(self, product: Product, *, listed: bool) -> None: ...
+
+    async def get(
+        self, product_id: ProductId, *, merchant_id: MerchantId | None = None, for_update: bool = False
+    ) -> Product | None: ...
+
+    async def list_for_store(
+        self,
+        merchant_id: MerchantId,
+        *,
+        status: ProductStatus | None,
+        text: str | None,
+        after: ProductId | None,
+        limit: int,
+    ) -> list[Product]: ...
+
+    async def adjust_stock(self, product_id: ProductId, delta: int, now: datetime) -> int | None:
+        """Apply ``delta`` atomically; the new level, or ``None`` when it would go below zero."""
+        ...
+
+    async def relist_store(self, merchant_id: MerchantId, *, store_open: bool) -> list[ProductId]:
+        """Recompute which of the store's products customers can see; the ids whose visibility changed."""
+        ...
+
+
+class StockLedger(Protocol):
+    async def record(self, movement: StockMovement) -> None: ...
+
+    async def of_product(self, product_id: ProductId, *, limit: int) -> list[StockMovement]: ...
+
+
+class ProductSort(StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+
+
+@dataclass(frozen=True, slots=True)
+class ProductQuery:
+    text: str | None = None
+    category: str | None = None
+    merchant_id: MerchantId | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    in_stock: bool | None = None
+    sort: ProductSort = ProductSort.RELEVANCE
+
+    @property
+    def effective_sort(self) -> ProductSort:
+        """Relevance needs words to rank by; without them it is newest first."""
+        return ProductSort.NEWEST if self.sort is ProductSort.RELEVANCE and not self.text else self.sort
+
+
+Position = tuple[str | int | float, ...]
+"""Where a keyset page ends: the sort key values of its last product."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProductSummary:
+    id: ProductId
+    name: str
+    price: Money
+    in_stock: bool
+    image: str | None
+    merchant_id: MerchantId
+    merchant_name: str
+    category_path: str
+    created_at: datetime
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryStep:
+    id: CategoryId
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublicProduct:
+    id: ProductId
+    name: str
+    description: str
+    price: Money
+    in_stock: bool
+    images: tuple[str, ...]
+    merchant_id: MerchantId
+    merchant_name: str
+    category_id: CategoryId
+    category_path: tuple[CategoryStep, ...]
+    created_at: datetime
+    updated_at: datetime
+
+
+class CatalogReader(Protocol):
+    """The public read side: only listed products (active, not suspended, approved store)."""
+
+    async def search(self, query: ProductQuery, *, after: Position | None, limit: int) -> list[ProductSummary]: ...
+
+    async def product(self, product_id: ProductId) -> PublicProduct | None: ...
+
+
+class CatalogCacheInvalidation(Protocol):
+    """Told after commit what changed, so cached public pages of it are never served again."""
+
+    async def products_changed(self, product_ids: Sequence[ProductId]) -> None: ...
+
+    async def listings_changed(self) -> None: ...

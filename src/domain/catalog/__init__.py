@@ -1,0 +1,1 @@
+"""The catalog: stores, their staff, categories, products and stock."""

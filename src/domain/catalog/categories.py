@@ -1,0 +1,59 @@
+"""The admin-managed category tree, kept as materialised slug paths (``ropa/zapatos``)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import NewType
+from uuid import UUID
+
+from domain.errors import InvalidValue
+
+CategoryId = NewType("CategoryId", UUID)
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_DEPTH = 6
+
+
+def slugify(text: str) -> str:
+    """``Zapatos de Niño`` → ``zapatos-de-nino``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def category_slug(raw: str) -> str:
+    slug = slugify(raw)
+    if not 1 <= len(slug) <= 60 or not _SLUG.match(slug):
+        raise InvalidValue("a slug has 1 to 60 letters, digits and dashes", field="slug", rule="slug_format")
+    return slug
+
+
+def category_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not 1 <= len(name) <= 80:
+        raise InvalidValue("a category name has 1 to 80 characters", field="name", rule="name_length")
+    return name
+
+
+@dataclass(slots=True)
+class Category:
+    id: CategoryId
+    name: str
+    slug: str
+    parent_id: CategoryId | None
+    path: str
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") + 1
+
+    def is_ancestor_of(self, other: Category) -> bool:
+        return other.path.startswith(self.path + "/")
+
+
+def child_path(parent: Category | None, slug: str) -> str:
+    path = f"{parent.path}/{slug}" if parent is not None else slug
+    if path.count("/") + 1 > MAX_DEPTH:
+        raise InvalidValue(f"categories nest at most {MAX_DEPTH} deep", field="parent_id", rule="too_deep")
+    return path

@@ -1,0 +1,155 @@
+"""Products and the stock ledger."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import NewType
+from urllib.parse import urlparse
+from uuid import UUID
+
+from domain.catalog.categories import CategoryId
+from domain.catalog.merchants import MerchantId
+from domain.errors import Conflict, InvalidValue
+from domain.identity.roles import UserId
+from domain.money import Currency, Money
+
+ProductId = NewType("ProductId", UUID)
+
+_SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+MAX_DESCRIPTION = 10_000
+MAX_IMAGES = 10
+MAX_PRICE_MINOR = 10**13
+
+
+class ProductStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+def sku(raw: str) -> str:
+    value = raw.strip()
+    if not _SKU.match(value):
+        raise InvalidValue("a SKU has 1 to 64 letters, digits, dots, dashes or underscores", field="sku", rule="sku")
+    return value
+
+
+def product_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not 1 <= len(name) <= 200:
+        raise InvalidValue("a product name has 1 to 200 characters", field="name", rule="name_length")
+    return name
+
+
+def product_description(raw: str) -> str:
+    text = raw.strip()
+    if len(text) > MAX_DESCRIPTION:
+        raise InvalidValue(
+            f"a description has at most {MAX_DESCRIPTION} characters", field="description", rule="too_long"
+        )
+    return text
+
+
+def image_urls(raw: list[str]) -> tuple[str, ...]:
+    if len(raw) > MAX_IMAGES:
+        raise InvalidValue(f"at most {MAX_IMAGES} images", field="images", rule="too_many")
+    urls = []
+    for url in raw:
+        parsed = urlparse(url.strip())
+        if parsed.scheme not in ("https", "http") or not parsed.netloc or len(url) > 2_000:
+            raise InvalidValue("images are http(s) URLs", field="images", rule="url")
+        urls.append(url.strip())
+    return tuple(urls)
+
+
+def price(amount_minor: int, currency: str, marketplace: Currency) -> Money:
+    """A product price: positive, in the marketplace's own currency."""
+    if currency.upper() != marketplace.code:
+        raise InvalidValue(
+            f"prices are in {marketplace.code}, the marketplace currency", field="price.currency", rule="currency"
+        )
+    if not 0 < amount_minor <= MAX_PRICE_MINOR:
+        raise InvalidValue(
+            "a price is a positive whole number of minor units", field="price.amount_minor", rule="price"
+        )
+    return Money(amount_minor, marketplace)
+
+
+@dataclass(slots=True)
+class Product:
+    id: ProductId
+    merchant_id: MerchantId
+    sku: str
+    name: str
+    description: str
+    price: Money
+    stock: int
+    category_id: CategoryId
+    images: tuple[str, ...]
+    status: ProductStatus
+    created_at: datetime
+    updated_at: datetime
+    suspension_reason: str | None = None
+    version: int = field(default=1)
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspension_reason is not None
+
+    def is_listed(self, store_open: bool) -> bool:
+        """Customers can see it: active, not suspended by moderators, in an approved store."""
+        return store_open and self.status is ProductStatus.ACTIVE and not self.is_suspended
+
+    def archive(self, now: datetime) -> None:
+        self.status = ProductStatus.ARCHIVED
+        self.updated_at = now
+
+    def change_status(self, status: ProductStatus, now: datetime) -> None:
+        if self.status is ProductStatus.ARCHIVED and status is not ProductStatus.ARCHIVED:
+            raise Conflict("an archived product stays archived; create a new one", field="status")
+        self.status = status
+        self.updated_at = now
+
+    def suspend(self, reason: str, now: datetime) -> None:
+        reason = reason.strip()
+        if not 3 <= len(reason) <= 500:
+            raise InvalidValue("say why, in 3 to 500 characters", field="reason", rule="reason_length")
+        self.suspension_reason = reason
+        self.updated_at = now
+
+    def reinstate(self, now: datetime) -> None:
+        if self.suspension_reason is None:
+            raise Conflict("the product is not suspended", field="status")
+        self.suspension_reason = None
+        self.updated_at = now
+
+
+@dataclass(frozen=True, slots=True)
+class StockMovement:
+    """One line of the stock ledger: who moved how much, why, and the level it left."""
+
+    id: UUID
+    product_id: ProductId
+    delta: int
+    reason: str
+    actor_id: UserId | None
+    resulting_level: int
+    created_at: datetime
+
+
+def stock_reason(raw: str) -> str:
+    reason = " ".join(raw.split())
+    if not 2 <= len(reason) <= 200:
+        raise InvalidValue("a stock movement needs a reason of 2 to 200 characters", field="reason", rule="reason")
+    return reason
+
+
+def stock_delta(delta: int) -> int:
+    if delta == 0 or abs(delta) > 1_000_000:
+        raise InvalidValue(
+            "delta is a non-zero whole number (at most 1,000,000 either way)", field="delta", rule="delta"
+        )
+    return delta

@@ -1,0 +1,1 @@
+"""HTTP routes of stores, categories, products, stock and public browsing."""

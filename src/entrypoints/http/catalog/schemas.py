@@ -1,0 +1,310 @@
+"""Wire formats of the catalog routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from application.catalog.staff import StaffMember
+from application.ports import ProductSummary, PublicProduct
+from domain.catalog.categories import Category
+from domain.catalog.merchants import Merchant
+from domain.catalog.products import MAX_DESCRIPTION, MAX_IMAGES, Product, ProductStatus, StockMovement
+from domain.money import Money
+
+Text200 = Annotated[str, Meta(min_length=1, max_length=200)]
+Reason = Annotated[str, Meta(min_length=3, max_length=500)]
+Description = Annotated[str, Meta(max_length=MAX_DESCRIPTION)]
+Images = Annotated[list[Annotated[str, Meta(max_length=2000)]], Meta(max_length=MAX_IMAGES)]
+
+
+class Price(msgspec.Struct, forbid_unknown_fields=True):
+    amount_minor: Annotated[int, Meta(ge=1, le=10**13, description="Minor units (centavos); never a float")]
+    currency: Annotated[str, Meta(pattern=r"^[A-Za-z]{3}$", description="ISO 4217; the marketplace currency")]
+
+    @classmethod
+    def of(cls, money: Money) -> Price:
+        return cls(amount_minor=money.amount_minor, currency=money.currency.code)
+
+
+# --- stores ---------------------------------------------------------------------------------------
+
+
+class MerchantApplication(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, Meta(min_length=2, max_length=120)]
+    legal_id: Annotated[str, Meta(min_length=5, max_length=32, description="Tax id (NIT)")]
+    description: Annotated[str, Meta(max_length=2000)]
+    contact_email: Annotated[str, Meta(max_length=254)]
+
+
+class MerchantResponse(msgspec.Struct):
+    """The store as staff and its applicant see it."""
+
+    id: UUID
+    name: str
+    legal_id: str
+    description: str
+    contact_email: str
+    applicant_id: UUID
+    status: str
+    suspension_reason: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, merchant: Merchant) -> MerchantResponse:
+        return cls(
+            id=merchant.id,
+            name=merchant.name,
+            legal_id=merchant.legal_id,
+            description=merchant.description,
+            contact_email=merchant.contact_email,
+            applicant_id=merchant.applicant_id,
+            status=merchant.status.value,
+            suspension_reason=merchant.suspension_reason,
+            created_at=merchant.created_at,
+        )
+
+
+class MerchantProfile(msgspec.Struct):
+    """The store as customers see it."""
+
+    id: UUID
+    name: str
+    description: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, merchant: Merchant) -> MerchantProfile:
+        return cls(id=merchant.id, name=merchant.name, description=merchant.description, created_at=merchant.created_at)
+
+
+class MerchantPage(msgspec.Struct):
+    items: list[MerchantResponse]
+    next_cursor: str | None
+
+
+class SuspensionRequest(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Reason
+
+
+class StaffRequest(msgspec.Struct, forbid_unknown_fields=True):
+    email: Annotated[str, Meta(max_length=254)]
+
+
+class StaffResponse(msgspec.Struct):
+    user_id: UUID
+    email: str
+    first_name: str
+    last_name: str
+    store_role: str
+    since: datetime
+
+    @classmethod
+    def of(cls, member: StaffMember) -> StaffResponse:
+        return cls(
+            user_id=member.user.id,
+            email=member.user.email.value,
+            first_name=member.user.first_name,
+            last_name=member.user.last_name,
+            store_role=member.membership.role.value,
+            since=member.membership.created_at,
+        )
+
+
+# --- categories -------------------------------------------------------------------------------------
+
+
+class CategoryCreate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, Meta(min_length=1, max_length=80)]
+    slug: Annotated[str, Meta(min_length=1, max_length=60)] | None = None
+    parent_id: UUID | None = None
+
+
+class CategoryUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, Meta(min_length=1, max_length=80)] | UnsetType = UNSET
+    slug: Annotated[str, Meta(min_length=1, max_length=60)] | UnsetType = UNSET
+    parent_id: UUID | UnsetType | None = UNSET
+
+
+class CategoryResponse(msgspec.Struct):
+    id: UUID
+    name: str
+    slug: str
+    parent_id: UUID | None
+    path: str
+
+    @classmethod
+    def of(cls, category: Category) -> CategoryResponse:
+        return cls(
+            id=category.id, name=category.name, slug=category.slug, parent_id=category.parent_id, path=category.path
+        )
+
+
+# --- products ---------------------------------------------------------------------------------------
+
+
+class ProductCreate(msgspec.Struct, forbid_unknown_fields=True):
+    sku: Annotated[str, Meta(min_length=1, max_length=64)]
+    name: Text200
+    description: Description
+    price: Price
+    stock: Annotated[int, Meta(ge=0, le=1_000_000_000)]
+    category_id: UUID
+    images: Images = msgspec.field(default_factory=list)
+    status: ProductStatus = ProductStatus.DRAFT
+
+
+class ProductUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    name: Text200 | UnsetType = UNSET
+    description: Description | UnsetType = UNSET
+    price: Price | UnsetType = UNSET
+    category_id: UUID | UnsetType = UNSET
+    images: Images | UnsetType = UNSET
+    status: ProductStatus | UnsetType = UNSET
+
+
+class StoreProduct(msgspec.Struct):
+    """A product as its store sees it: drafts, archived ones, exact stock, moderation."""
+
+    id: UUID
+    merchant_id: UUID
+    sku: str
+    name: str
+    description: str
+    price: Price
+    stock: int
+    category_id: UUID
+    images: list[str]
+    status: ProductStatus
+    suspended: bool
+    suspension_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, product: Product) -> StoreProduct:
+        return cls(
+            id=product.id,
+            merchant_id=product.merchant_id,
+            sku=product.sku,
+            name=product.name,
+            description=product.description,
+            price=Price.of(product.price),
+            stock=product.stock,
+            category_id=product.category_id,
+            images=list(product.images),
+            status=product.status,
+            suspended=product.is_suspended,
+            suspension_reason=product.suspension_reason,
+            created_at=product.created_at,
+            updated_at=product.updated_at,
+        )
+
+
+class StoreProductPage(msgspec.Struct):
+    items: list[StoreProduct]
+    next_cursor: str | None
+
+
+class StockChange(msgspec.Struct, forbid_unknown_fields=True):
+    delta: Annotated[int, Meta(ge=-1_000_000, le=1_000_000, description="Units to add (+) or remove (-)")]
+    reason: Annotated[str, Meta(min_length=2, max_length=200)]
+
+
+class StockMovementResponse(msgspec.Struct):
+    id: UUID
+    product_id: UUID
+    delta: int
+    reason: str
+    actor_id: UUID | None
+    resulting_level: int
+    created_at: datetime
+
+    @classmethod
+    def of(cls, movement: StockMovement) -> StockMovementResponse:
+        return cls(
+            id=movement.id,
+            product_id=movement.product_id,
+            delta=movement.delta,
+            reason=movement.reason,
+            actor_id=movement.actor_id,
+            resulting_level=movement.resulting_level,
+            created_at=movement.created_at,
+        )
+
+
+# --- public -------------------------------------------------------------------------------------------
+
+
+class MerchantRef(msgspec.Struct):
+    id: UUID
+    name: str
+
+
+class ProductCard(msgspec.Struct):
+    id: UUID
+    name: str
+    price: Price
+    in_stock: bool
+    image: str | None
+    merchant: MerchantRef
+    category_path: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, summary: ProductSummary) -> ProductCard:
+        return cls(
+            id=summary.id,
+            name=summary.name,
+            price=Price.of(summary.price),
+            in_stock=summary.in_stock,
+            image=summary.image,
+            merchant=MerchantRef(id=summary.merchant_id, name=summary.merchant_name),
+            category_path=summary.category_path,
+            created_at=summary.created_at,
+        )
+
+
+class ProductCardPage(msgspec.Struct):
+    items: list[ProductCard]
+    next_cursor: str | None
+
+
+class CategoryStepResponse(msgspec.Struct):
+    id: UUID
+    name: str
+    slug: str
+
+
+class ProductDetail(msgspec.Struct):
+    id: UUID
+    name: str
+    description: str
+    price: Price
+    in_stock: bool
+    images: list[str]
+    merchant: MerchantRef
+    category_id: UUID
+    category_path: list[CategoryStepResponse]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, product: PublicProduct) -> ProductDetail:
+        return cls(
+            id=product.id,
+            name=product.name,
+            description=product.description,
+            price=Price.of(product.price),
+            in_stock=product.in_stock,
+            images=list(product.images),
+            merchant=MerchantRef(id=product.merchant_id, name=product.merchant_name),
+            category_id=product.category_id,
+            category_path=[CategoryStepResponse(id=s.id, name=s.name, slug=s.slug) for s in product.category_path],
+            created_at=product.created_at,
+            updated_at=product.updated_at,
+        )
