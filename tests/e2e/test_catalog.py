@@ -1,6 +1,7 @@
 """Stores, categories, products, stock and public browsing over HTTP on real PostgreSQL and Redis."""
 
 import asyncio
+import dataclasses
 
 import pytest
 from sqlalchemy import event, text
@@ -13,6 +14,7 @@ from tests.e2e.catalog_flows import (
     product_body,
     public_ids,
 )
+from tests.e2e.conftest import app_client
 from tests.e2e.identity_flows import active_customer, bearer, create_admin, log_in
 
 PROBLEM = "application/problem+json"
@@ -379,3 +381,18 @@ async def test_store_applications_rules(client, admin_tokens):
     pending = await client.get("/api/v1/admin/merchants", params={"status": "pending"}, headers=bearer(admin_tokens))
     assert any(item["name"] == "Mi Tienda" for item in pending.json()["items"])
     assert (await client.get("/api/v1/admin/merchants", headers=bearer(tokens))).status_code == 403
+
+
+async def test_the_public_catalog_keeps_working_when_redis_is_down(settings):
+    async with app_client(dataclasses.replace(settings, redis_url="redis://127.0.0.1:1/0")) as client:
+        admin = await log_in(client, (await create_admin(client))["email"])
+        category = await create_category(client, admin, "Libros")
+        store = await open_store(client, admin)
+        product = await create_product(client, store.id, store.manager, category["id"], name="Cien años de soledad")
+        assert product["id"] in await public_ids(client, q="soledad")
+        assert (await client.get(f"/api/v1/products/{product['id']}")).status_code == 200
+        await client.post(
+            f"/api/v1/admin/merchants/{store.id}/suspend", json={"reason": "revisión"}, headers=bearer(admin)
+        )
+        assert product["id"] not in await public_ids(client)
+        assert (await client.get(f"/api/v1/products/{product['id']}")).status_code == 404
