@@ -238,6 +238,10 @@ class InMemoryUsers:
         user = self._rows.get(user_id)
         return replace(user) if user else None
 
+    async def get_many(self, user_ids) -> list[User]:
+        self._uow.database.reads += 1
+        return [replace(self._rows[user_id]) for user_id in user_ids if user_id in self._rows]
+
     async def by_login(self, login: Email | Phone) -> User | None:
         self._uow.database.reads += 1
         for user in self._rows.values():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -85,6 +85,12 @@ class SqlaUserRepository(UserRepository):
             statement = statement.with_for_update()
         row = await self._session.scalar(statement)
         return _user_from_row(row) if row is not None else None
+
+    async def get_many(self, user_ids: Sequence[UserId]) -> list[User]:
+        if not user_ids:
+            return []
+        rows = await self._session.scalars(select(UserRow).where(UserRow.id.in_(user_ids)))
+        return [_user_from_row(row) for row in rows.all()]
 
     async def by_login(self, login: Email | Phone) -> User | None:
         column = UserRow.email if isinstance(login, Email) else UserRow.phone

@@ -72,12 +72,8 @@ class ListStoreStaff:
         async with self._unit_of_work() as uow:
             await store_access(uow, actor, merchant_id, write=False)
             members = await uow.memberships.of_store(merchant_id)
-            staff = []
-            for membership in members:
-                user = await uow.users.get(membership.user_id)
-                if user is not None:
-                    staff.append(StaffMember(membership=membership, user=user))
-        return staff
+            users = {user.id: user for user in await uow.users.get_many([m.user_id for m in members])}
+        return [StaffMember(membership=m, user=users[m.user_id]) for m in members if m.user_id in users]
 
 
 @dataclass(frozen=True, slots=True)

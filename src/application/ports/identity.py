@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -30,6 +30,10 @@ class UserRepository(Protocol):
     async def save(self, user: User) -> None: ...
 
     async def get(self, user_id: UserId, *, for_update: bool = False) -> User | None: ...
+
+    async def get_many(self, user_ids: Sequence[UserId]) -> list[User]:
+        """The accounts that exist among ``user_ids``, in one query."""
+        ...
 
     async def by_login(self, login: Email | Phone) -> User | None: ...
 
