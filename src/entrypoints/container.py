@@ -14,6 +14,7 @@ from adapters.postgres import PostgresProbe, SqlaUnitOfWork, create_database_eng
 from adapters.redis import (
     RedisAccessTokenDenylist,
     RedisCatalogCache,
+    RedisCircuit,
     RedisCredentialCache,
     RedisLoginThrottle,
     RedisProbe,
@@ -84,8 +85,13 @@ class Container:
         )
         self.digester = HmacSecretDigester(settings.secret_key)
         self.access_tokens = JwtAccessTokens(settings.secret_key)
+        # One circuit per process: once Redis fails, every adapter falls back at once for a moment.
+        self.redis_circuit = RedisCircuit()
         self.credential_cache = RedisCredentialCache(
-            adapters.redis, ttl_seconds=settings.credential_cache_ttl_seconds, metrics=adapters.metrics
+            adapters.redis,
+            ttl_seconds=settings.credential_cache_ttl_seconds,
+            metrics=adapters.metrics,
+            circuit=self.redis_circuit,
         )
         self.credentials = CredentialLookup(self.credential_cache, self.unit_of_work, adapters.metrics)
         self.sessions = SessionIssuer(
@@ -102,8 +108,8 @@ class Container:
         self.activation_codes = ActivationCodeIssuer(
             clock=adapters.clock, secrets=adapters.secrets, digester=self.digester
         )
-        self.denylist = RedisAccessTokenDenylist(adapters.redis)
-        self.catalog_cache = RedisCatalogCache(adapters.redis)
+        self.denylist = RedisAccessTokenDenylist(adapters.redis, self.redis_circuit)
+        self.catalog_cache = RedisCatalogCache(adapters.redis, circuit=self.redis_circuit)
 
     @classmethod
     def create(cls, settings: Settings) -> Container:
@@ -172,7 +178,7 @@ class Container:
             unit_of_work=self.unit_of_work,
             credentials=self.credentials,
             hasher=self.hasher,
-            throttle=RedisLoginThrottle(self.redis),
+            throttle=RedisLoginThrottle(self.redis, circuit=self.redis_circuit),
             sessions=self.sessions,
             clock=self.clock,
             metrics=self.adapters.metrics,

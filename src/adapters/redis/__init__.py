@@ -2,6 +2,7 @@
 
 from adapters.redis.access_token_denylist import RedisAccessTokenDenylist
 from adapters.redis.catalog_cache import CachedPage, RedisCatalogCache
+from adapters.redis.circuit import RedisCircuit, RedisUnavailable
 from adapters.redis.client import create_redis_client
 from adapters.redis.credential_cache import RedisCredentialCache
 from adapters.redis.login_throttle import InMemoryLoginThrottle, RedisLoginThrottle, ThrottleLimits
@@ -12,9 +13,11 @@ __all__ = [
     "InMemoryLoginThrottle",
     "RedisAccessTokenDenylist",
     "RedisCatalogCache",
+    "RedisCircuit",
     "RedisCredentialCache",
     "RedisLoginThrottle",
     "RedisProbe",
+    "RedisUnavailable",
     "ThrottleLimits",
     "create_redis_client",
 ]

@@ -6,8 +6,8 @@ import logging
 from datetime import datetime
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
+from adapters.redis.circuit import RedisCircuit, RedisUnavailable
 from application.ports import AccessTokenDenylist
 
 logger = logging.getLogger(__name__)
@@ -18,18 +18,21 @@ def denied_key(token_id: str) -> str:
 
 
 class RedisAccessTokenDenylist(AccessTokenDenylist):
-    def __init__(self, client: Redis) -> None:
+    def __init__(self, client: Redis, circuit: RedisCircuit | None = None) -> None:
         self._client = client
+        self._circuit = circuit or RedisCircuit()
 
     async def deny(self, token_id: str, expires_at: datetime) -> None:
         try:
-            await self._client.set(denied_key(token_id), b"1", exat=int(expires_at.timestamp()) + 1)
-        except (RedisError, OSError) as error:
+            await self._circuit.run(
+                lambda: self._client.set(denied_key(token_id), b"1", exat=int(expires_at.timestamp()) + 1)
+            )
+        except RedisUnavailable as error:
             logger.warning("could not write the access-token denylist: %s", error.__class__.__name__)
 
     async def is_denied(self, token_id: str) -> bool | None:
         try:
-            return bool(await self._client.exists(denied_key(token_id)))
-        except (RedisError, OSError) as error:
+            return bool(await self._circuit.run(lambda: self._client.exists(denied_key(token_id))))
+        except RedisUnavailable as error:
             logger.warning("could not read the access-token denylist: %s", error.__class__.__name__)
             return None

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
+from adapters.redis.circuit import RedisCircuit, RedisUnavailable
 from application.ports import CatalogCacheInvalidation
 from domain.catalog.products import ProductId
 
@@ -50,8 +50,16 @@ class RedisCatalogCache(CatalogCacheInvalidation):
     An unreachable Redis makes every lookup a miss and every write a no-op.
     """
 
-    def __init__(self, client: Redis, *, page_ttl_seconds: int = 300, generation_ttl_seconds: int = 86_400) -> None:
+    def __init__(
+        self,
+        client: Redis,
+        *,
+        page_ttl_seconds: int = 300,
+        generation_ttl_seconds: int = 86_400,
+        circuit: RedisCircuit | None = None,
+    ) -> None:
         self._client = client
+        self._circuit = circuit or RedisCircuit()
         self._page_ttl = page_ttl_seconds
         self._generation_ttl = generation_ttl_seconds
         self._read_script = client.register_script(_READ_GENERATION_AND_PAGE)
@@ -66,9 +74,10 @@ class RedisCatalogCache(CatalogCacheInvalidation):
     async def store(self, page: CachedPage, body: bytes) -> None:
         if page.store_under is None:
             return
+        key = page.store_under
         try:
-            await self._client.set(page.store_under, body, ex=self._page_ttl)
-        except (RedisError, OSError) as error:
+            await self._circuit.run(lambda: self._client.set(key, body, ex=self._page_ttl))
+        except RedisUnavailable as error:
             logger.warning("catalog cache write failed: %s", error.__class__.__name__)
 
     async def products_changed(self, product_ids: Sequence[ProductId]) -> None:
@@ -81,20 +90,26 @@ class RedisCatalogCache(CatalogCacheInvalidation):
 
     async def _read(self, generation_key: str, page_prefix: str, page_suffix: str) -> CachedPage:
         try:
-            generation, body = await self._read_script(keys=[generation_key], args=[page_prefix, page_suffix])
-        except (RedisError, OSError) as error:
+            generation, body = await self._circuit.run(
+                lambda: self._read_script(keys=[generation_key], args=[page_prefix, page_suffix])
+            )
+        except RedisUnavailable as error:
             logger.warning("catalog cache read failed: %s", error.__class__.__name__)
             return CachedPage(body=None, store_under=None)
         generation_text = generation.decode() if isinstance(generation, bytes) else str(generation)
         return CachedPage(body=body or None, store_under=f"{page_prefix}{generation_text}{page_suffix}")
 
     async def _bump(self, keys: list[str]) -> None:
-        try:
+
+        async def bump_all() -> None:
             async with self._client.pipeline(transaction=False) as pipeline:
                 for key in keys:
                     pipeline.incr(key)
                     pipeline.expire(key, self._generation_ttl)
                 await pipeline.execute()
-        except (RedisError, OSError) as error:
+
+        try:
+            await self._circuit.run(bump_all)
+        except RedisUnavailable as error:
             # Pages already cached stay until their TTL; see ADR 0005.
             logger.warning("catalog cache invalidation failed: %s", error.__class__.__name__)

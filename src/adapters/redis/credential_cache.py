@@ -9,8 +9,8 @@ from uuid import UUID
 
 import msgspec
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
+from adapters.redis.circuit import RedisCircuit, RedisUnavailable
 from application.ports import AuthMetrics, CredentialCache, CredentialRecord
 from domain.identity.roles import Role, UserId
 
@@ -64,8 +64,11 @@ class RedisCredentialCache(CredentialCache):
     change evicted; a record read before that change is not stored.
     """
 
-    def __init__(self, client: Redis, *, ttl_seconds: int, metrics: AuthMetrics) -> None:
+    def __init__(
+        self, client: Redis, *, ttl_seconds: int, metrics: AuthMetrics, circuit: RedisCircuit | None = None
+    ) -> None:
         self._client = client
+        self._circuit = circuit or RedisCircuit()
         self._ttl = ttl_seconds
         self._metrics = metrics
         self._encoder = msgspec.msgpack.Encoder()
@@ -74,18 +77,19 @@ class RedisCredentialCache(CredentialCache):
 
     async def by_login(self, login_key_value: str) -> CredentialRecord | None:
         try:
-            user_id = _as_bytes(await self._client.get(login_key(login_key_value)))
+            user_id = _as_bytes(await self._circuit.run(lambda: self._client.get(login_key(login_key_value))))
             if user_id is None:
                 return None
-            return self._decode(_as_bytes(await self._client.get(user_key(user_id.decode()))))
-        except (RedisError, OSError) as error:
+            record = await self._circuit.run(lambda: self._client.get(user_key(user_id.decode())))
+            return self._decode(_as_bytes(record))
+        except RedisUnavailable as error:
             self._unavailable("read", error)
             return None
 
     async def by_user_id(self, user_id: UserId) -> CredentialRecord | None:
         try:
-            return self._decode(_as_bytes(await self._client.get(user_key(user_id))))
-        except (RedisError, OSError) as error:
+            return self._decode(_as_bytes(await self._circuit.run(lambda: self._client.get(user_key(user_id)))))
+        except RedisUnavailable as error:
             self._unavailable("read", error)
             return None
 
@@ -107,20 +111,26 @@ class RedisCredentialCache(CredentialCache):
         )
         keys = [user_key(record.user_id), fence_key(record.user_id), *(login_key(k) for k in record.login_keys)]
         try:
-            await self._store_script(
-                keys=keys, args=[payload, _micros(record.updated_at), self._ttl, str(record.user_id)]
+            await self._circuit.run(
+                lambda: self._store_script(
+                    keys=keys, args=[payload, _micros(record.updated_at), self._ttl, str(record.user_id)]
+                )
             )
-        except (RedisError, OSError) as error:
+        except RedisUnavailable as error:
             self._unavailable("store", error)
 
     async def evict(self, user_id: UserId, login_keys: Iterable[str], changed_at: datetime) -> None:
         keys = [user_key(user_id), *(login_key(k) for k in login_keys)]
-        try:
+
+        async def evict_behind_a_fence() -> None:
             async with self._client.pipeline(transaction=True) as pipeline:
                 pipeline.set(fence_key(user_id), _micros(changed_at), ex=self._ttl)
                 pipeline.delete(*keys)
                 await pipeline.execute()
-        except (RedisError, OSError) as error:
+
+        try:
+            await self._circuit.run(evict_behind_a_fence)
+        except RedisUnavailable as error:
             # The change is committed; the entry dies with its TTL. See ADR 0004.
             self._unavailable("evict", error)
 

@@ -8,8 +8,8 @@ import time
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
+from adapters.redis.circuit import RedisCircuit, RedisUnavailable
 from application.ports import LoginThrottle
 
 logger = logging.getLogger(__name__)
@@ -21,6 +21,12 @@ class ThrottleLimits:
     username_window_seconds: int = 15 * 60
     per_address: int = 50
     address_window_seconds: int = 60
+
+
+def _as_int(value: object) -> int:
+    if isinstance(value, bytes | str | int):
+        return int(value)
+    raise TypeError(f"unexpected reply from Redis: {value!r}")
 
 
 def username_key(username: str) -> str:
@@ -76,31 +82,39 @@ class RedisLoginThrottle(LoginThrottle):
     """Fixed windows: the first failure starts a window of the limit's length; reaching the limit
     blocks until the window ends. Shared by every worker and instance through Redis."""
 
-    def __init__(self, client: Redis, limits: ThrottleLimits | None = None) -> None:
+    def __init__(
+        self, client: Redis, limits: ThrottleLimits | None = None, circuit: RedisCircuit | None = None
+    ) -> None:
         self._client = client
+        self._circuit = circuit or RedisCircuit()
         self._limits = limits or ThrottleLimits()
         self._fallback = InMemoryLoginThrottle(self._limits)
 
     async def retry_after(self, username_key_value: str, client_address: str) -> int | None:
         keys = (username_key(username_key_value), address_key(client_address))
         limits = (self._limits.per_username, self._limits.per_address)
-        try:
+
+        async def read_counts() -> list[object]:
             async with self._client.pipeline(transaction=False) as pipeline:
                 for key in keys:
                     pipeline.get(key)
                     pipeline.ttl(key)
-                answers = await pipeline.execute()
-        except (RedisError, OSError) as error:
+                return list(await pipeline.execute())
+
+        try:
+            answers = await self._circuit.run(read_counts)
+        except RedisUnavailable as error:
             self._degraded(error)
             return await self._fallback.retry_after(username_key_value, client_address)
         for index, limit in enumerate(limits):
             count, ttl = answers[2 * index], answers[2 * index + 1]
-            if count is not None and int(count) >= limit:
-                return max(1, int(ttl))
+            if count is not None and _as_int(count) >= limit:
+                return max(1, _as_int(ttl))
         return None
 
     async def record_failure(self, username_key_value: str, client_address: str) -> None:
-        try:
+
+        async def count_failure() -> None:
             async with self._client.pipeline(transaction=True) as pipeline:
                 for key, window in (
                     (username_key(username_key_value), self._limits.username_window_seconds),
@@ -109,14 +123,17 @@ class RedisLoginThrottle(LoginThrottle):
                     pipeline.set(key, 0, ex=window, nx=True)  # opens the window on the first failure
                     pipeline.incr(key)
                 await pipeline.execute()
-        except (RedisError, OSError) as error:
+
+        try:
+            await self._circuit.run(count_failure)
+        except RedisUnavailable as error:
             self._degraded(error)
             await self._fallback.record_failure(username_key_value, client_address)
 
     async def reset(self, username_key_value: str) -> None:
         try:
-            await self._client.delete(username_key(username_key_value))
-        except (RedisError, OSError) as error:
+            await self._circuit.run(lambda: self._client.delete(username_key(username_key_value)))
+        except RedisUnavailable as error:
             self._degraded(error)
         await self._fallback.reset(username_key_value)
 
