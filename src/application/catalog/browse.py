@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from application.pagination import keyset_page
 from application.ports import Position, ProductQuery, ProductSummary, PublicProduct, UnitOfWork
 from domain.catalog.products import ProductId
 from domain.errors import InvalidValue, NotFound
@@ -38,8 +39,8 @@ class BrowseProducts:
         limit = max(1, min(limit, MAX_PAGE))
         async with self._unit_of_work() as uow:
             rows = await uow.catalog.search(query, after=after, limit=limit + 1)
-        items = rows[:limit]
-        return ProductPage(items=items, next_position=items[-1].position if len(rows) > limit else None)
+        items, next_position = keyset_page(rows, limit, lambda summary: summary.position)
+        return ProductPage(items=items, next_position=next_position)
 
 
 class GetPublicProduct:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.identity.credentials import CredentialLookup
 from application.identity.policies import require_staff
+from application.pagination import keyset_page
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, Notification, UnitOfWork
 from domain.catalog.merchants import (
     Membership,
@@ -168,8 +169,7 @@ class ListMerchants:
         limit = max(1, min(query.limit, 100))
         async with self._unit_of_work() as uow:
             rows = await uow.merchants.list(status=query.status, after=query.after, limit=limit + 1)
-        items = rows[:limit]
-        return items, (items[-1].id if len(rows) > limit else None)
+        return keyset_page(rows, limit, lambda merchant: merchant.id)
 
 
 class GetMerchantProfile:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.catalog.access import store_access
 from application.identity.policies import require_staff
+from application.pagination import keyset_page
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
@@ -200,8 +201,7 @@ class ManageProducts:
             rows = await uow.products.list_for_store(
                 query.merchant_id, status=query.status, text=query.text, after=query.after, limit=limit + 1
             )
-        items = rows[:limit]
-        return items, (items[-1].id if len(rows) > limit else None)
+        return keyset_page(rows, limit, lambda product: product.id)
 
     async def change_stock(self, command: StockChangeCommand) -> StockMovement:
         """Apply a stock movement atomically, never below zero (409), and record it in the ledger."""

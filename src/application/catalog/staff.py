@@ -65,8 +65,16 @@ class AddStoreStaff:
 
 
 class ListStoreStaff:
+    """The store's people, for its members and platform staff."""
+
     def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
         self._unit_of_work = unit_of_work
+
+    async def one(self, actor: Actor, merchant_id: MerchantId, user_id: UserId) -> StaffMember:
+        for member in await self(actor, merchant_id):
+            if member.user.id == user_id:
+                return member
+        raise NotFound("no such staff member")
 
     async def __call__(self, actor: Actor, merchant_id: MerchantId) -> list[StaffMember]:
         async with self._unit_of_work() as uow:

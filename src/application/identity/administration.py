@@ -8,6 +8,7 @@ from uuid import UUID
 
 from application.identity.credentials import CredentialLookup
 from application.identity.policies import check_access_change, require_staff
+from application.pagination import keyset_page
 from application.ports import Clock, CredentialRecord, OutboxMessage, UnitOfWork, UserFilter
 from domain.errors import NotFound
 from domain.identity.roles import Actor, Role, UserId
@@ -41,8 +42,8 @@ class ListUsers:
         limit = max(1, min(query.limit, MAX_PAGE))
         async with self._unit_of_work() as uow:
             rows = await uow.users.list(query.user_filter, after=query.after, limit=limit + 1)
-        items = rows[:limit]
-        return UserPage(items=items, last_id=items[-1].id if len(rows) > limit else None)
+        items, last_id = keyset_page(rows, limit, lambda user: user.id)
+        return UserPage(items=items, last_id=last_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,5 +115,5 @@ class ListOutbox:
         recipient = query.recipient.strip().lower() if query.recipient else None
         async with self._unit_of_work() as uow:
             rows = await uow.outbox.list(recipient=recipient, kind=query.kind, after=query.after, limit=limit + 1)
-        items = rows[:limit]
-        return OutboxPage(items=items, last_id=items[-1].id if len(rows) > limit else None)
+        messages, last_message_id = keyset_page(rows, limit, lambda message: message.id)
+        return OutboxPage(items=messages, last_id=last_message_id)

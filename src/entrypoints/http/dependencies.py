@@ -12,7 +12,6 @@ from application.identity.authenticate import Authenticated
 from domain.errors import AuthenticationFailed
 from domain.identity.roles import Actor
 from entrypoints.container import Container
-from entrypoints.http.cursors import CursorCodec
 
 
 def container_of(state: State) -> Container:
@@ -38,10 +37,6 @@ async def provide_authenticated(request: Request[Any, Any, Any], state: State) -
 
 def provide_actor(authenticated: NamedDependency[Authenticated]) -> Actor:
     return authenticated.actor
-
-
-def provide_cursors(state: State) -> CursorCodec:
-    return CursorCodec(container_of(state).settings.secret_key)
 
 
 USE_CASES = (
@@ -71,11 +66,11 @@ USE_CASES = (
     "browse_products",
     "get_public_product",
     "catalog_cache",
+    "cursors",
 )
 
 DEPENDENCIES: dict[str, Provide] = {
     **{name: _use_case(name) for name in USE_CASES},
     "authenticated": Provide(provide_authenticated),
     "actor": Provide(provide_actor, sync_to_thread=False),
-    "cursors": Provide(provide_cursors, sync_to_thread=False),
 }

@@ -29,7 +29,6 @@ from application.catalog.staff import (
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId, ProductStatus
-from domain.errors import NotFound
 from domain.identity.roles import Actor, UserId
 from entrypoints.http.catalog.schemas import (
     MerchantApplication,
@@ -119,10 +118,7 @@ class MerchantsController(Controller):
         actor: NamedDependency[Actor],
         list_store_staff: NamedDependency[ListStoreStaff],
     ) -> StaffResponse:
-        for member in await list_store_staff(actor, MerchantId(merchant_id)):
-            if member.user.id == user_id:
-                return StaffResponse.of(member)
-        raise NotFound("no such staff member")
+        return StaffResponse.of(await list_store_staff.one(actor, MerchantId(merchant_id), UserId(user_id)))
 
     @delete(
         "/{merchant_id:uuid}/staff/{user_id:uuid}",
