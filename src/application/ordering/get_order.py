@@ -1,0 +1,28 @@
+"""Use case: read one order (its buyer, its store's people, platform staff)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.ordering.access import readable_order
+from application.ports.ordering import OrderingUnitOfWork
+from domain.identity.roles import Actor
+from domain.ordering.orders import Order, OrderId
+
+
+@dataclass(frozen=True, slots=True)
+class GetOrderQuery:
+    actor: Actor
+    order_id: OrderId
+
+
+class GetOrder:
+    """Anyone else gets the 404 of an order that does not exist."""
+
+    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork]) -> None:
+        self._unit_of_work = unit_of_work
+
+    async def __call__(self, query: GetOrderQuery) -> Order:
+        async with self._unit_of_work() as uow:
+            return await readable_order(uow, query.actor, query.order_id)

@@ -1,0 +1,36 @@
+"""Use case: platform staff list every order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.identity.policies import require_staff
+from application.ordering.order_pages import OrderPage, order_page
+from application.ports.ordering import OrderingUnitOfWork, OrderScope
+from domain.catalog.merchants import MerchantId
+from domain.identity.roles import Actor, UserId
+from domain.ordering.orders import OrderId, OrderStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ListAllOrdersQuery:
+    actor: Actor
+    status: OrderStatus | None = None
+    buyer_id: UserId | None = None
+    merchant_id: MerchantId | None = None
+    after: OrderId | None = None
+    limit: int = 20
+
+
+class ListAllOrders:
+    """Support and admins, across buyers and stores."""
+
+    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork]) -> None:
+        self._unit_of_work = unit_of_work
+
+    async def __call__(self, query: ListAllOrdersQuery) -> OrderPage:
+        require_staff(query.actor)
+        async with self._unit_of_work() as uow:
+            scope = OrderScope(buyer_id=query.buyer_id, merchant_id=query.merchant_id, status=query.status)
+            return await order_page(uow, scope, query.after, query.limit)

@@ -1,0 +1,31 @@
+"""Use case: a customer lists their own orders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.ordering.order_pages import OrderPage, order_page
+from application.ports.ordering import OrderingUnitOfWork, OrderScope
+from domain.identity.roles import Actor
+from domain.ordering.orders import OrderId, OrderStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ListMyOrdersQuery:
+    actor: Actor
+    status: OrderStatus | None = None
+    after: OrderId | None = None
+    limit: int = 20
+
+
+class ListMyOrders:
+    """Only the actor's own orders, newest first."""
+
+    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork]) -> None:
+        self._unit_of_work = unit_of_work
+
+    async def __call__(self, query: ListMyOrdersQuery) -> OrderPage:
+        async with self._unit_of_work() as uow:
+            scope = OrderScope(buyer_id=query.actor.user_id, status=query.status)
+            return await order_page(uow, scope, query.after, query.limit)

@@ -1,0 +1,35 @@
+"""Use case: a store's people list the store's orders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.catalog.access import store_access
+from application.ordering.order_pages import OrderPage, order_page
+from application.ports.ordering import OrderingUnitOfWork, OrderScope
+from domain.catalog.merchants import MerchantId
+from domain.identity.roles import Actor
+from domain.ordering.orders import OrderId, OrderStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ListStoreOrdersQuery:
+    actor: Actor
+    merchant_id: MerchantId
+    status: OrderStatus | None = None
+    after: OrderId | None = None
+    limit: int = 20
+
+
+class ListStoreOrders:
+    """The store's members (and platform staff) read its orders; anyone else gets the store's 404."""
+
+    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork]) -> None:
+        self._unit_of_work = unit_of_work
+
+    async def __call__(self, query: ListStoreOrdersQuery) -> OrderPage:
+        async with self._unit_of_work() as uow:
+            await store_access(uow, query.actor, query.merchant_id, write=False)
+            scope = OrderScope(merchant_id=query.merchant_id, status=query.status)
+            return await order_page(uow, scope, query.after, query.limit)
