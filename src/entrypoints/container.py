@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.metrics import PrometheusAuthMetrics
 from adapters.postgres import PostgresProbe, SqlaUnitOfWork, create_database_engine, create_session_factory
+from adapters.postgres.ordering.fake_gateway import FakePaymentGateway
+from adapters.postgres.ordering.unit_of_work import SqlaOrderingUnitOfWork
 from adapters.redis import (
     RedisAccessTokenDenylist,
     RedisCatalogCache,
@@ -48,6 +50,24 @@ from application.identity.refresh_session import RefreshSession
 from application.identity.request_activation_code import RequestActivationCode
 from application.identity.sessions import SessionIssuer, SessionLifetimes
 from application.identity.sign_up import SignUp
+from application.ordering.cancel_order import CancelOrder
+from application.ordering.clear_cart import ClearCart
+from application.ordering.deliver_order import DeliverOrder
+from application.ordering.expire_checkouts import ExpireCheckouts
+from application.ordering.get_checkout import GetCheckout
+from application.ordering.get_invoice import GetInvoice
+from application.ordering.get_order import GetOrder
+from application.ordering.list_all_orders import ListAllOrders
+from application.ordering.list_my_orders import ListMyOrders
+from application.ordering.list_store_orders import ListStoreOrders
+from application.ordering.merchant_balance import GetMerchantBalance
+from application.ordering.pay_checkout import PayCheckout
+from application.ordering.place_checkout import PlaceCheckout
+from application.ordering.refund_order import RefundOrder
+from application.ordering.set_cart_item import SetCartItem
+from application.ordering.ship_order import ShipOrder
+from application.ordering.terms import CommerceTerms
+from application.ordering.view_cart import ViewCart
 from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Role
 from domain.money import Currency
@@ -297,3 +317,117 @@ class Container:
     @cached_property
     def get_public_product(self) -> GetPublicProduct:
         return GetPublicProduct(unit_of_work=self.unit_of_work)
+
+    # --- buying -----------------------------------------------------------------------------------
+
+    def ordering_unit_of_work(self) -> SqlaOrderingUnitOfWork:
+        return SqlaOrderingUnitOfWork(self.adapters.session_factory, self.clock.now, Currency(self.settings.currency))
+
+    @cached_property
+    def commerce_terms(self) -> CommerceTerms:
+        settings = self.settings
+        return CommerceTerms(
+            currency=Currency(settings.currency),
+            tax_rate=settings.tax_rate,
+            default_commission_rate=settings.commission_rate,
+            checkout_ttl=timedelta(minutes=settings.checkout_expiry_minutes),
+            cart_quantity_cap=settings.cart_quantity_cap,
+            funds_available_after=timedelta(days=settings.funds_available_after_days),
+        )
+
+    @cached_property
+    def payment_gateway(self) -> FakePaymentGateway:
+        return FakePaymentGateway(self.engine)
+
+    @cached_property
+    def set_cart_item(self) -> SetCartItem:
+        return SetCartItem(unit_of_work=self.ordering_unit_of_work, clock=self.clock, terms=self.commerce_terms)
+
+    @cached_property
+    def view_cart(self) -> ViewCart:
+        return ViewCart(unit_of_work=self.ordering_unit_of_work, currency=self.commerce_terms.currency)
+
+    @cached_property
+    def clear_cart(self) -> ClearCart:
+        return ClearCart(unit_of_work=self.ordering_unit_of_work)
+
+    @cached_property
+    def place_checkout(self) -> PlaceCheckout:
+        return PlaceCheckout(
+            unit_of_work=self.ordering_unit_of_work,
+            clock=self.clock,
+            ids=self.adapters.ids,
+            terms=self.commerce_terms,
+            cache=self.catalog_cache,
+        )
+
+    @cached_property
+    def get_checkout(self) -> GetCheckout:
+        return GetCheckout(unit_of_work=self.ordering_unit_of_work)
+
+    @cached_property
+    def pay_checkout(self) -> PayCheckout:
+        return PayCheckout(
+            unit_of_work=self.ordering_unit_of_work,
+            clock=self.clock,
+            ids=self.adapters.ids,
+            gateway=self.payment_gateway,
+        )
+
+    @cached_property
+    def expire_checkouts(self) -> ExpireCheckouts:
+        return ExpireCheckouts(
+            unit_of_work=self.ordering_unit_of_work, clock=self.clock, ids=self.adapters.ids, cache=self.catalog_cache
+        )
+
+    @cached_property
+    def cancel_order(self) -> CancelOrder:
+        return CancelOrder(
+            unit_of_work=self.ordering_unit_of_work,
+            clock=self.clock,
+            ids=self.adapters.ids,
+            gateway=self.payment_gateway,
+            cache=self.catalog_cache,
+        )
+
+    @cached_property
+    def refund_order(self) -> RefundOrder:
+        return RefundOrder(
+            unit_of_work=self.ordering_unit_of_work,
+            clock=self.clock,
+            ids=self.adapters.ids,
+            gateway=self.payment_gateway,
+            cache=self.catalog_cache,
+        )
+
+    @cached_property
+    def ship_order(self) -> ShipOrder:
+        return ShipOrder(unit_of_work=self.ordering_unit_of_work, clock=self.clock)
+
+    @cached_property
+    def deliver_order(self) -> DeliverOrder:
+        return DeliverOrder(unit_of_work=self.ordering_unit_of_work, clock=self.clock)
+
+    @cached_property
+    def list_my_orders(self) -> ListMyOrders:
+        return ListMyOrders(unit_of_work=self.ordering_unit_of_work)
+
+    @cached_property
+    def list_store_orders(self) -> ListStoreOrders:
+        return ListStoreOrders(unit_of_work=self.ordering_unit_of_work)
+
+    @cached_property
+    def list_all_orders(self) -> ListAllOrders:
+        return ListAllOrders(unit_of_work=self.ordering_unit_of_work)
+
+    @cached_property
+    def get_order(self) -> GetOrder:
+        return GetOrder(unit_of_work=self.ordering_unit_of_work)
+
+    @cached_property
+    def get_invoice(self) -> GetInvoice:
+        return GetInvoice(unit_of_work=self.ordering_unit_of_work)
+
+    @cached_property
+    def merchant_balance(self) -> GetMerchantBalance:
+        return GetMerchantBalance(unit_of_work=self.ordering_unit_of_work, clock=self.clock, terms=self.commerce_terms)

@@ -26,6 +26,9 @@ from entrypoints.http.health import HealthController
 from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersController
 from entrypoints.http.identity.auth import AuthController
 from entrypoints.http.identity.me import MeController
+from entrypoints.http.ordering.customer import CartController, CheckoutsController, OrdersController
+from entrypoints.http.ordering.staff_area import AdminOrdersController
+from entrypoints.http.ordering.stores import StoreOrdersController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.request_context import request_context_middleware
 from entrypoints.observability import configure_logging
@@ -70,6 +73,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             AdminProductsController,
             CategoriesController,
             ProductsController,
+            CartController,
+            CheckoutsController,
+            OrdersController,
+            StoreOrdersController,
+            AdminOrdersController,
         ],
     )
     prometheus = PrometheusConfig(
