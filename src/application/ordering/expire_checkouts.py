@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.identity.policies import require_staff
-from application.ordering.stock import StockChange, announce, release
+from application.ordering.stock import announce, release
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
 from application.ports.ordering import OrderingUnitOfWork
 from domain.identity.roles import Actor
-from domain.ordering.orders import OrderStatus
+from domain.ordering.orders import Order, OrderStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,24 +59,21 @@ class ExpireCheckouts:
         checkouts = orders = units = 0
         while True:
             now = self._clock.now()
-            changes: list[StockChange] = []
             async with self._unit_of_work() as uow:
                 due = await uow.checkouts.due_for_expiry(now, limit=batch_size)
+                expired: list[Order] = []
                 for checkout in due:
                     checkout.expire(now)
                     await uow.checkouts.save(checkout)
                     for order in await uow.orders.of_checkout(checkout.id, for_update=True):
-                        if order.status is not OrderStatus.PENDING_PAYMENT:
-                            continue
-                        order.expire(now)
-                        await uow.orders.save(order)
-                        returned = await release(
-                            uow, order, reason="checkout expired", actor_id=None, ids=self._ids, now=now
-                        )
-                        changes.extend(returned)
-                        orders += 1
-                        units += sum(change.delta for change in returned)
+                        if order.status is OrderStatus.PENDING_PAYMENT:
+                            order.expire(now)
+                            await uow.orders.save(order)
+                            expired.append(order)
+                changes = await release(uow, expired, reason="checkout expired", actor_id=None, ids=self._ids, now=now)
                 await uow.commit()
+            orders += len(expired)
+            units += sum(change.delta for change in changes)
             checkouts += len(due)
             await announce(self._cache, changes)
             if len(due) < batch_size:

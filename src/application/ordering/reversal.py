@@ -42,7 +42,7 @@ async def reverse_order(
     ledger's reversing entries, a credit note for the invoice; returns the refund to send after commit."""
     changes: list[StockChange] = []
     if returns_stock:
-        changes = await release(uow, order, reason=f"order {order.status}", actor_id=actor_id, ids=ids, now=now)
+        changes = await release(uow, [order], reason=f"order {order.status}", actor_id=actor_id, ids=ids, now=now)
     await uow.merchant_ledger.record(reversal_entries(order, ids.new_id, now))
     merchant = await uow.merchants.get(order.merchant_id)
     invoice = next(

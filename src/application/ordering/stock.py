@@ -71,15 +71,29 @@ async def reserve(
 
 
 async def release(
-    uow: OrderingUnitOfWork, order: Order, *, reason: str, actor_id: UserId | None, ids: IdGenerator, now: datetime
+    uow: OrderingUnitOfWork,
+    orders: Sequence[Order],
+    *,
+    reason: str,
+    actor_id: UserId | None,
+    ids: IdGenerator,
+    now: datetime,
 ) -> list[StockChange]:
-    """Give an order's units back to stock, with a ledger row each."""
+    """Give the orders' units back to stock, one update and one ledger row per product.
+
+    Products are locked in id order across all the orders, like reservations,
+    so a release never deadlocks with a checkout.
+    """
+    returned: dict[ProductId, int] = {}
+    for order in orders:
+        for line in order.lines:
+            returned[line.unit.product_id] = returned.get(line.unit.product_id, 0) + line.quantity
     changes: list[StockChange] = []
-    for line in sorted(order.lines, key=lambda line: line.unit.product_id):
-        level = await uow.products.adjust_stock(line.unit.product_id, line.quantity, now)
+    for product_id, quantity in sorted(returned.items()):
+        level = await uow.products.adjust_stock(product_id, quantity, now)
         if level is None:  # pragma: no cover - adding stock cannot take it below zero
             continue
-        change = StockChange(line.unit.product_id, line.quantity, level)
+        change = StockChange(product_id, quantity, level)
         changes.append(change)
         await uow.stock_ledger.record(
             StockMovement(
