@@ -207,6 +207,7 @@ def expire_checkouts(batch_size: int) -> None:
     report = _run_use_case(lambda container: container.expire_checkouts(command))
     click.echo(
         f"expired {report.checkouts} checkouts ({report.orders} orders, {report.units_returned} units back in stock); "
+        f"refunded {report.late_charges_refunded} late charges; "
         f"forgot {report.idempotency_keys_forgotten} idempotency keys"
     )
 

@@ -377,7 +377,11 @@ class Container:
     @cached_property
     def expire_checkouts(self) -> ExpireCheckouts:
         return ExpireCheckouts(
-            unit_of_work=self.ordering_unit_of_work, clock=self.clock, ids=self.adapters.ids, cache=self.catalog_cache
+            unit_of_work=self.ordering_unit_of_work,
+            clock=self.clock,
+            ids=self.adapters.ids,
+            cache=self.catalog_cache,
+            gateway=self.payment_gateway,
         )
 
     @cached_property

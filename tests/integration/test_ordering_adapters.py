@@ -143,6 +143,10 @@ async def test_the_fake_gateway_never_charges_one_key_twice(engine):
     assert outcomes.count(ChargeOutcome.APPROVED) == 4
     assert len({result.reference for result in results if result.reference}) == 1
     assert await gateway.approved_charges() == 1
+    found = await gateway.look_up(idempotency_key=key)
+    assert found is not None
+    assert found.outcome is ChargeOutcome.APPROVED
+    assert await gateway.look_up(idempotency_key=uuid4()) is None
     declined = await gateway.charge(idempotency_key=uuid4(), amount=Money(5_000, COP), token="tok_declined")
     assert declined.outcome is ChargeOutcome.DECLINED
     failed = await gateway.charge(idempotency_key=uuid4(), amount=Money(5_000, COP), token="tok_error")

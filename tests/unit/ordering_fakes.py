@@ -193,8 +193,12 @@ class InMemoryCheckouts(_Repo, CheckoutRepository):
             return None
         return copy.deepcopy(checkout)
 
-    async def due_for_expiry(self, now: datetime, *, limit: int) -> list[Checkout]:
-        in_flight = {p.checkout_id for p in self.shop.payments.values() if p.status is PaymentStatus.PENDING}
+    async def due_for_expiry(self, now: datetime, *, in_flight_since: datetime, limit: int) -> list[Checkout]:
+        in_flight = {
+            p.checkout_id
+            for p in self.shop.payments.values()
+            if p.status is PaymentStatus.PENDING and p.updated_at > in_flight_since
+        }
         due = [
             c
             for c in self.shop.checkouts.values()
@@ -251,6 +255,14 @@ class InMemoryPayments(_Repo, PaymentAttemptRepository):
             if p.checkout_id == checkout_id and p.status is PaymentStatus.APPROVED
         ]
         return copy.deepcopy(found[0]) if found else None
+
+    async def unsettled_of_expired_checkouts(self, *, limit: int) -> list[PaymentAttempt]:
+        found = [
+            p
+            for p in self.shop.payments.values()
+            if p.is_open and self.shop.checkouts[p.checkout_id].status is CheckoutStatus.EXPIRED
+        ]
+        return copy.deepcopy(sorted(found, key=lambda p: p.id)[:limit])
 
 
 class InMemoryIdempotencyKeys(_Repo, IdempotencyKeys):
@@ -376,6 +388,9 @@ class InMemoryGateway(PaymentGateway):
             return ChargeResult(ChargeOutcome.TIMED_OUT)
         return result
 
+    async def look_up(self, *, idempotency_key: UUID) -> ChargeResult | None:
+        return self.charges.get(idempotency_key)
+
     @property
     def approved(self) -> list[ChargeResult]:
         return [c for c in self.charges.values() if c.outcome is ChargeOutcome.APPROVED]
@@ -412,7 +427,9 @@ class ShopWorld:
         self.place_checkout = PlaceCheckout(**deps, clock=self.clock, ids=self.ids, terms=self.terms, cache=self.cache)
         self.get_checkout = GetCheckout(**deps)
         self.pay_checkout = PayCheckout(**deps, clock=self.clock, ids=self.ids, gateway=self.gateway)
-        self.expire_checkouts = ExpireCheckouts(**deps, clock=self.clock, ids=self.ids, cache=self.cache)
+        self.expire_checkouts = ExpireCheckouts(
+            **deps, clock=self.clock, ids=self.ids, cache=self.cache, gateway=self.gateway
+        )
         reversal = {"clock": self.clock, "ids": self.ids, "gateway": self.gateway, "cache": self.cache}
         self.cancel_order = CancelOrder(**deps, **reversal)
         self.refund_order = RefundOrder(**deps, **reversal)

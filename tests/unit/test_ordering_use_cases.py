@@ -27,7 +27,14 @@ from domain.ordering.checkouts import CheckoutStatus, InsufficientStock
 from domain.ordering.invoices import InvoiceKind
 from domain.ordering.ledger import EntryKind
 from domain.ordering.orders import CheckoutId, OrderStatus
-from domain.ordering.payments import PaymentDeclined, PaymentFailed, PaymentOutcomeUnknown, PaymentStatus
+from domain.ordering.payments import (
+    PaymentAttempt,
+    PaymentAttemptId,
+    PaymentDeclined,
+    PaymentFailed,
+    PaymentOutcomeUnknown,
+    PaymentStatus,
+)
 from domain.ordering.pricing import Rate
 from tests.unit.ordering_fakes import COP, AddressInputFactory, ShopWorld
 
@@ -333,17 +340,41 @@ async def test_only_staff_run_the_expiry(world):
         await world.expire_checkouts(ExpireCheckoutsCommand(world.customer()))
 
 
-async def test_a_charge_that_comes_back_after_expiry_is_refunded(world, two_stores):
+async def test_expiry_refunds_a_charge_made_before_a_timeout_that_nobody_retried(world, two_stores):
     ana, checkout_id = await bought(world, two_stores)
     with pytest.raises(PaymentOutcomeUnknown):
         await world.pay_checkout(pay(ana, checkout_id, "tok_timeout"))
     world.later(minutes=31)
-    await world.expire_checkouts(ExpireCheckoutsCommand(OPERATOR))
-    with pytest.raises(Conflict, match="refunded"):
-        await world.pay_checkout(pay(ana, checkout_id))
+    report = await world.expire_checkouts(ExpireCheckoutsCommand(OPERATOR))
+    assert report.late_charges_refunded == 1
     [attempt] = world.shop.payments.values()
     assert attempt.status is PaymentStatus.VOIDED
     assert len(world.gateway.refunds) == 1
+    with pytest.raises(Conflict, match="expired"):
+        await world.pay_checkout(pay(ana, checkout_id))
+    assert len(world.gateway.refunds) == 1
+
+
+async def test_an_abandoned_payment_the_gateway_never_charged_is_closed_by_expiry(world, two_stores):
+    _, checkout_id = await bought(world, two_stores)
+    checkout = world.shop.checkouts[checkout_id]
+    world.later(minutes=29, seconds=30)
+    attempt = PaymentAttempt(
+        id=PaymentAttemptId(world.ids.new_id()),
+        checkout_id=checkout_id,
+        amount=checkout.total,
+        status=PaymentStatus.PENDING,  # the process died before the gateway answered
+        created_at=world.clock.now(),
+        updated_at=world.clock.now(),
+    )
+    world.shop.payments[attempt.id] = attempt
+    world.later(minutes=1)
+    assert (await world.expire_checkouts(ExpireCheckoutsCommand(OPERATOR))).checkouts == 0  # still in flight
+    world.later(minutes=2)
+    report = await world.expire_checkouts(ExpireCheckoutsCommand(OPERATOR))
+    assert (report.checkouts, report.late_charges_refunded) == (1, 0)
+    assert world.shop.payments[attempt.id].status is PaymentStatus.FAILED
+    assert world.gateway.refunds == {}
 
 
 # --- after payment --------------------------------------------------------------------------------

@@ -122,13 +122,23 @@ class PayCheckout:
             if attempt is None:  # pragma: no cover - attempts are never deleted
                 raise Conflict("the payment attempt disappeared", field="payment")
             if not attempt.is_open:
-                # A concurrent retry of this attempt settled it first; same key, same answer.
+                # Settled meanwhile: by a concurrent retry (same key, same answer) or by the expiry job.
                 if attempt.status is PaymentStatus.APPROVED and checkout.status is CheckoutStatus.PAID:
                     orders = await uow.orders.of_checkout(checkout.id)
                     invoices = [invoice for order in orders for invoice in await uow.invoices.of_order(order.id)]
                     return PaidCheckout(PlacedCheckout(checkout, orders), attempt, invoices)
-                raise Conflict(f"this payment attempt is already {attempt.status}", field="payment")
-            if result.outcome is ChargeOutcome.APPROVED:
+                if result.outcome is not ChargeOutcome.APPROVED:
+                    raise Conflict(f"this payment attempt is already {attempt.status}", field="payment")
+                late_charge = PaymentAttempt(
+                    id=attempt.id,
+                    checkout_id=attempt.checkout_id,
+                    amount=attempt.amount,
+                    status=PaymentStatus.VOIDED,
+                    created_at=attempt.created_at,
+                    updated_at=now,
+                    charge_reference=result.reference,
+                )
+            elif result.outcome is ChargeOutcome.APPROVED:
                 reference = result.reference or ""
                 if checkout.status is CheckoutStatus.PENDING_PAYMENT and now < checkout.expires_at:
                     attempt.approve(reference, now)

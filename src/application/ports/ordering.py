@@ -61,8 +61,9 @@ class CheckoutRepository(Protocol):
         self, checkout_id: CheckoutId, *, buyer_id: UserId | None = None, for_update: bool = False
     ) -> Checkout | None: ...
 
-    async def due_for_expiry(self, now: datetime, *, limit: int) -> list[Checkout]:
-        """Unpaid checkouts past their deadline, locked; rows another transaction holds are skipped."""
+    async def due_for_expiry(self, now: datetime, *, in_flight_since: datetime, limit: int) -> list[Checkout]:
+        """Unpaid checkouts past their deadline, locked; rows another transaction holds are skipped,
+        and so are checkouts with a payment attempt sent to the gateway after ``in_flight_since``."""
         ...
 
 
@@ -105,6 +106,10 @@ class PaymentAttemptRepository(Protocol):
         ...
 
     async def approved_for(self, checkout_id: CheckoutId) -> PaymentAttempt | None: ...
+
+    async def unsettled_of_expired_checkouts(self, *, limit: int) -> list[PaymentAttempt]:
+        """Open attempts (pending or unknown) whose checkout has expired: the gateway must be asked."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +201,10 @@ class PaymentGateway(Protocol):
         ...
 
     async def refund(self, *, idempotency_key: UUID, charge_reference: str, amount: Money) -> ChargeResult: ...
+
+    async def look_up(self, *, idempotency_key: UUID) -> ChargeResult | None:
+        """What the gateway did under this key (approved or declined), or ``None`` if it never charged."""
+        ...
 
 
 class OrderingUnitOfWork(UnitOfWork, Protocol):

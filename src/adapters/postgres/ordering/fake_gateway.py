@@ -86,6 +86,22 @@ class FakePaymentGateway(PaymentGateway):
             )
         return ChargeResult(ChargeOutcome.APPROVED, reference=f"re_{idempotency_key.hex[:24]}")
 
+    async def look_up(self, *, idempotency_key: UUID) -> ChargeResult | None:
+        async with self._engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    select(FakeGatewayOperationRow.outcome, FakeGatewayOperationRow.reference).where(
+                        FakeGatewayOperationRow.idempotency_key == idempotency_key,
+                        FakeGatewayOperationRow.kind == "charge",
+                    )
+                )
+            ).one_or_none()
+        if row is None:
+            return None
+        if row.outcome == ChargeOutcome.DECLINED.value:
+            return ChargeResult(ChargeOutcome.DECLINED, reason="declined")
+        return ChargeResult(ChargeOutcome.APPROVED, reference=row.reference)
+
     async def approved_charges(self) -> int:
         """How many charges the processor has made (for tests and operators)."""
         async with self._engine.connect() as connection:

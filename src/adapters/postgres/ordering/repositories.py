@@ -236,12 +236,13 @@ class SqlaCheckoutRepository(CheckoutRepository):
         row = await self._session.scalar(statement)
         return _checkout(row) if row is not None else None
 
-    async def due_for_expiry(self, now: datetime, *, limit: int) -> list[Checkout]:
+    async def due_for_expiry(self, now: datetime, *, in_flight_since: datetime, limit: int) -> list[Checkout]:
         in_flight = (
             select(PaymentAttemptRow.id)
             .where(
                 PaymentAttemptRow.checkout_id == CheckoutRow.id,
                 PaymentAttemptRow.status == PaymentStatus.PENDING.value,
+                PaymentAttemptRow.updated_at > in_flight_since,
             )
             .exists()
         )
@@ -485,6 +486,19 @@ class SqlaPaymentAttemptRepository(PaymentAttemptRepository):
             )
         )
         return _attempt(row) if row is not None else None
+
+    async def unsettled_of_expired_checkouts(self, *, limit: int) -> list[PaymentAttempt]:
+        rows = await self._session.scalars(
+            select(PaymentAttemptRow)
+            .join(CheckoutRow, CheckoutRow.id == PaymentAttemptRow.checkout_id)
+            .where(
+                CheckoutRow.status == CheckoutStatus.EXPIRED.value,
+                PaymentAttemptRow.status.in_([PaymentStatus.PENDING.value, PaymentStatus.UNKNOWN.value]),
+            )
+            .order_by(PaymentAttemptRow.id)
+            .limit(limit)
+        )
+        return [_attempt(row) for row in rows.all()]
 
 
 # --- idempotency keys ------------------------------------------------------------------------------
