@@ -7,8 +7,9 @@ from uuid import UUID
 
 from litestar import Controller, Response, delete, get, post, put
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from application.ordering.cancel_order import CancelOrder, CancelOrderCommand
 from application.ordering.clear_cart import ClearCart, ClearCartCommand
@@ -80,7 +81,13 @@ class CheckoutsController(Controller):
         "/",
         operation_id="placeCheckout",
         summary="Check out the cart: one order per store, stock reserved until paid or expired",
-        description="Idempotent: repeat a request with the same Idempotency-Key to get the first answer back.",
+        description=(
+            "Idempotent: repeat a request with the same Idempotency-Key to get the first answer back "
+            "(header Idempotent-Replayed: true). 409 names short products and what is left."
+        ),
+        responses={
+            HTTP_201_CREATED: ResponseSpec(data_container=CheckoutResponse, description="The checkout, to be paid")
+        },
     )
     async def place(
         self,
