@@ -65,6 +65,7 @@ from application.ordering.pay_checkout import PayCheckout
 from application.ordering.place_checkout import PlaceCheckout
 from application.ordering.refund_order import RefundOrder
 from application.ordering.set_cart_item import SetCartItem
+from application.ordering.set_store_commission import SetStoreCommission
 from application.ordering.ship_order import ShipOrder
 from application.ordering.terms import CommerceTerms
 from application.ordering.view_cart import ViewCart
@@ -435,3 +436,7 @@ class Container:
     @cached_property
     def merchant_balance(self) -> GetMerchantBalance:
         return GetMerchantBalance(unit_of_work=self.ordering_unit_of_work, clock=self.clock, terms=self.commerce_terms)
+
+    @cached_property
+    def set_store_commission(self) -> SetStoreCommission:
+        return SetStoreCommission(unit_of_work=self.ordering_unit_of_work, clock=self.clock)

@@ -45,6 +45,10 @@ async def test_a_multi_store_cart_becomes_one_checkout_with_an_order_and_an_invo
         client, store_a.id, store_a.manager, shop.category_id, price={"amount_minor": 1_005, "currency": "COP"}
     )
     [ana] = await customers(client, 1)
+    commission = f"/api/v1/admin/merchants/{store_b.id}/commission"
+    assert (await client.put(commission, json={"basis_points": 1500}, headers=bearer(ana))).status_code == 403
+    agreed = await client.put(commission, json={"basis_points": 1500}, headers=bearer(admin_tokens))
+    assert agreed.status_code == 200, agreed.text
     for product, quantity in ((boots, 3), (socks, 1), (hat, 1)):
         assert (await put_in_cart(client, ana, product["id"], quantity)).status_code == 200
     cart = (await client.get("/api/v1/cart", headers=bearer(ana))).json()
@@ -62,6 +66,8 @@ async def test_a_multi_store_cart_becomes_one_checkout_with_an_order_and_an_invo
     assert a["total"]["amount_minor"] == 120_195
     assert b["tax"]["amount_minor"] == 1_900  # 1_900.19
     assert b["total"]["amount_minor"] == 11_901
+    assert (a["commission_rate_basis_points"], a["commission"]["amount_minor"]) == (1000, 10_100)  # 10_100.4
+    assert (b["commission_rate_basis_points"], b["commission"]["amount_minor"]) == (1500, 1_500)  # 1_500.15
     assert body["total"]["amount_minor"] == 120_195 + 11_901
     assert {line["sku"] for line in a["lines"]} == {boots["sku"], socks["sku"]}
     assert (await client.get(f"/api/v1/products/{hat['id']}")).json()["in_stock"] is False  # cache invalidated

@@ -327,6 +327,9 @@ class InMemoryStoreTerms(_Repo, StoreTerms):
     async def commission_rates(self, merchant_ids: Sequence[MerchantId]) -> dict[MerchantId, Rate]:
         return {m: self.shop.commission_rates[m] for m in merchant_ids if m in self.shop.commission_rates}
 
+    async def set_commission_rate(self, merchant_id: MerchantId, rate: Rate, now: datetime) -> None:
+        self.shop.commission_rates[merchant_id] = rate
+
 
 class FakeShopUnitOfWork:
     def __init__(self, shop: Shop, clock: FakeClock) -> None:

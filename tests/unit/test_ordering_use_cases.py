@@ -18,6 +18,7 @@ from application.ordering.pay_checkout import PayCheckoutCommand
 from application.ordering.place_checkout import PlaceCheckoutCommand, PlacedCheckout
 from application.ordering.refund_order import RefundOrderCommand
 from application.ordering.set_cart_item import SetCartItemCommand
+from application.ordering.set_store_commission import SetStoreCommission, SetStoreCommissionCommand
 from application.ordering.ship_order import ShipOrderCommand
 from application.ordering.view_cart import ViewCartQuery
 from domain.errors import Conflict, InvalidValue, NotAllowed, NotFound
@@ -482,3 +483,23 @@ async def test_money_becomes_available_days_after_delivery_and_the_balance_sums_
     after = await world.balance(query)
     assert (after.balance.pending.amount_minor, after.balance.available.amount_minor) == (0, net)
     assert sum(e.amount_minor for e in after.entries) == net
+
+
+async def test_only_admins_agree_a_store_commission_and_it_applies_to_new_checkouts(world, two_stores):
+    store_a, *_, boots, _, _ = two_stores
+    rates = SetStoreCommission(unit_of_work=world.unit_of_work, clock=world.clock)
+    for actor in (world.customer(), world.customer("sofia", Role.SUPPORT)):
+        with pytest.raises(NotAllowed):
+            await rates(SetStoreCommissionCommand(actor, store_a, 500))
+    admin = world.customer("root", Role.ADMIN)
+    with pytest.raises(InvalidValue):
+        await rates(SetStoreCommissionCommand(admin, store_a, 10_001))
+    with pytest.raises(NotFound):
+        await rates(SetStoreCommissionCommand(admin, world.ids.new_id(), 500))
+    await rates(SetStoreCommissionCommand(admin, store_a, 500))
+    ana = world.customer()
+    await put(world, ana, boots, 1)
+    await checked_out(world, ana)
+    [order] = world.shop.orders.values()
+    assert order.commission_rate == Rate(500)
+    assert order.commission == Money(1_667, COP)  # 5 % of 33_333 = 1_666.65

@@ -178,6 +178,8 @@ class StoreTerms(Protocol):
         """The rates agreed with these stores; a store missing here pays the platform default."""
         ...
 
+    async def set_commission_rate(self, merchant_id: MerchantId, rate: Rate, now: datetime) -> None: ...
+
 
 class ChargeOutcome(StrEnum):
     APPROVED = "approved"

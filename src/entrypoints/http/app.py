@@ -27,7 +27,7 @@ from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersCon
 from entrypoints.http.identity.auth import AuthController
 from entrypoints.http.identity.me import MeController
 from entrypoints.http.ordering.customer import CartController, CheckoutsController, OrdersController
-from entrypoints.http.ordering.staff_area import AdminOrdersController
+from entrypoints.http.ordering.staff_area import AdminOrdersController, AdminStoreTermsController
 from entrypoints.http.ordering.stores import StoreOrdersController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.request_context import request_context_middleware
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             OrdersController,
             StoreOrdersController,
             AdminOrdersController,
+            AdminStoreTermsController,
         ],
     )
     prometheus = PrometheusConfig(

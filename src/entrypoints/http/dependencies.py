@@ -82,6 +82,7 @@ USE_CASES = (
     "get_order",
     "get_invoice",
     "merchant_balance",
+    "set_store_commission",
     "cursors",
 )
 

@@ -117,6 +117,16 @@ class SqlaStoreTerms(StoreTerms):
         )
         return {MerchantId(merchant_id): Rate(rate) for merchant_id, rate in rows.all()}
 
+    async def set_commission_rate(self, merchant_id: MerchantId, rate: Rate, now: datetime) -> None:
+        await self._session.execute(
+            insert(StoreCommissionRateRow)
+            .values(merchant_id=merchant_id, rate_bp=rate.basis_points, updated_at=now)
+            .on_conflict_do_update(
+                index_elements=[StoreCommissionRateRow.merchant_id],
+                set_={"rate_bp": rate.basis_points, "updated_at": now},
+            )
+        )
+
 
 # --- carts -----------------------------------------------------------------------------------------
 

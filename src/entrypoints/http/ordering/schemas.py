@@ -73,6 +73,10 @@ class ShipmentRequest(msgspec.Struct, forbid_unknown_fields=True):
     tracking_code: Annotated[str, Meta(max_length=100)]
 
 
+class CommissionRate(msgspec.Struct, forbid_unknown_fields=True):
+    basis_points: Annotated[int, Meta(description="1000 = 10 %; from 0 to 10000")]
+
+
 class RefundRequest(msgspec.Struct, forbid_unknown_fields=True):
     reason: Annotated[str, Meta(max_length=600)]
 

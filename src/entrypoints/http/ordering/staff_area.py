@@ -5,20 +5,21 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, get, post
+from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from application.ordering.list_all_orders import ListAllOrders, ListAllOrdersQuery
 from application.ordering.refund_order import RefundOrder, RefundOrderCommand
+from application.ordering.set_store_commission import SetStoreCommission, SetStoreCommissionCommand
 from domain.catalog.merchants import MerchantId
 from domain.identity.roles import Actor, UserId
 from domain.ordering.orders import OrderId, OrderStatus
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.identity.auth import BEARER
 from entrypoints.http.ordering.customer import Cursor, Limit
-from entrypoints.http.ordering.schemas import OrderPage, OrderResponse, RefundRequest
+from entrypoints.http.ordering.schemas import CommissionRate, OrderPage, OrderResponse, RefundRequest
 
 
 class AdminOrdersController(Controller):
@@ -64,3 +65,22 @@ class AdminOrdersController(Controller):
         refund_order: NamedDependency[RefundOrder],
     ) -> OrderResponse:
         return OrderResponse.of(await refund_order(RefundOrderCommand(actor, OrderId(order_id), data.reason)))
+
+
+class AdminStoreTermsController(Controller):
+    path = "/admin/merchants/{merchant_id:uuid}/commission"
+    tags = ["staff"]
+    security = BEARER
+
+    @put("/", operation_id="setStoreCommission", summary="Agree a commission rate with a store (admins)")
+    async def set_commission(
+        self,
+        merchant_id: FromPath[UUID],
+        data: JSONBody[CommissionRate],
+        actor: NamedDependency[Actor],
+        set_store_commission: NamedDependency[SetStoreCommission],
+    ) -> CommissionRate:
+        rate = await set_store_commission(
+            SetStoreCommissionCommand(actor=actor, merchant_id=MerchantId(merchant_id), basis_points=data.basis_points)
+        )
+        return CommissionRate(basis_points=rate.basis_points)
