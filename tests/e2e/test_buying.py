@@ -53,6 +53,18 @@ async def test_a_multi_store_cart_becomes_one_checkout_with_an_order_and_an_invo
         assert (await put_in_cart(client, ana, product["id"], quantity)).status_code == 200
     cart = (await client.get("/api/v1/cart", headers=bearer(ana))).json()
     assert cart["total"] == {"amount_minor": 3 * 33_333 + 1_005 + 10_001, "currency": "COP"}
+    assert cart["needs_attention"] is False
+    repriced = await client.patch(
+        f"/api/v1/merchants/{store_a.id}/products/{socks['id']}",
+        json={"price": {"amount_minor": 1_100, "currency": "COP"}},
+        headers=bearer(store_a.manager),
+    )
+    assert repriced.status_code == 200, repriced.text
+    cart = (await client.get("/api/v1/cart", headers=bearer(ana))).json()
+    line = next(line for line in cart["lines"] if line["product_id"] == socks["id"])
+    assert (line["price_changed"], line["unit_price"]["amount_minor"], cart["needs_attention"]) == (True, 1_100, True)
+    await put_in_cart(client, ana, socks["id"], 1)  # seen: the line takes today's price
+    socks_price = 1_100
     assert (await client.get(f"/api/v1/products/{hat['id']}")).json()["in_stock"] is True  # cache now warm
 
     placed = await check_out(client, ana)
@@ -61,14 +73,14 @@ async def test_a_multi_store_cart_becomes_one_checkout_with_an_order_and_an_invo
     assert body["status"] == "pending_payment"
     orders = {order["merchant_id"]: order for order in body["orders"]}
     a, b = orders[store_a.id], orders[store_b.id]
-    assert a["subtotal"]["amount_minor"] == 101_004
-    assert a["tax"]["amount_minor"] == 19_191  # 19 % of 101_004 = 19_190.76, half up
-    assert a["total"]["amount_minor"] == 120_195
+    assert a["subtotal"]["amount_minor"] == 3 * 33_333 + socks_price == 101_099
+    assert a["tax"]["amount_minor"] == 19_209  # 19 % of 101_099 = 19_208.81, half up
+    assert a["total"]["amount_minor"] == 120_308
     assert b["tax"]["amount_minor"] == 1_900  # 1_900.19
     assert b["total"]["amount_minor"] == 11_901
-    assert (a["commission_rate_basis_points"], a["commission"]["amount_minor"]) == (1000, 10_100)  # 10_100.4
+    assert (a["commission_rate_basis_points"], a["commission"]["amount_minor"]) == (1000, 10_110)  # 10_109.9
     assert (b["commission_rate_basis_points"], b["commission"]["amount_minor"]) == (1500, 1_500)  # 1_500.15
-    assert body["total"]["amount_minor"] == 120_195 + 11_901
+    assert body["total"]["amount_minor"] == 120_308 + 11_901
     assert {line["sku"] for line in a["lines"]} == {boots["sku"], socks["sku"]}
     assert (await client.get(f"/api/v1/products/{hat['id']}")).json()["in_stock"] is False  # cache invalidated
 
@@ -120,6 +132,8 @@ async def test_a_multi_store_cart_becomes_one_checkout_with_an_order_and_an_invo
     assert sum(entry["amount_minor"] for entry in balance["entries"]) == 0
     refunds = await scalar(client, "SELECT count(*) FROM fake_gateway_operations WHERE kind = 'refund'")
     assert refunds == 1
+    listed = await client.get("/api/v1/admin/orders", params={"status": "refunded"}, headers=bearer(admin_tokens))
+    assert [order["id"] for order in listed.json()["items"]] == [a["id"]]
 
 
 async def test_sixty_customers_racing_for_twenty_units_never_oversell(client, admin_tokens, shop):
