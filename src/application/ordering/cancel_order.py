@@ -11,6 +11,7 @@ from application.ordering.reversal import reverse_order, send_refund
 from application.ordering.stock import announce
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
 from application.ports.ordering import OrderingUnitOfWork, PaymentGateway
+from application.use_case import use_case
 from domain.errors import Conflict
 from domain.identity.roles import Actor
 from domain.ordering.orders import Order, OrderId, OrderStatus
@@ -22,6 +23,7 @@ class CancelOrderCommand:
     order_id: OrderId
 
 
+@use_case
 class CancelOrder:
     """The buyer cancels their own paid order while it has not shipped.
 
@@ -33,24 +35,15 @@ class CancelOrder:
     refunded twice. Buyer and store are told.
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], OrderingUnitOfWork],
-        clock: Clock,
-        ids: IdGenerator,
-        gateway: PaymentGateway,
-        cache: CatalogCacheInvalidation,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
-        self._gateway = gateway
-        self._cache = cache
+    unit_of_work: Callable[[], OrderingUnitOfWork]
+    clock: Clock
+    ids: IdGenerator
+    gateway: PaymentGateway
+    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: CancelOrderCommand) -> Order:
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             order = await buyers_order(uow, command.actor, command.order_id, for_update=True)
             if order.status is OrderStatus.PENDING_PAYMENT:
                 raise Conflict(
@@ -59,11 +52,11 @@ class CancelOrder:
             order.cancel(now)
             await uow.orders.save(order)
             changes, refund = await reverse_order(
-                uow, order, returns_stock=True, actor_id=command.actor.user_id, ids=self._ids, now=now
+                uow, order, returns_stock=True, actor_id=command.actor.user_id, ids=self.ids, now=now
             )
             await tell_buyer(uow, order.buyer_id, "order_refunded", {"order_id": str(order.id)})
             await tell_stores(uow, [order], "order_cancelled")
             await uow.commit()
-        await send_refund(self._gateway, refund)
-        await announce(self._cache, changes)
+        await send_refund(self.gateway, refund)
+        await announce(self.cache, changes)
         return order

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.ports.ordering import OrderingUnitOfWork
+from application.use_case import use_case
 from domain.identity.roles import Actor
 
 
@@ -14,14 +15,14 @@ class ClearCartCommand:
     actor: Actor
 
 
+@use_case
 class ClearCart:
     """Remove every line of the actor's own cart (nobody can touch another's)."""
 
-    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], OrderingUnitOfWork]
 
     async def __call__(self, command: ClearCartCommand) -> None:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             cart = await uow.carts.of_buyer(command.actor.user_id)
             cart.clear()
             await uow.carts.save(cart)

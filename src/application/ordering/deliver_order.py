@@ -9,6 +9,7 @@ from application.ordering.access import stores_order
 from application.ordering.notifications import tell_buyer
 from application.ports import Clock
 from application.ports.ordering import OrderingUnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.identity.roles import Actor
 from domain.ordering.orders import Order, OrderId
@@ -21,19 +22,19 @@ class DeliverOrderCommand:
     order_id: OrderId
 
 
+@use_case
 class DeliverOrder:
     """Shipped → delivered, timestamped: the store's money for it becomes available N days later."""
 
-    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork], clock: Clock) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
+    unit_of_work: Callable[[], OrderingUnitOfWork]
+    clock: Clock
 
     async def __call__(self, command: DeliverOrderCommand) -> Order:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             order = await stores_order(
                 uow, command.actor, command.merchant_id, command.order_id, write=True, for_update=True
             )
-            order.deliver(self._clock.now())
+            order.deliver(self.clock.now())
             await uow.orders.save(order)
             await tell_buyer(uow, order.buyer_id, "order_delivered", {"order_id": str(order.id)})
             await uow.commit()

@@ -11,6 +11,7 @@ from application.ordering.pay_checkout import void_key
 from application.ordering.stock import announce, release
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
 from application.ports.ordering import ChargeOutcome, OrderingUnitOfWork, PaymentGateway
+from application.use_case import use_case
 from domain.identity.roles import Actor
 from domain.ordering.orders import Order, OrderStatus
 from domain.ordering.payments import PaymentAttempt, PaymentStatus
@@ -34,6 +35,7 @@ class ExpiryReport:
     late_charges_refunded: int = 0
 
 
+@use_case
 class ExpireCheckouts:
     """Expire every unpaid checkout whose deadline has passed.
 
@@ -50,28 +52,19 @@ class ExpireCheckouts:
     staff (or the operator) only.
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], OrderingUnitOfWork],
-        clock: Clock,
-        ids: IdGenerator,
-        cache: CatalogCacheInvalidation,
-        gateway: PaymentGateway,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
-        self._cache = cache
-        self._gateway = gateway
+    unit_of_work: Callable[[], OrderingUnitOfWork]
+    clock: Clock
+    ids: IdGenerator
+    cache: CatalogCacheInvalidation
+    gateway: PaymentGateway
 
     async def __call__(self, command: ExpireCheckoutsCommand) -> ExpiryReport:
         require_staff(command.actor)
         batch_size = max(1, min(command.batch_size, 1_000))
         checkouts = orders = units = 0
         while True:
-            now = self._clock.now()
-            async with self._unit_of_work() as uow:
+            now = self.clock.now()
+            async with self.unit_of_work() as uow:
                 due = await uow.checkouts.due_for_expiry(now, in_flight_since=now - IN_FLIGHT_GRACE, limit=batch_size)
                 expired: list[Order] = []
                 for checkout in due:
@@ -82,17 +75,17 @@ class ExpireCheckouts:
                             order.expire(now)
                             await uow.orders.save(order)
                             expired.append(order)
-                changes = await release(uow, expired, reason="checkout expired", actor_id=None, ids=self._ids, now=now)
+                changes = await release(uow, expired, reason="checkout expired", actor_id=None, ids=self.ids, now=now)
                 await uow.commit()
             orders += len(expired)
             units += sum(change.delta for change in changes)
             checkouts += len(due)
-            await announce(self._cache, changes)
+            await announce(self.cache, changes)
             if len(due) < batch_size:
                 break
         refunded = await self._settle_abandoned_payments(batch_size)
-        async with self._unit_of_work() as uow:
-            forgotten = await uow.idempotency_keys.forget_before(self._clock.now())
+        async with self.unit_of_work() as uow:
+            forgotten = await uow.idempotency_keys.forget_before(self.clock.now())
             await uow.commit()
         return ExpiryReport(
             checkouts=checkouts,
@@ -103,18 +96,18 @@ class ExpireCheckouts:
         )
 
     async def _settle_abandoned_payments(self, limit: int) -> int:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             attempts = await uow.payments.unsettled_of_expired_checkouts(limit=limit)
         refunded = 0
         for attempt in attempts:
             in_flight = (
-                attempt.status is PaymentStatus.PENDING and attempt.updated_at > self._clock.now() - IN_FLIGHT_GRACE
+                attempt.status is PaymentStatus.PENDING and attempt.updated_at > self.clock.now() - IN_FLIGHT_GRACE
             )
             if in_flight:
                 continue
             late_charge = await self._settle(attempt)
             if late_charge is not None:
-                await self._gateway.refund(
+                await self.gateway.refund(
                     idempotency_key=void_key(late_charge),
                     charge_reference=late_charge.charge_reference or "",
                     amount=late_charge.amount,
@@ -124,9 +117,9 @@ class ExpireCheckouts:
 
     async def _settle(self, attempt: PaymentAttempt) -> PaymentAttempt | None:
         """Close an abandoned attempt as the gateway says; the attempt, if it had been charged."""
-        result = await self._gateway.look_up(idempotency_key=attempt.id)
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        result = await self.gateway.look_up(idempotency_key=attempt.id)
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             await uow.checkouts.get(attempt.checkout_id, for_update=True)  # serialise with a payment retry
             current = await uow.payments.get(attempt.id)
             if current is None or not current.is_open:

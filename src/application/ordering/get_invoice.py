@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.ordering.access import readable_order
 from application.ports.ordering import OrderingUnitOfWork
+from application.use_case import use_case
 from domain.errors import NotFound
 from domain.identity.roles import Actor
 from domain.ordering.invoices import Invoice, InvoiceKind
@@ -25,14 +26,14 @@ class OrderDocuments:
     credit_notes: list[Invoice]
 
 
+@use_case
 class GetInvoice:
     """The buyer and the selling store's people (and platform staff); unpaid orders have none (404)."""
 
-    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], OrderingUnitOfWork]
 
     async def __call__(self, query: GetInvoiceQuery) -> OrderDocuments:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             order = await readable_order(uow, query.actor, query.order_id)
             documents = await uow.invoices.of_order(order.id)
         invoice = next((document for document in documents if document.kind is InvoiceKind.INVOICE), None)

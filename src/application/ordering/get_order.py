@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.ordering.access import readable_order
 from application.ports.ordering import OrderingUnitOfWork
+from application.use_case import use_case
 from domain.identity.roles import Actor
 from domain.ordering.orders import Order, OrderId
 
@@ -17,12 +18,12 @@ class GetOrderQuery:
     order_id: OrderId
 
 
+@use_case
 class GetOrder:
     """Anyone else gets the 404 of an order that does not exist."""
 
-    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], OrderingUnitOfWork]
 
     async def __call__(self, query: GetOrderQuery) -> Order:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             return await readable_order(uow, query.actor, query.order_id)

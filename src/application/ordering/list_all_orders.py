@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from application.identity.policies import require_staff
 from application.ordering.order_pages import OrderPage, order_page
 from application.ports.ordering import OrderingUnitOfWork, OrderScope
+from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.identity.roles import Actor, UserId
 from domain.ordering.orders import OrderId, OrderStatus
@@ -23,14 +24,14 @@ class ListAllOrdersQuery:
     limit: int = 20
 
 
+@use_case
 class ListAllOrders:
     """Support and admins, across buyers and stores."""
 
-    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], OrderingUnitOfWork]
 
     async def __call__(self, query: ListAllOrdersQuery) -> OrderPage:
         require_staff(query.actor)
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             scope = OrderScope(buyer_id=query.buyer_id, merchant_id=query.merchant_id, status=query.status)
             return await order_page(uow, scope, query.after, query.limit)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.ordering.order_pages import OrderPage, order_page
 from application.ports.ordering import OrderingUnitOfWork, OrderScope
+from application.use_case import use_case
 from domain.identity.roles import Actor
 from domain.ordering.orders import OrderId, OrderStatus
 
@@ -19,13 +20,13 @@ class ListMyOrdersQuery:
     limit: int = 20
 
 
+@use_case
 class ListMyOrders:
     """Only the actor's own orders, newest first."""
 
-    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], OrderingUnitOfWork]
 
     async def __call__(self, query: ListMyOrdersQuery) -> OrderPage:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             scope = OrderScope(buyer_id=query.actor.user_id, status=query.status)
             return await order_page(uow, scope, query.after, query.limit)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from application.catalog.access import store_access
 from application.ordering.order_pages import OrderPage, order_page
 from application.ports.ordering import OrderingUnitOfWork, OrderScope
+from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.identity.roles import Actor
 from domain.ordering.orders import OrderId, OrderStatus
@@ -22,14 +23,14 @@ class ListStoreOrdersQuery:
     limit: int = 20
 
 
+@use_case
 class ListStoreOrders:
     """The store's members (and platform staff) read its orders; anyone else gets the store's 404."""
 
-    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], OrderingUnitOfWork]
 
     async def __call__(self, query: ListStoreOrdersQuery) -> OrderPage:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             await store_access(uow, query.actor, query.merchant_id, write=False)
             scope = OrderScope(merchant_id=query.merchant_id, status=query.status)
             return await order_page(uow, scope, query.after, query.limit)

@@ -11,6 +11,7 @@ from application.ordering.terms import CommerceTerms
 from application.pagination import keyset_page
 from application.ports import Clock
 from application.ports.ordering import Balance, OrderingUnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.identity.roles import Actor
 from domain.ordering.ledger import LedgerEntry
@@ -31,6 +32,7 @@ class MerchantBalance:
     last_id: UUID | None
 
 
+@use_case
 class GetMerchantBalance:
     """Pending and available totals, and the entries newest first.
 
@@ -39,17 +41,16 @@ class GetMerchantBalance:
     always add up to the sum of the store's entries.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork], clock: Clock, terms: CommerceTerms) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._terms = terms
+    unit_of_work: Callable[[], OrderingUnitOfWork]
+    clock: Clock
+    terms: CommerceTerms
 
     async def __call__(self, query: MerchantBalanceQuery) -> MerchantBalance:
         limit = max(1, min(query.limit, 100))
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             await store_access(uow, query.actor, query.merchant_id, write=False)
             balance = await uow.merchant_ledger.balance(
-                query.merchant_id, available_before=self._clock.now() - self._terms.funds_available_after
+                query.merchant_id, available_before=self.clock.now() - self.terms.funds_available_after
             )
             rows = await uow.merchant_ledger.entries(query.merchant_id, after=query.after, limit=limit + 1)
         entries, last = keyset_page(rows, limit, lambda entry: entry.id)

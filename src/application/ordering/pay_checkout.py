@@ -12,6 +12,7 @@ from application.ordering.notifications import tell_buyer, tell_stores
 from application.ordering.place_checkout import PlacedCheckout
 from application.ports import Clock, IdGenerator
 from application.ports.ordering import ChargeOutcome, ChargeResult, OrderingUnitOfWork, PaymentGateway
+from application.use_case import use_case
 from domain.errors import Conflict, InvalidValue
 from domain.identity.roles import Actor
 from domain.ordering.checkouts import Checkout, CheckoutStatus
@@ -50,6 +51,7 @@ class PaidCheckout:
     invoices: list[Invoice]
 
 
+@use_case
 class PayCheckout:
     """Charge the checkout's total and, once approved, make its orders paid.
 
@@ -69,18 +71,10 @@ class PayCheckout:
       settled first: a charge that comes back for it is refunded at once).
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], OrderingUnitOfWork],
-        clock: Clock,
-        ids: IdGenerator,
-        gateway: PaymentGateway,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
-        self._gateway = gateway
+    unit_of_work: Callable[[], OrderingUnitOfWork]
+    clock: Clock
+    ids: IdGenerator
+    gateway: PaymentGateway
 
     async def __call__(self, command: PayCheckoutCommand) -> PaidCheckout:
         if command.method not in PAYMENT_METHODS:
@@ -90,18 +84,18 @@ class PayCheckout:
             raise InvalidValue("a card token has 1 to 200 characters", field="token", rule="token")
 
         attempt = await self._open_attempt(command)
-        result = await self._gateway.charge(idempotency_key=attempt.id, amount=attempt.amount, token=token)
+        result = await self.gateway.charge(idempotency_key=attempt.id, amount=attempt.amount, token=token)
         return await self._settle(command, attempt, result)
 
     async def _open_attempt(self, command: PayCheckoutCommand) -> PaymentAttempt:
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             checkout = await buyers_checkout(uow, command.actor, command.checkout_id, for_update=True)
             attempt = await uow.payments.open_for(checkout.id)
             if attempt is None:
                 checkout.ensure_payable(now)
                 attempt = PaymentAttempt(
-                    id=PaymentAttemptId(self._ids.new_id()),
+                    id=PaymentAttemptId(self.ids.new_id()),
                     checkout_id=checkout.id,
                     amount=checkout.total,
                     status=PaymentStatus.PENDING,
@@ -115,8 +109,8 @@ class PayCheckout:
         return attempt
 
     async def _settle(self, command: PayCheckoutCommand, opened: PaymentAttempt, result: ChargeResult) -> PaidCheckout:
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             checkout = await buyers_checkout(uow, command.actor, command.checkout_id, for_update=True)
             attempt = await uow.payments.get(opened.id)
             if attempt is None:  # pragma: no cover - attempts are never deleted
@@ -170,7 +164,7 @@ class PayCheckout:
                 await uow.commit()
                 raise PaymentFailed("the payment gateway failed; nothing was charged, try again", field="payment")
         # Approved after the checkout expired: the units are gone, so the money goes back.
-        await self._gateway.refund(
+        await self.gateway.refund(
             idempotency_key=void_key(late_charge),
             charge_reference=late_charge.charge_reference or "",
             amount=late_charge.amount,
@@ -199,7 +193,7 @@ class PayCheckout:
                 raise Conflict("the store of an order is gone", field="order")
             sequence = await uow.invoices.next_number(order.merchant_id, InvoiceKind.INVOICE)
             invoice = Invoice.for_order(
-                id=InvoiceId(self._ids.new_id()),
+                id=InvoiceId(self.ids.new_id()),
                 number=document_number(store_code(merchant.legal_id), InvoiceKind.INVOICE, sequence),
                 order=order,
                 issuer=Party(name=merchant.name, tax_id=merchant.legal_id),
@@ -208,7 +202,7 @@ class PayCheckout:
             )
             await uow.invoices.add(invoice)
             invoices.append(invoice)
-            await uow.merchant_ledger.record(sale_entries(order, self._ids.new_id, now))
+            await uow.merchant_ledger.record(sale_entries(order, self.ids.new_id, now))
         cart = await uow.carts.of_buyer(checkout.buyer_id)
         cart.clear()
         await uow.carts.save(cart)

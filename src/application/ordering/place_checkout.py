@@ -14,6 +14,7 @@ from application.ordering.stock import announce, reserve
 from application.ordering.terms import CommerceTerms
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
 from application.ports.ordering import OrderingUnitOfWork, Sellable
+from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
 from domain.errors import Conflict, InvalidValue
@@ -80,6 +81,7 @@ def fingerprint(address: AddressInput) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+@use_case
 class PlaceCheckout:
     """Turn the cart into a checkout awaiting payment.
 
@@ -99,20 +101,11 @@ class PlaceCheckout:
     - the buyer and each store are told through the outbox.
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], OrderingUnitOfWork],
-        clock: Clock,
-        ids: IdGenerator,
-        terms: CommerceTerms,
-        cache: CatalogCacheInvalidation,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
-        self._terms = terms
-        self._cache = cache
+    unit_of_work: Callable[[], OrderingUnitOfWork]
+    clock: Clock
+    ids: IdGenerator
+    terms: CommerceTerms
+    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: PlaceCheckoutCommand) -> CheckoutResponse:
         key = idempotency_key(command.idempotency_key)
@@ -129,10 +122,10 @@ class PlaceCheckout:
         )
         request_fingerprint = fingerprint(given)
         buyer_id = command.actor.user_id
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             stored = await uow.idempotency_keys.claim(
-                buyer_id, key, request_fingerprint, now=now, keep_until=now + self._terms.idempotency_ttl
+                buyer_id, key, request_fingerprint, now=now, keep_until=now + self.terms.idempotency_ttl
             )
             if stored is not None:
                 if stored.fingerprint != request_fingerprint:
@@ -153,13 +146,13 @@ class PlaceCheckout:
                 [(line.unit.product_id, line.unit.sku, line.quantity) for line in cart.lines.values()],
                 reason="reserved by checkout",
                 actor_id=buyer_id,
-                ids=self._ids,
+                ids=self.ids,
                 now=now,
             )
-            checkout_id = CheckoutId(self._ids.new_id())
+            checkout_id = CheckoutId(self.ids.new_id())
             rates = await uow.store_terms.commission_rates(sorted({unit.merchant_id for unit in units.values()}))
             orders = self._orders(cart, units, rates, checkout_id, now)
-            total = Money(0, self._terms.currency)
+            total = Money(0, self.terms.currency)
             for order in orders:
                 total = total + order.total
             checkout = Checkout(
@@ -169,7 +162,7 @@ class PlaceCheckout:
                 total=total,
                 shipping_address=address,
                 created_at=now,
-                expires_at=now + self._terms.checkout_ttl,
+                expires_at=now + self.terms.checkout_ttl,
             )
             await uow.checkouts.add(checkout)
             await uow.orders.add_all(orders)
@@ -183,7 +176,7 @@ class PlaceCheckout:
             body = command.encode(PlacedCheckout(checkout=checkout, orders=orders))
             await uow.idempotency_keys.complete(buyer_id, key, status_code=201, body=body)
             await uow.commit()
-        await announce(self._cache, changes)
+        await announce(self.cache, changes)
         return CheckoutResponse(status_code=201, body=body, replayed=False)
 
     @staticmethod
@@ -213,7 +206,7 @@ class PlaceCheckout:
             store_id = MerchantId(merchant_id)
             orders.append(
                 Order.place(
-                    id=OrderId(self._ids.new_id()),
+                    id=OrderId(self.ids.new_id()),
                     checkout_id=checkout_id,
                     buyer_id=cart.buyer_id,
                     merchant_id=store_id,
@@ -221,8 +214,8 @@ class PlaceCheckout:
                         OrderLine(unit=line.unit, name=unit.name, unit_price=unit.price, quantity=line.quantity)
                         for unit, line in group
                     ),
-                    tax_rate=self._terms.tax_rate,
-                    commission_rate=rates.get(store_id, self._terms.default_commission_rate),
+                    tax_rate=self.terms.tax_rate,
+                    commission_rate=rates.get(store_id, self.terms.default_commission_rate),
                     now=now,
                 )
             )

@@ -12,6 +12,7 @@ from application.ordering.reversal import reverse_order, send_refund
 from application.ordering.stock import announce
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
 from application.ports.ordering import OrderingUnitOfWork, PaymentGateway
+from application.use_case import use_case
 from domain.identity.roles import Actor
 from domain.ordering.orders import Order, OrderId
 
@@ -23,6 +24,7 @@ class RefundOrderCommand:
     reason: str
 
 
+@use_case
 class RefundOrder:
     """Platform staff refund a paid, shipped or delivered order, saying why.
 
@@ -32,25 +34,16 @@ class RefundOrder:
     gateway after commit, under a key derived from the order (never twice).
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], OrderingUnitOfWork],
-        clock: Clock,
-        ids: IdGenerator,
-        gateway: PaymentGateway,
-        cache: CatalogCacheInvalidation,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
-        self._gateway = gateway
-        self._cache = cache
+    unit_of_work: Callable[[], OrderingUnitOfWork]
+    clock: Clock
+    ids: IdGenerator
+    gateway: PaymentGateway
+    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: RefundOrderCommand) -> Order:
         require_staff(command.actor)
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             order = await uow.orders.get(command.order_id, for_update=True)
             if order is None:
                 raise no_such_order()
@@ -58,11 +51,11 @@ class RefundOrder:
             order.refund(command.reason, now)
             await uow.orders.save(order)
             changes, refund = await reverse_order(
-                uow, order, returns_stock=unshipped, actor_id=command.actor.user_id, ids=self._ids, now=now
+                uow, order, returns_stock=unshipped, actor_id=command.actor.user_id, ids=self.ids, now=now
             )
             await tell_buyer(uow, order.buyer_id, "order_refunded", {"order_id": str(order.id)})
             await tell_stores(uow, [order], "order_refunded")
             await uow.commit()
-        await send_refund(self._gateway, refund)
-        await announce(self._cache, changes)
+        await send_refund(self.gateway, refund)
+        await announce(self.cache, changes)
         return order

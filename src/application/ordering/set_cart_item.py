@@ -9,6 +9,7 @@ from application.ordering.terms import CommerceTerms
 from application.ordering.view_cart import CartView, cart_view
 from application.ports import Clock
 from application.ports.ordering import OrderingUnitOfWork
+from application.use_case import use_case
 from domain.catalog.products import ProductId
 from domain.errors import NotFound
 from domain.identity.roles import Actor
@@ -22,6 +23,7 @@ class SetCartItemCommand:
     quantity: int
 
 
+@use_case
 class SetCartItem:
     """Set how many units of a product the cart holds.
 
@@ -32,21 +34,20 @@ class SetCartItem:
     later change. Stock is not reserved here: only a checkout reserves.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork], clock: Clock, terms: CommerceTerms) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._terms = terms
+    unit_of_work: Callable[[], OrderingUnitOfWork]
+    clock: Clock
+    terms: CommerceTerms
 
     async def __call__(self, command: SetCartItemCommand) -> CartView:
-        quantity = cart_quantity(command.quantity, self._terms.cart_quantity_cap)
-        async with self._unit_of_work() as uow:
+        quantity = cart_quantity(command.quantity, self.terms.cart_quantity_cap)
+        async with self.unit_of_work() as uow:
             cart = await uow.carts.of_buyer(command.actor.user_id)
             if quantity == 0:
                 line = cart.lines.get(command.product_id)
                 if line is None:
-                    return await cart_view(uow, cart, self._terms.currency)
+                    return await cart_view(uow, cart, self.terms.currency)
                 cart.set_quantity(
-                    line.unit, 0, line.price_when_added, self._clock.now(), cap=self._terms.cart_quantity_cap
+                    line.unit, 0, line.price_when_added, self.clock.now(), cap=self.terms.cart_quantity_cap
                 )
             else:
                 unit = (await uow.sellables.of([command.product_id])).get(command.product_id)
@@ -56,10 +57,10 @@ class SetCartItem:
                     SellableUnit(unit.product_id, unit.sku),
                     quantity,
                     unit.price,
-                    self._clock.now(),
-                    cap=self._terms.cart_quantity_cap,
+                    self.clock.now(),
+                    cap=self.terms.cart_quantity_cap,
                 )
             await uow.carts.save(cart)
-            view = await cart_view(uow, cart, self._terms.currency)
+            view = await cart_view(uow, cart, self.terms.currency)
             await uow.commit()
         return view

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.ports import Clock
 from application.ports.ordering import OrderingUnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.errors import InvalidValue, NotAllowed, NotFound
 from domain.identity.roles import Actor, Role
@@ -20,15 +21,15 @@ class SetStoreCommissionCommand:
     basis_points: int
 
 
+@use_case
 class SetStoreCommission:
     """Admins only (support may not change money terms). 0 to 10000 basis points (0-100 %).
 
     Applies to checkouts placed from now on: every order keeps the rate it was placed with.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork], clock: Clock) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
+    unit_of_work: Callable[[], OrderingUnitOfWork]
+    clock: Clock
 
     async def __call__(self, command: SetStoreCommissionCommand) -> Rate:
         if command.actor.role is not Role.ADMIN:
@@ -37,9 +38,9 @@ class SetStoreCommission:
             rate = Rate(command.basis_points)
         except InvalidValue as error:
             raise InvalidValue(error.message, field="basis_points", rule="rate_range") from None
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             if await uow.merchants.get(command.merchant_id) is None:
                 raise NotFound("no such store")
-            await uow.store_terms.set_commission_rate(command.merchant_id, rate, self._clock.now())
+            await uow.store_terms.set_commission_rate(command.merchant_id, rate, self.clock.now())
             await uow.commit()
         return rate

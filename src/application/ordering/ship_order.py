@@ -9,6 +9,7 @@ from application.ordering.access import stores_order
 from application.ordering.notifications import tell_buyer
 from application.ports import Clock
 from application.ports.ordering import OrderingUnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.identity.roles import Actor
 from domain.ordering.orders import Order, OrderId, Shipment
@@ -23,23 +24,23 @@ class ShipOrderCommand:
     tracking_code: str
 
 
+@use_case
 class ShipOrder:
     """The store's members mark a paid order shipped with carrier and tracking code; the buyer is told.
 
     Another store's order is a 404; an order that is not paid is refused by the domain (409).
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork], clock: Clock) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
+    unit_of_work: Callable[[], OrderingUnitOfWork]
+    clock: Clock
 
     async def __call__(self, command: ShipOrderCommand) -> Order:
         shipment = Shipment.parse(command.carrier, command.tracking_code)
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             order = await stores_order(
                 uow, command.actor, command.merchant_id, command.order_id, write=True, for_update=True
             )
-            order.ship(shipment, self._clock.now())
+            order.ship(shipment, self.clock.now())
             await uow.orders.save(order)
             await tell_buyer(
                 uow,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.ports.ordering import OrderingUnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
 from domain.identity.roles import Actor
@@ -70,6 +71,7 @@ class ViewCartQuery:
     actor: Actor
 
 
+@use_case
 class ViewCart:
     """The cart shows current prices and flags lines that became unavailable or changed price.
 
@@ -77,11 +79,10 @@ class ViewCart:
     checkout would charge before tax.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], OrderingUnitOfWork], currency: Currency) -> None:
-        self._unit_of_work = unit_of_work
-        self._currency = currency
+    unit_of_work: Callable[[], OrderingUnitOfWork]
+    currency: Currency
 
     async def __call__(self, query: ViewCartQuery) -> CartView:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             cart = await uow.carts.of_buyer(query.actor.user_id)
-            return await cart_view(uow, cart, self._currency)
+            return await cart_view(uow, cart, self.currency)
