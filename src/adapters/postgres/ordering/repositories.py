@@ -27,7 +27,7 @@ from adapters.postgres.ordering.tables import (
     PaymentAttemptRow,
     StoreCommissionRateRow,
 )
-from adapters.postgres.tables import MerchantRow, ProductRow
+from adapters.postgres.tables import ProductRow
 from application.ports.ordering import (
     Balance,
     CartRepository,
@@ -43,8 +43,8 @@ from application.ports.ordering import (
     StoredResponse,
     StoreTerms,
 )
-from domain.catalog.merchants import MerchantId, MerchantStatus
-from domain.catalog.products import ProductId, ProductStatus
+from domain.catalog.merchants import MerchantId
+from domain.catalog.products import ProductId
 from domain.identity.roles import UserId
 from domain.money import Currency, Money
 from domain.ordering.cart import Cart, CartLine, SellableUnit
@@ -74,12 +74,8 @@ class SqlaSellableUnits(SellableUnits):
                 ProductRow.price_minor,
                 ProductRow.currency,
                 ProductRow.stock,
-                ProductRow.status,
-                ProductRow.suspension_reason,
-                MerchantRow.status.label("merchant_status"),
-            )
-            .join(MerchantRow, MerchantRow.id == ProductRow.merchant_id)
-            .where(ProductRow.id.in_(product_ids))
+                ProductRow.listed,
+            ).where(ProductRow.id.in_(product_ids))
         )
         return {
             ProductId(row.id): Sellable(
@@ -89,9 +85,7 @@ class SqlaSellableUnits(SellableUnits):
                 name=row.name,
                 price=Money(row.price_minor, Currency(row.currency)),
                 stock=row.stock,
-                listed=row.status == ProductStatus.ACTIVE.value
-                and row.suspension_reason is None
-                and row.merchant_status == MerchantStatus.APPROVED.value,
+                listed=row.listed,  # the catalog's one visibility flag (ADR 0005)
             )
             for row in rows.all()
         }
