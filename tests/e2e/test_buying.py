@@ -379,3 +379,19 @@ async def test_a_checkout_runs_thirteen_statements_plus_two_per_line(client, adm
         finally:
             event.remove(engine.sync_engine, "before_cursor_execute", count)
     assert measured == {lines: 13 + 2 * lines for lines in (1, 2, 4)}, measured
+
+    # A second merchant in the cart adds its read and its notice: 13 + 2 per line + 2 per extra merchant.
+    _, elsewhere = await store_with_product(client, admin_tokens, shop, price=2_000, stock=10)
+    [buyer] = await customers(client, 1)
+    for product in (first, elsewhere):
+        await put_in_cart(client, buyer, product["id"], 1)
+    await client.get("/api/v1/cart", headers=bearer(buyer))
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    try:
+        statements.clear()
+        placed = await check_out(client, buyer)
+        two_merchants = len(statements)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert len(placed.json()["orders"]) == 2
+    assert two_merchants == 13 + 2 * 2 + 2
