@@ -51,7 +51,6 @@ from application.identity.sign_up import SignUp
 from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Role
 from domain.money import Currency
-from entrypoints.http.cursors import CursorCodec
 from entrypoints.settings import Settings
 
 
@@ -130,10 +129,6 @@ class Container:
 
     def unit_of_work(self) -> SqlaUnitOfWork:
         return SqlaUnitOfWork(self.adapters.session_factory, self.clock.now)
-
-    @cached_property
-    def cursors(self) -> CursorCodec:
-        return CursorCodec(self.settings.secret_key)
 
     @cached_property
     def password_policy(self) -> PasswordPolicy:

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from application.pagination import keyset_page
+from application.pagination import Page, keyset_page, page_size
 from application.ports import Position, ProductQuery, ProductSummary, PublicProduct, UnitOfWork
 from domain.catalog.products import ProductId
 from domain.errors import InvalidValue, NotFound
 
-MAX_PAGE = 100
 MAX_SEARCH_WORDS = 8
 
-
-@dataclass(frozen=True, slots=True)
-class ProductPage:
-    items: list[ProductSummary]
-    next_position: Position | None
+ProductPage = Page[ProductSummary, Position]
 
 
 class BrowseProducts:
@@ -36,11 +30,10 @@ class BrowseProducts:
             raise InvalidValue("min_price is above max_price", field="min_price", rule="price_range")
         if query.text is not None and len(query.text.split()) > MAX_SEARCH_WORDS:
             raise InvalidValue(f"search at most {MAX_SEARCH_WORDS} words", field="q", rule="too_many_words")
-        limit = max(1, min(limit, MAX_PAGE))
+        limit = page_size(limit)
         async with self._unit_of_work() as uow:
             rows = await uow.catalog.search(query, after=after, limit=limit + 1)
-        items, next_position = keyset_page(rows, limit, lambda summary: summary.position)
-        return ProductPage(items=items, next_position=next_position)
+        return keyset_page(rows, limit, lambda summary: summary.position)
 
 
 class GetPublicProduct:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from application.identity.credentials import CredentialLookup
 from application.identity.policies import require_staff
-from application.pagination import keyset_page
+from application.pagination import Page, keyset_page, page_size
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, Notification, UnitOfWork
 from domain.catalog.merchants import (
     Membership,
@@ -164,9 +164,9 @@ class ListMerchants:
     def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
         self._unit_of_work = unit_of_work
 
-    async def __call__(self, query: ListMerchantsQuery) -> tuple[list[Merchant], MerchantId | None]:
+    async def __call__(self, query: ListMerchantsQuery) -> Page[Merchant, MerchantId]:
         require_staff(query.actor)
-        limit = max(1, min(query.limit, 100))
+        limit = page_size(query.limit)
         async with self._unit_of_work() as uow:
             rows = await uow.merchants.list(status=query.status, after=query.after, limit=limit + 1)
         return keyset_page(rows, limit, lambda merchant: merchant.id)

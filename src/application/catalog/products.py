@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from application.catalog.access import store_access
 from application.identity.policies import require_staff
-from application.pagination import keyset_page
+from application.pagination import Page, keyset_page, page_size
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
@@ -194,8 +194,8 @@ class ManageProducts:
             await store_access(uow, actor, merchant_id, write=False)
             return await self._own_product(uow, merchant_id, product_id)
 
-    async def list(self, query: StoreProductsQuery) -> tuple[list[Product], ProductId | None]:
-        limit = max(1, min(query.limit, 100))
+    async def list(self, query: StoreProductsQuery) -> Page[Product, ProductId]:
+        limit = page_size(query.limit)
         async with self._unit_of_work() as uow:
             await store_access(uow, query.actor, query.merchant_id, write=False)
             rows = await uow.products.list_for_store(

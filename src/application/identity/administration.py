@@ -8,19 +8,13 @@ from uuid import UUID
 
 from application.identity.credentials import CredentialLookup
 from application.identity.policies import check_access_change, require_staff
-from application.pagination import keyset_page
+from application.pagination import Page, keyset_page, page_size
 from application.ports import Clock, CredentialRecord, OutboxMessage, UnitOfWork, UserFilter
 from domain.errors import NotFound
 from domain.identity.roles import Actor, Role, UserId
 from domain.identity.users import User
 
-MAX_PAGE = 100
-
-
-@dataclass(frozen=True, slots=True)
-class UserPage:
-    items: list[User]
-    last_id: UserId | None
+UserPage = Page[User, UserId]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +33,10 @@ class ListUsers:
 
     async def __call__(self, query: ListUsersQuery) -> UserPage:
         require_staff(query.actor)
-        limit = max(1, min(query.limit, MAX_PAGE))
+        limit = page_size(query.limit)
         async with self._unit_of_work() as uow:
             rows = await uow.users.list(query.user_filter, after=query.after, limit=limit + 1)
-        items, last_id = keyset_page(rows, limit, lambda user: user.id)
-        return UserPage(items=items, last_id=last_id)
+        return keyset_page(rows, limit, lambda user: user.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +90,7 @@ class ListOutboxQuery:
     limit: int = 50
 
 
-@dataclass(frozen=True, slots=True)
-class OutboxPage:
-    items: list[OutboxMessage]
-    last_id: UUID | None
+OutboxPage = Page[OutboxMessage, UUID]
 
 
 class ListOutbox:
@@ -111,9 +101,8 @@ class ListOutbox:
 
     async def __call__(self, query: ListOutboxQuery) -> OutboxPage:
         require_staff(query.actor)
-        limit = max(1, min(query.limit, MAX_PAGE))
+        limit = page_size(query.limit)
         recipient = query.recipient.strip().lower() if query.recipient else None
         async with self._unit_of_work() as uow:
             rows = await uow.outbox.list(recipient=recipient, kind=query.kind, after=query.after, limit=limit + 1)
-        messages, last_message_id = keyset_page(rows, limit, lambda message: message.id)
-        return OutboxPage(items=messages, last_id=last_message_id)
+        return keyset_page(rows, limit, lambda message: message.id)

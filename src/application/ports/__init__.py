@@ -1,7 +1,9 @@
 """Ports: the Protocols that adapters implement and use cases depend on."""
 
 from application.ports.catalog import (
+    CachedPage,
     CatalogCacheInvalidation,
+    CatalogPageCache,
     CatalogReader,
     CategoryRepository,
     CategoryStep,
@@ -47,7 +49,9 @@ __all__ = [
     "AccessTokens",
     "ActivationCodeRepository",
     "AuthMetrics",
+    "CachedPage",
     "CatalogCacheInvalidation",
+    "CatalogPageCache",
     "CatalogReader",
     "CategoryRepository",
     "CategoryStep",

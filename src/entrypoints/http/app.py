@@ -28,6 +28,7 @@ from entrypoints.http.identity.auth import AuthController
 from entrypoints.http.identity.me import MeController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.request_context import request_context_middleware
+from entrypoints.http.shared import Cursors
 from entrypoints.observability import configure_logging
 from entrypoints.settings import Settings, load_settings
 
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         request_max_body_size=MAX_REQUEST_BODY,
         debug=False,
     )
+    app.state.cursors = Cursors(settings.secret_key)
     if container is not None:
         app.state.container = container
     # Wrapped around the whole ASGI handler (like CORS), not per route, so that

@@ -12,6 +12,7 @@ from application.identity.authenticate import Authenticated
 from domain.errors import AuthenticationFailed
 from domain.identity.roles import Actor
 from entrypoints.container import Container
+from entrypoints.http.shared import Cursors
 
 
 def container_of(state: State) -> Container:
@@ -33,6 +34,11 @@ async def provide_authenticated(request: Request[Any, Any, Any], state: State) -
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed("an access token is required (Authorization: Bearer <token>)")
     return await container_of(state).authenticate(token.strip())
+
+
+def provide_cursors(state: State) -> Cursors:
+    cursors: Cursors = state.cursors
+    return cursors
 
 
 def provide_actor(authenticated: NamedDependency[Authenticated]) -> Actor:
@@ -66,11 +72,11 @@ USE_CASES = (
     "browse_products",
     "get_public_product",
     "catalog_cache",
-    "cursors",
 )
 
 DEPENDENCIES: dict[str, Provide] = {
     **{name: _use_case(name) for name in USE_CASES},
     "authenticated": Provide(provide_authenticated),
     "actor": Provide(provide_actor, sync_to_thread=False),
+    "cursors": Provide(provide_cursors, sync_to_thread=False),
 }

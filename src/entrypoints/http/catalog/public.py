@@ -12,18 +12,25 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
-from adapters.redis import RedisCatalogCache
 from application.catalog.browse import BrowseProducts, GetPublicProduct
 from application.catalog.categories import ManageCategories
-from application.ports import ProductQuery, ProductSort
+from application.ports import CatalogPageCache, Position, ProductQuery, ProductSort
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
-from domain.errors import InvalidValue
 from entrypoints.http.catalog.schemas import CategoryResponse, ProductCard, ProductCardPage, ProductDetail
-from entrypoints.http.cursors import CursorCodec
+from entrypoints.http.shared import Cursor, Cursors, Listing
 
 JSON = "application/json"
 _encoder = msgspec.json.Encoder()
+
+
+def _position(raw: Any) -> Position:
+    if not isinstance(raw, list):
+        raise TypeError("a position is a list")
+    return tuple(raw)
+
+
+PRODUCTS = Listing(name="products", load=_position, dump=list)
 
 
 def _fingerprint(query: ProductQuery) -> str:
@@ -61,8 +68,8 @@ class ProductsController(Controller):
     async def browse(
         self,
         browse_products: NamedDependency[BrowseProducts],
-        catalog_cache: NamedDependency[RedisCatalogCache],
-        cursors: NamedDependency[CursorCodec],
+        catalog_cache: NamedDependency[CatalogPageCache],
+        cursors: NamedDependency[Cursors],
         q: Annotated[
             str | None, QueryParameter(max_length=200, description="Words; the last one matches as a prefix")
         ] = None,
@@ -75,7 +82,7 @@ class ProductsController(Controller):
         in_stock: Annotated[bool | None, QueryParameter()] = None,
         sort: Annotated[ProductSort, QueryParameter()] = ProductSort.RELEVANCE,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-        cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+        cursor: Cursor = None,
     ) -> Response[bytes]:
         query = ProductQuery(
             text=q.strip() if q and q.strip() else None,
@@ -87,12 +94,7 @@ class ProductsController(Controller):
             sort=sort,
         )
         fingerprint = _fingerprint(query)
-        after = None
-        if cursor:
-            position: dict[str, Any] = cursors.decode("products", cursor)
-            if position.get("q") != fingerprint or not isinstance(position.get("p"), list):
-                raise InvalidValue("the cursor belongs to another listing", field="cursor", rule="cursor")
-            after = tuple(position["p"])
+        after = cursors.position(PRODUCTS, cursor, scope=fingerprint)
         cached = await catalog_cache.listing_page(f"{fingerprint}|{cursor or ''}|{limit}")
         if cached.body is not None:
             return Response(content=cached.body, media_type=JSON)
@@ -100,11 +102,7 @@ class ProductsController(Controller):
         body = _encoder.encode(
             ProductCardPage(
                 items=[ProductCard.of(item) for item in page.items],
-                next_cursor=(
-                    cursors.encode("products", {"q": fingerprint, "p": list(page.next_position)})
-                    if page.next_position is not None
-                    else None
-                ),
+                next_cursor=cursors.next_cursor(PRODUCTS, page, scope=fingerprint),
             )
         )
         await catalog_cache.store(cached, body)
@@ -120,7 +118,7 @@ class ProductsController(Controller):
         self,
         product_id: FromPath[UUID],
         get_public_product: NamedDependency[GetPublicProduct],
-        catalog_cache: NamedDependency[RedisCatalogCache],
+        catalog_cache: NamedDependency[CatalogPageCache],
     ) -> Response[bytes]:
         cached = await catalog_cache.product_page(ProductId(product_id))
         if cached.body is not None:

@@ -27,9 +27,9 @@ from entrypoints.http.catalog.schemas import (
     StoreProduct,
     SuspensionRequest,
 )
-from entrypoints.http.cursors import CursorCodec
-from entrypoints.http.identity.auth import BEARER
-from entrypoints.http.identity.schemas import unset_to_none
+from entrypoints.http.shared import BEARER, Cursor, Cursors, Limit, listed_by_id, unset_to_none
+
+MERCHANTS = listed_by_id("merchants", MerchantId)
 
 
 class AdminMerchantsController(Controller):
@@ -42,16 +42,16 @@ class AdminMerchantsController(Controller):
         self,
         actor: NamedDependency[Actor],
         list_merchants: NamedDependency[ListMerchants],
-        cursors: NamedDependency[CursorCodec],
+        cursors: NamedDependency[Cursors],
         status: Annotated[MerchantStatus | None, QueryParameter()] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-        cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+        limit: Limit = 20,
+        cursor: Cursor = None,
     ) -> MerchantPage:
-        after = MerchantId(UUID(cursors.decode("merchants", cursor)["after"])) if cursor else None
-        items, last = await list_merchants(ListMerchantsQuery(actor=actor, status=status, after=after, limit=limit))
+        after = cursors.position(MERCHANTS, cursor)
+        page = await list_merchants(ListMerchantsQuery(actor=actor, status=status, after=after, limit=limit))
         return MerchantPage(
-            items=[MerchantResponse.of(merchant) for merchant in items],
-            next_cursor=cursors.encode("merchants", {"after": str(last)}) if last else None,
+            items=[MerchantResponse.of(merchant) for merchant in page.items],
+            next_cursor=cursors.next_cursor(MERCHANTS, page),
         )
 
     @post("/{merchant_id:uuid}/approve", operation_id="approveStore", status_code=HTTP_200_OK)

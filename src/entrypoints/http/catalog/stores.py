@@ -43,9 +43,9 @@ from entrypoints.http.catalog.schemas import (
     StoreProduct,
     StoreProductPage,
 )
-from entrypoints.http.cursors import CursorCodec
-from entrypoints.http.identity.auth import BEARER
-from entrypoints.http.identity.schemas import unset_to_none
+from entrypoints.http.shared import BEARER, Cursor, Cursors, Limit, listed_by_id, unset_to_none
+
+MERCHANT_PRODUCTS = listed_by_id("merchant-products", ProductId)
 
 
 class MerchantsController(Controller):
@@ -150,22 +150,22 @@ class StoreProductsController(Controller):
         merchant_id: FromPath[UUID],
         actor: NamedDependency[Actor],
         manage_products: NamedDependency[ManageProducts],
-        cursors: NamedDependency[CursorCodec],
+        cursors: NamedDependency[Cursors],
         status: Annotated[ProductStatus | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=100)] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-        cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+        limit: Limit = 20,
+        cursor: Cursor = None,
     ) -> StoreProductPage:
-        kind = f"store-products:{merchant_id}"
-        after = ProductId(UUID(cursors.decode(kind, cursor)["after"])) if cursor else None
-        items, last = await manage_products.list(
+        scope = str(merchant_id)
+        after = cursors.position(MERCHANT_PRODUCTS, cursor, scope=scope)
+        page = await manage_products.list(
             StoreProductsQuery(
                 actor=actor, merchant_id=MerchantId(merchant_id), status=status, text=q, after=after, limit=limit
             )
         )
         return StoreProductPage(
-            items=[StoreProduct.of(product) for product in items],
-            next_cursor=cursors.encode(kind, {"after": str(last)}) if last else None,
+            items=[StoreProduct.of(product) for product in page.items],
+            next_cursor=cursors.next_cursor(MERCHANT_PRODUCTS, page, scope=scope),
         )
 
     @get("/{product_id:uuid}", operation_id="getStoreProduct")

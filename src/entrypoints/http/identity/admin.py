@@ -19,19 +19,17 @@ from application.identity.administration import (
 )
 from application.ports import UserFilter
 from domain.identity.roles import Actor, Role, UserId
-from entrypoints.http.cursors import CursorCodec
-from entrypoints.http.identity.auth import BEARER
 from entrypoints.http.identity.schemas import (
     OutboxMessageResponse,
     OutboxPage,
     UserAccessUpdate,
     UserPage,
     UserResponse,
-    unset_to_none,
 )
+from entrypoints.http.shared import BEARER, Cursor, Cursors, Limit, Listing, listed_by_id, unset_to_none
 
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size (1-100)")]
-Cursor = Annotated[str | None, QueryParameter(max_length=512, description="next_cursor of the previous page")]
+USERS = listed_by_id("users", UserId)
+OUTBOX = Listing(name="outbox", load=UUID, dump=str)
 
 
 class AdminUsersController(Controller):
@@ -44,24 +42,24 @@ class AdminUsersController(Controller):
         self,
         actor: NamedDependency[Actor],
         list_users: NamedDependency[ListUsers],
-        cursors: NamedDependency[CursorCodec],
+        cursors: NamedDependency[Cursors],
         role: Annotated[Role | None, QueryParameter()] = None,
         is_active: Annotated[bool | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=100, description="Text in email, phone or name")] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> UserPage:
-        after = UserId(UUID(cursors.decode("users", cursor)["after"])) if cursor else None
         page = await list_users(
             ListUsersQuery(
                 actor=actor,
                 user_filter=UserFilter(role=role, is_active=is_active, text=q),
-                after=after,
+                after=cursors.position(USERS, cursor),
                 limit=limit,
             )
         )
-        next_cursor = cursors.encode("users", {"after": str(page.last_id)}) if page.last_id else None
-        return UserPage(items=[UserResponse.of(user) for user in page.items], next_cursor=next_cursor)
+        return UserPage(
+            items=[UserResponse.of(user) for user in page.items], next_cursor=cursors.next_cursor(USERS, page)
+        )
 
     @patch("/{user_id:uuid}", operation_id="changeUserAccess", summary="Change role or status (admin; support)")
     async def change_access(
@@ -92,13 +90,14 @@ class AdminOutboxController(Controller):
         self,
         actor: NamedDependency[Actor],
         list_outbox: NamedDependency[ListOutbox],
-        cursors: NamedDependency[CursorCodec],
+        cursors: NamedDependency[Cursors],
         recipient: Annotated[str | None, QueryParameter(max_length=254)] = None,
         kind: Annotated[str | None, QueryParameter(max_length=64)] = None,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> OutboxPage:
-        after = UUID(cursors.decode("outbox", cursor)["after"]) if cursor else None
+        after = cursors.position(OUTBOX, cursor)
         page = await list_outbox(ListOutboxQuery(actor=actor, recipient=recipient, kind=kind, after=after, limit=limit))
-        next_cursor = cursors.encode("outbox", {"after": str(page.last_id)}) if page.last_id else None
-        return OutboxPage(items=[OutboxMessageResponse.of(m) for m in page.items], next_cursor=next_cursor)
+        return OutboxPage(
+            items=[OutboxMessageResponse.of(m) for m in page.items], next_cursor=cursors.next_cursor(OUTBOX, page)
+        )

@@ -27,8 +27,7 @@ from entrypoints.http.identity.schemas import (
     TokenPairResponse,
     UserResponse,
 )
-
-BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
+from entrypoints.http.shared import BEARER
 
 
 class AuthController(Controller):

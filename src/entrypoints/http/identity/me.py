@@ -10,8 +10,8 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from application.identity.change_password import ChangePassword, ChangePasswordCommand
 from application.identity.profile import GetMyProfile, UpdateMyProfile, UpdateMyProfileCommand
 from domain.identity.roles import Actor
-from entrypoints.http.identity.auth import BEARER
-from entrypoints.http.identity.schemas import PasswordChange, ProfileUpdate, UserResponse, unset_to_none
+from entrypoints.http.identity.schemas import PasswordChange, ProfileUpdate, UserResponse
+from entrypoints.http.shared import BEARER, unset_to_none
 
 
 class MeController(Controller):
