@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from domain.catalog.categories import Category, CategoryId
 from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus
@@ -187,7 +187,6 @@ class CachedPage:
     store_under: str | None
 
 
-@runtime_checkable
 class CatalogPageCache(Protocol):
     """Read-through cache of public catalog pages, as the encoded bytes of the response.
 

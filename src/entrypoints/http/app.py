@@ -21,7 +21,7 @@ from entrypoints.http.catalog.staff_area import (
     AdminProductsController,
 )
 from entrypoints.http.catalog.stores import MerchantsController, StoreProductsController
-from entrypoints.http.dependencies import DEPENDENCIES
+from entrypoints.http.dependencies import ApiRequest, authenticate_bearer_routes, provider_dependencies
 from entrypoints.http.health import HealthController
 from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersController
 from entrypoints.http.identity.auth import AuthController
@@ -82,7 +82,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app = Litestar(
         route_handlers=[HealthController, PrometheusController, api],
         middleware=[prometheus.middleware],
-        dependencies=DEPENDENCIES,
+        dependencies=provider_dependencies(),
+        guards=[authenticate_bearer_routes],
+        request_class=ApiRequest,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(

@@ -12,13 +12,13 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
-from application.catalog.browse import BrowseProducts, GetPublicProduct
-from application.catalog.list_categories import ListCategories
-from application.ports import CatalogPageCache, Position, ProductQuery, ProductSort
+from application.ports import Position, ProductQuery, ProductSort
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
+from entrypoints.container import CatalogProvider
 from entrypoints.http.catalog.schemas import CategoryResponse, ProductCard, ProductCardPage, ProductDetail
-from entrypoints.http.shared import Cursor, Cursors, Listing
+from entrypoints.http.dependencies import ApiRequest
+from entrypoints.http.shared import Cursor, Listing
 
 JSON = "application/json"
 _encoder = msgspec.json.Encoder()
@@ -51,8 +51,8 @@ class CategoriesController(Controller):
     tags = ["catalog"]
 
     @get("/", operation_id="listCategories", summary="Every category, flat, with parent_id and path")
-    async def list_categories(self, list_categories: NamedDependency[ListCategories]) -> list[CategoryResponse]:
-        return [CategoryResponse.of(category) for category in await list_categories()]
+    async def list_categories(self, catalog: NamedDependency[CatalogProvider]) -> list[CategoryResponse]:
+        return [CategoryResponse.of(category) for category in await catalog.list_categories()]
 
 
 class ProductsController(Controller):
@@ -67,9 +67,8 @@ class ProductsController(Controller):
     )
     async def browse(
         self,
-        browse_products: NamedDependency[BrowseProducts],
-        catalog_cache: NamedDependency[CatalogPageCache],
-        cursors: NamedDependency[Cursors],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
         q: Annotated[
             str | None, QueryParameter(max_length=200, description="Words; the last one matches as a prefix")
         ] = None,
@@ -94,18 +93,18 @@ class ProductsController(Controller):
             sort=sort,
         )
         fingerprint = _fingerprint(query)
-        after = cursors.position(PRODUCTS, cursor, scope=fingerprint)
-        cached = await catalog_cache.listing_page(f"{fingerprint}|{cursor or ''}|{limit}")
+        after = request.cursors.position(PRODUCTS, cursor, scope=fingerprint)
+        cached = await catalog.page_cache.listing_page(f"{fingerprint}|{cursor or ''}|{limit}")
         if cached.body is not None:
             return Response(content=cached.body, media_type=JSON)
-        page = await browse_products(query, after=after, limit=limit)
+        page = await catalog.browse_products(query, after=after, limit=limit)
         body = _encoder.encode(
             ProductCardPage(
                 items=[ProductCard.of(item) for item in page.items],
-                next_cursor=cursors.next_cursor(PRODUCTS, page, scope=fingerprint),
+                next_cursor=request.cursors.next_cursor(PRODUCTS, page, scope=fingerprint),
             )
         )
-        await catalog_cache.store(cached, body)
+        await catalog.page_cache.store(cached, body)
         return Response(content=body, media_type=JSON)
 
     @get(
@@ -117,12 +116,11 @@ class ProductsController(Controller):
     async def detail(
         self,
         product_id: FromPath[UUID],
-        get_public_product: NamedDependency[GetPublicProduct],
-        catalog_cache: NamedDependency[CatalogPageCache],
+        catalog: NamedDependency[CatalogProvider],
     ) -> Response[bytes]:
-        cached = await catalog_cache.product_page(ProductId(product_id))
+        cached = await catalog.page_cache.product_page(ProductId(product_id))
         if cached.body is not None:
             return Response(content=cached.body, media_type=JSON)
-        body = _encoder.encode(ProductDetail.of(await get_public_product(ProductId(product_id))))
-        await catalog_cache.store(cached, body)
+        body = _encoder.encode(ProductDetail.of(await catalog.get_public_product(ProductId(product_id))))
+        await catalog.page_cache.store(cached, body)
         return Response(content=body, media_type=JSON)

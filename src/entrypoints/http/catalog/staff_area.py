@@ -11,19 +11,19 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from msgspec import UNSET
 
-from application.catalog.approve_merchant import ApproveMerchant, ApproveMerchantCommand
-from application.catalog.create_category import CreateCategory, CreateCategoryCommand
-from application.catalog.delete_category import DeleteCategory, DeleteCategoryCommand
-from application.catalog.list_merchants import ListMerchants, ListMerchantsQuery
-from application.catalog.reinstate_merchant import ReinstateMerchant, ReinstateMerchantCommand
-from application.catalog.reinstate_product import ReinstateProduct, ReinstateProductCommand
-from application.catalog.revise_category import ReviseCategory, ReviseCategoryCommand
-from application.catalog.suspend_merchant import SuspendMerchant, SuspendMerchantCommand
-from application.catalog.suspend_product import SuspendProduct, SuspendProductCommand
+from application.catalog.approve_merchant import ApproveMerchantCommand
+from application.catalog.create_category import CreateCategoryCommand
+from application.catalog.delete_category import DeleteCategoryCommand
+from application.catalog.list_merchants import ListMerchantsQuery
+from application.catalog.reinstate_merchant import ReinstateMerchantCommand
+from application.catalog.reinstate_product import ReinstateProductCommand
+from application.catalog.revise_category import ReviseCategoryCommand
+from application.catalog.suspend_merchant import SuspendMerchantCommand
+from application.catalog.suspend_product import SuspendProductCommand
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId, MerchantStatus
 from domain.catalog.products import ProductId
-from domain.identity.roles import Actor
+from entrypoints.container import CatalogProvider
 from entrypoints.http.catalog.schemas import (
     CategoryCreate,
     CategoryResponse,
@@ -33,7 +33,8 @@ from entrypoints.http.catalog.schemas import (
     StoreProduct,
     SuspensionRequest,
 )
-from entrypoints.http.shared import BEARER, Cursor, Cursors, Limit, listed_by_id, unset_to_none
+from entrypoints.http.dependencies import ApiRequest
+from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id, unset_to_none
 
 MERCHANTS = listed_by_id("merchants", MerchantId)
 
@@ -46,28 +47,31 @@ class AdminMerchantsController(Controller):
     @get("/", operation_id="listStores", summary="Stores by status, newest first (admin, support)")
     async def list_merchants(
         self,
-        actor: NamedDependency[Actor],
-        list_merchants: NamedDependency[ListMerchants],
-        cursors: NamedDependency[Cursors],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
         status: Annotated[MerchantStatus | None, QueryParameter()] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> MerchantPage:
-        after = cursors.position(MERCHANTS, cursor)
-        page = await list_merchants(ListMerchantsQuery(actor=actor, status=status, after=after, limit=limit))
+        after = request.cursors.position(MERCHANTS, cursor)
+        page = await catalog.list_merchants(
+            ListMerchantsQuery(actor=request.actor, status=status, after=after, limit=limit)
+        )
         return MerchantPage(
             items=[MerchantResponse.of(merchant) for merchant in page.items],
-            next_cursor=cursors.next_cursor(MERCHANTS, page),
+            next_cursor=request.cursors.next_cursor(MERCHANTS, page),
         )
 
     @post("/{merchant_id:uuid}/approve", operation_id="approveStore", status_code=HTTP_200_OK)
     async def approve(
         self,
         merchant_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        approve_merchant: NamedDependency[ApproveMerchant],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> MerchantResponse:
-        merchant = await approve_merchant(ApproveMerchantCommand(actor=actor, merchant_id=MerchantId(merchant_id)))
+        merchant = await catalog.approve_merchant(
+            ApproveMerchantCommand(actor=request.actor, merchant_id=MerchantId(merchant_id))
+        )
         return MerchantResponse.of(merchant)
 
     @post("/{merchant_id:uuid}/suspend", operation_id="suspendStore", status_code=HTTP_200_OK)
@@ -75,11 +79,11 @@ class AdminMerchantsController(Controller):
         self,
         merchant_id: FromPath[UUID],
         data: JSONBody[SuspensionRequest],
-        actor: NamedDependency[Actor],
-        suspend_merchant: NamedDependency[SuspendMerchant],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> MerchantResponse:
-        merchant = await suspend_merchant(
-            SuspendMerchantCommand(actor=actor, merchant_id=MerchantId(merchant_id), reason=data.reason)
+        merchant = await catalog.suspend_merchant(
+            SuspendMerchantCommand(actor=request.actor, merchant_id=MerchantId(merchant_id), reason=data.reason)
         )
         return MerchantResponse.of(merchant)
 
@@ -87,10 +91,12 @@ class AdminMerchantsController(Controller):
     async def reinstate(
         self,
         merchant_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        reinstate_merchant: NamedDependency[ReinstateMerchant],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> MerchantResponse:
-        merchant = await reinstate_merchant(ReinstateMerchantCommand(actor=actor, merchant_id=MerchantId(merchant_id)))
+        merchant = await catalog.reinstate_merchant(
+            ReinstateMerchantCommand(actor=request.actor, merchant_id=MerchantId(merchant_id))
+        )
         return MerchantResponse.of(merchant)
 
 
@@ -103,12 +109,12 @@ class AdminCategoriesController(Controller):
     async def create(
         self,
         data: JSONBody[CategoryCreate],
-        actor: NamedDependency[Actor],
-        create_category: NamedDependency[CreateCategory],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> CategoryResponse:
-        category = await create_category(
+        category = await catalog.create_category(
             CreateCategoryCommand(
-                actor=actor,
+                actor=request.actor,
                 name=data.name,
                 slug=data.slug,
                 parent_id=CategoryId(data.parent_id) if data.parent_id else None,
@@ -121,13 +127,13 @@ class AdminCategoriesController(Controller):
         self,
         category_id: FromPath[UUID],
         data: JSONBody[CategoryUpdate],
-        actor: NamedDependency[Actor],
-        revise_category: NamedDependency[ReviseCategory],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> CategoryResponse:
         parent = unset_to_none(data.parent_id)
-        category = await revise_category(
+        category = await catalog.revise_category(
             ReviseCategoryCommand(
-                actor=actor,
+                actor=request.actor,
                 category_id=CategoryId(category_id),
                 name=unset_to_none(data.name),
                 slug=unset_to_none(data.slug),
@@ -141,10 +147,10 @@ class AdminCategoriesController(Controller):
     async def remove(
         self,
         category_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        delete_category: NamedDependency[DeleteCategory],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> None:
-        await delete_category(DeleteCategoryCommand(actor=actor, category_id=CategoryId(category_id)))
+        await catalog.delete_category(DeleteCategoryCommand(actor=request.actor, category_id=CategoryId(category_id)))
 
 
 class AdminProductsController(Controller):
@@ -157,11 +163,11 @@ class AdminProductsController(Controller):
         self,
         product_id: FromPath[UUID],
         data: JSONBody[SuspensionRequest],
-        actor: NamedDependency[Actor],
-        suspend_product: NamedDependency[SuspendProduct],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> StoreProduct:
-        product = await suspend_product(
-            SuspendProductCommand(actor=actor, product_id=ProductId(product_id), reason=data.reason)
+        product = await catalog.suspend_product(
+            SuspendProductCommand(actor=request.actor, product_id=ProductId(product_id), reason=data.reason)
         )
         return StoreProduct.of(product)
 
@@ -169,8 +175,10 @@ class AdminProductsController(Controller):
     async def reinstate(
         self,
         product_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        reinstate_product: NamedDependency[ReinstateProduct],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> StoreProduct:
-        product = await reinstate_product(ReinstateProductCommand(actor=actor, product_id=ProductId(product_id)))
+        product = await catalog.reinstate_product(
+            ReinstateProductCommand(actor=request.actor, product_id=ProductId(product_id))
+        )
         return StoreProduct.of(product)

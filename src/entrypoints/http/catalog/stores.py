@@ -10,25 +10,22 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from application.catalog.apply_for_merchant import ApplyForMerchant, ApplyForMerchantCommand
-from application.catalog.archive_product import ArchiveProduct, ArchiveProductCommand
-from application.catalog.create_product import CreateProduct, CreateProductCommand, PriceInput
-from application.catalog.get_merchant_product import GetMerchantProduct, GetMerchantProductQuery
-from application.catalog.get_merchant_profile import GetMerchantProfile
-from application.catalog.list_merchant_products import ListMerchantProducts, MerchantProductsQuery
-from application.catalog.move_stock import MoveStock, MoveStockCommand
-from application.catalog.revise_product import ReviseProduct, ReviseProductCommand
+from application.catalog.apply_for_merchant import ApplyForMerchantCommand
+from application.catalog.archive_product import ArchiveProductCommand
+from application.catalog.create_product import CreateProductCommand, PriceInput
+from application.catalog.get_merchant_product import GetMerchantProductQuery
+from application.catalog.list_merchant_products import MerchantProductsQuery
+from application.catalog.move_stock import MoveStockCommand
+from application.catalog.revise_product import ReviseProductCommand
 from application.catalog.staff import (
     AddStaffCommand,
-    AddStoreStaff,
-    ListStoreStaff,
     RemoveStaffCommand,
-    RemoveStoreStaff,
 )
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId, ProductStatus
-from domain.identity.roles import Actor, UserId
+from domain.identity.roles import UserId
+from entrypoints.container import CatalogProvider
 from entrypoints.http.catalog.schemas import (
     MerchantApplication,
     MerchantProfile,
@@ -42,7 +39,8 @@ from entrypoints.http.catalog.schemas import (
     StoreProduct,
     StoreProductPage,
 )
-from entrypoints.http.shared import BEARER, Cursor, Cursors, Limit, listed_by_id, unset_to_none
+from entrypoints.http.dependencies import ApiRequest
+from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id, unset_to_none
 
 MERCHANT_PRODUCTS = listed_by_id("merchant-products", ProductId)
 
@@ -61,12 +59,12 @@ class MerchantsController(Controller):
     async def apply(
         self,
         data: JSONBody[MerchantApplication],
-        actor: NamedDependency[Actor],
-        apply_for_merchant: NamedDependency[ApplyForMerchant],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> MerchantResponse:
-        merchant = await apply_for_merchant(
+        merchant = await catalog.apply_for_merchant(
             ApplyForMerchantCommand(
-                actor=actor,
+                actor=request.actor,
                 name=data.name,
                 legal_id=data.legal_id,
                 description=data.description,
@@ -77,9 +75,11 @@ class MerchantsController(Controller):
 
     @get("/{merchant_id:uuid}", operation_id="getStoreProfile", summary="Public profile of an approved store")
     async def profile(
-        self, merchant_id: FromPath[UUID], get_merchant_profile: NamedDependency[GetMerchantProfile]
+        self,
+        merchant_id: FromPath[UUID],
+        catalog: NamedDependency[CatalogProvider],
     ) -> MerchantProfile:
-        return MerchantProfile.of(await get_merchant_profile(MerchantId(merchant_id)))
+        return MerchantProfile.of(await catalog.get_merchant_profile(MerchantId(merchant_id)))
 
     @post(
         "/{merchant_id:uuid}/staff",
@@ -92,11 +92,11 @@ class MerchantsController(Controller):
         self,
         merchant_id: FromPath[UUID],
         data: JSONBody[StaffRequest],
-        actor: NamedDependency[Actor],
-        add_store_staff: NamedDependency[AddStoreStaff],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> StaffResponse:
-        member = await add_store_staff(
-            AddStaffCommand(actor=actor, merchant_id=MerchantId(merchant_id), email=data.email)
+        member = await catalog.add_store_staff(
+            AddStaffCommand(actor=request.actor, merchant_id=MerchantId(merchant_id), email=data.email)
         )
         return StaffResponse.of(member)
 
@@ -104,20 +104,25 @@ class MerchantsController(Controller):
     async def list_staff(
         self,
         merchant_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        list_store_staff: NamedDependency[ListStoreStaff],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> list[StaffResponse]:
-        return [StaffResponse.of(member) for member in await list_store_staff(actor, MerchantId(merchant_id))]
+        return [
+            StaffResponse.of(member)
+            for member in await catalog.list_store_staff(request.actor, MerchantId(merchant_id))
+        ]
 
     @get("/{merchant_id:uuid}/staff/{user_id:uuid}", operation_id="getStoreStaffMember", security=BEARER)
     async def get_staff(
         self,
         merchant_id: FromPath[UUID],
         user_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        list_store_staff: NamedDependency[ListStoreStaff],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> StaffResponse:
-        return StaffResponse.of(await list_store_staff.one(actor, MerchantId(merchant_id), UserId(user_id)))
+        return StaffResponse.of(
+            await catalog.list_store_staff.one(request.actor, MerchantId(merchant_id), UserId(user_id))
+        )
 
     @delete(
         "/{merchant_id:uuid}/staff/{user_id:uuid}",
@@ -130,11 +135,11 @@ class MerchantsController(Controller):
         self,
         merchant_id: FromPath[UUID],
         user_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        remove_store_staff: NamedDependency[RemoveStoreStaff],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> None:
-        await remove_store_staff(
-            RemoveStaffCommand(actor=actor, merchant_id=MerchantId(merchant_id), user_id=UserId(user_id))
+        await catalog.remove_store_staff(
+            RemoveStaffCommand(actor=request.actor, merchant_id=MerchantId(merchant_id), user_id=UserId(user_id))
         )
 
 
@@ -147,24 +152,28 @@ class StoreProductsController(Controller):
     async def list_products(
         self,
         merchant_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        list_merchant_products: NamedDependency[ListMerchantProducts],
-        cursors: NamedDependency[Cursors],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
         status: Annotated[ProductStatus | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=100)] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> StoreProductPage:
         scope = str(merchant_id)
-        after = cursors.position(MERCHANT_PRODUCTS, cursor, scope=scope)
-        page = await list_merchant_products(
+        after = request.cursors.position(MERCHANT_PRODUCTS, cursor, scope=scope)
+        page = await catalog.list_merchant_products(
             MerchantProductsQuery(
-                actor=actor, merchant_id=MerchantId(merchant_id), status=status, text=q, after=after, limit=limit
+                actor=request.actor,
+                merchant_id=MerchantId(merchant_id),
+                status=status,
+                text=q,
+                after=after,
+                limit=limit,
             )
         )
         return StoreProductPage(
             items=[StoreProduct.of(product) for product in page.items],
-            next_cursor=cursors.next_cursor(MERCHANT_PRODUCTS, page, scope=scope),
+            next_cursor=request.cursors.next_cursor(MERCHANT_PRODUCTS, page, scope=scope),
         )
 
     @get("/{product_id:uuid}", operation_id="getStoreProduct")
@@ -172,13 +181,13 @@ class StoreProductsController(Controller):
         self,
         merchant_id: FromPath[UUID],
         product_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        get_merchant_product: NamedDependency[GetMerchantProduct],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> StoreProduct:
         return StoreProduct.of(
-            await get_merchant_product(
+            await catalog.get_merchant_product(
                 GetMerchantProductQuery(
-                    actor=actor, merchant_id=MerchantId(merchant_id), product_id=ProductId(product_id)
+                    actor=request.actor, merchant_id=MerchantId(merchant_id), product_id=ProductId(product_id)
                 )
             )
         )
@@ -188,12 +197,12 @@ class StoreProductsController(Controller):
         self,
         merchant_id: FromPath[UUID],
         data: JSONBody[ProductCreate],
-        actor: NamedDependency[Actor],
-        create_product: NamedDependency[CreateProduct],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> StoreProduct:
-        product = await create_product(
+        product = await catalog.create_product(
             CreateProductCommand(
-                actor=actor,
+                actor=request.actor,
                 merchant_id=MerchantId(merchant_id),
                 sku=data.sku,
                 name=data.name,
@@ -213,14 +222,14 @@ class StoreProductsController(Controller):
         merchant_id: FromPath[UUID],
         product_id: FromPath[UUID],
         data: JSONBody[ProductUpdate],
-        actor: NamedDependency[Actor],
-        revise_product: NamedDependency[ReviseProduct],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> StoreProduct:
         price = unset_to_none(data.price)
         category_id = unset_to_none(data.category_id)
-        product = await revise_product(
+        product = await catalog.revise_product(
             ReviseProductCommand(
-                actor=actor,
+                actor=request.actor,
                 merchant_id=MerchantId(merchant_id),
                 product_id=ProductId(product_id),
                 name=unset_to_none(data.name),
@@ -238,13 +247,13 @@ class StoreProductsController(Controller):
         self,
         merchant_id: FromPath[UUID],
         product_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        archive_product: NamedDependency[ArchiveProduct],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> StoreProduct:
         return StoreProduct.of(
-            await archive_product(
+            await catalog.archive_product(
                 ArchiveProductCommand(
-                    actor=actor, merchant_id=MerchantId(merchant_id), product_id=ProductId(product_id)
+                    actor=request.actor, merchant_id=MerchantId(merchant_id), product_id=ProductId(product_id)
                 )
             )
         )
@@ -260,12 +269,12 @@ class StoreProductsController(Controller):
         merchant_id: FromPath[UUID],
         product_id: FromPath[UUID],
         data: JSONBody[StockChange],
-        actor: NamedDependency[Actor],
-        move_stock: NamedDependency[MoveStock],
+        request: ApiRequest,
+        catalog: NamedDependency[CatalogProvider],
     ) -> StockMovementResponse:
-        movement = await move_stock(
+        movement = await catalog.move_stock(
             MoveStockCommand(
-                actor=actor,
+                actor=request.actor,
                 merchant_id=MerchantId(merchant_id),
                 product_id=ProductId(product_id),
                 delta=data.delta,

@@ -10,15 +10,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from application.identity.administration import (
-    ChangeUserAccess,
     ChangeUserAccessCommand,
-    ListOutbox,
     ListOutboxQuery,
-    ListUsers,
     ListUsersQuery,
 )
 from application.ports import UserFilter
-from domain.identity.roles import Actor, Role, UserId
+from domain.identity.roles import Role, UserId
+from entrypoints.container import IdentityProvider
+from entrypoints.http.dependencies import ApiRequest
 from entrypoints.http.identity.schemas import (
     OutboxMessageResponse,
     OutboxPage,
@@ -26,7 +25,7 @@ from entrypoints.http.identity.schemas import (
     UserPage,
     UserResponse,
 )
-from entrypoints.http.shared import BEARER, Cursor, Cursors, Limit, Listing, listed_by_id, unset_to_none
+from entrypoints.http.shared import BEARER, Cursor, Limit, Listing, listed_by_id, unset_to_none
 
 USERS = listed_by_id("users", UserId)
 OUTBOX = Listing(name="outbox", load=UUID, dump=str)
@@ -40,25 +39,24 @@ class AdminUsersController(Controller):
     @get("/", operation_id="listUsers", summary="Accounts, newest first (admin, support)")
     async def list_users(
         self,
-        actor: NamedDependency[Actor],
-        list_users: NamedDependency[ListUsers],
-        cursors: NamedDependency[Cursors],
+        request: ApiRequest,
+        identity: NamedDependency[IdentityProvider],
         role: Annotated[Role | None, QueryParameter()] = None,
         is_active: Annotated[bool | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=100, description="Text in email, phone or name")] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> UserPage:
-        page = await list_users(
+        page = await identity.list_users(
             ListUsersQuery(
-                actor=actor,
+                actor=request.actor,
                 user_filter=UserFilter(role=role, is_active=is_active, text=q),
-                after=cursors.position(USERS, cursor),
+                after=request.cursors.position(USERS, cursor),
                 limit=limit,
             )
         )
         return UserPage(
-            items=[UserResponse.of(user) for user in page.items], next_cursor=cursors.next_cursor(USERS, page)
+            items=[UserResponse.of(user) for user in page.items], next_cursor=request.cursors.next_cursor(USERS, page)
         )
 
     @patch("/{user_id:uuid}", operation_id="changeUserAccess", summary="Change role or status (admin; support)")
@@ -66,12 +64,12 @@ class AdminUsersController(Controller):
         self,
         user_id: FromPath[UUID],
         data: JSONBody[UserAccessUpdate],
-        actor: NamedDependency[Actor],
-        change_user_access: NamedDependency[ChangeUserAccess],
+        request: ApiRequest,
+        identity: NamedDependency[IdentityProvider],
     ) -> UserResponse:
-        user = await change_user_access(
+        user = await identity.change_user_access(
             ChangeUserAccessCommand(
-                actor=actor,
+                actor=request.actor,
                 user_id=UserId(user_id),
                 role=unset_to_none(data.role),
                 is_active=unset_to_none(data.is_active),
@@ -88,16 +86,18 @@ class AdminOutboxController(Controller):
     @get("/", operation_id="listOutbox", summary="Notification outbox, newest first (admin, support)")
     async def list_outbox(
         self,
-        actor: NamedDependency[Actor],
-        list_outbox: NamedDependency[ListOutbox],
-        cursors: NamedDependency[Cursors],
+        request: ApiRequest,
+        identity: NamedDependency[IdentityProvider],
         recipient: Annotated[str | None, QueryParameter(max_length=254)] = None,
         kind: Annotated[str | None, QueryParameter(max_length=64)] = None,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> OutboxPage:
-        after = cursors.position(OUTBOX, cursor)
-        page = await list_outbox(ListOutboxQuery(actor=actor, recipient=recipient, kind=kind, after=after, limit=limit))
+        after = request.cursors.position(OUTBOX, cursor)
+        page = await identity.list_outbox(
+            ListOutboxQuery(actor=request.actor, recipient=recipient, kind=kind, after=after, limit=limit)
+        )
         return OutboxPage(
-            items=[OutboxMessageResponse.of(m) for m in page.items], next_cursor=cursors.next_cursor(OUTBOX, page)
+            items=[OutboxMessageResponse.of(m) for m in page.items],
+            next_cursor=request.cursors.next_cursor(OUTBOX, page),
         )

@@ -7,9 +7,10 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from application.identity.change_password import ChangePassword, ChangePasswordCommand
-from application.identity.profile import GetMyProfile, UpdateMyProfile, UpdateMyProfileCommand
-from domain.identity.roles import Actor
+from application.identity.change_password import ChangePasswordCommand
+from application.identity.profile import UpdateMyProfileCommand
+from entrypoints.container import IdentityProvider
+from entrypoints.http.dependencies import ApiRequest
 from entrypoints.http.identity.schemas import PasswordChange, ProfileUpdate, UserResponse
 from entrypoints.http.shared import BEARER, unset_to_none
 
@@ -21,20 +22,22 @@ class MeController(Controller):
 
     @get("/", operation_id="getMyProfile", summary="My account")
     async def get_profile(
-        self, actor: NamedDependency[Actor], get_my_profile: NamedDependency[GetMyProfile]
+        self,
+        request: ApiRequest,
+        identity: NamedDependency[IdentityProvider],
     ) -> UserResponse:
-        return UserResponse.of(await get_my_profile(actor))
+        return UserResponse.of(await identity.get_my_profile(request.actor))
 
     @patch("/", operation_id="updateMyProfile", summary="Change my names or phone")
     async def update_profile(
         self,
         data: JSONBody[ProfileUpdate],
-        actor: NamedDependency[Actor],
-        update_my_profile: NamedDependency[UpdateMyProfile],
+        request: ApiRequest,
+        identity: NamedDependency[IdentityProvider],
     ) -> UserResponse:
-        user = await update_my_profile(
+        user = await identity.update_my_profile(
             UpdateMyProfileCommand(
-                actor=actor,
+                actor=request.actor,
                 first_name=unset_to_none(data.first_name),
                 last_name=unset_to_none(data.last_name),
                 phone=unset_to_none(data.phone),
@@ -51,9 +54,11 @@ class MeController(Controller):
     async def change_password(
         self,
         data: JSONBody[PasswordChange],
-        actor: NamedDependency[Actor],
-        change_password: NamedDependency[ChangePassword],
+        request: ApiRequest,
+        identity: NamedDependency[IdentityProvider],
     ) -> None:
-        await change_password(
-            ChangePasswordCommand(actor=actor, current_password=data.current_password, new_password=data.new_password)
+        await identity.change_password(
+            ChangePasswordCommand(
+                actor=request.actor, current_password=data.current_password, new_password=data.new_password
+            )
         )
