@@ -6,12 +6,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.errors import flush
 from adapters.postgres.patterns import escape_like
+from adapters.postgres.repository import SqlaRepository
 from adapters.postgres.tables import ActivationCodeRow, OutboxRow, RefreshTokenRow, RevokedAccessTokenRow, UserRow
 from application.ports import (
     ActivationCodeRepository,
@@ -61,39 +61,30 @@ def _copy_user_to_row(user: User, row: UserRow) -> None:
     row.updated_at = user.updated_at
 
 
-class SqlaUserRepository(UserRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlaUserRepository(SqlaRepository[UserRow], UserRepository):
+    row_type = UserRow
 
     async def add(self, user: User) -> None:
         row = UserRow(id=user.id)
         _copy_user_to_row(user, row)
-        self._session.add(row)
-        await self._flush()
+        await self._add(row)
 
     async def save(self, user: User) -> None:
-        row = await self._session.get(UserRow, user.id)
-        if row is None:
-            raise LookupError(f"user {user.id} was not loaded in this unit of work")
-        _copy_user_to_row(user, row)
+        _copy_user_to_row(user, await self._loaded(user.id))
         await self._flush()
 
     async def get(self, user_id: UserId, *, for_update: bool = False) -> User | None:
-        statement = select(UserRow).where(UserRow.id == user_id)
-        if for_update:
-            statement = statement.with_for_update()
-        row = await self._session.scalar(statement)
+        row = await self._one(id=user_id, for_update=for_update)
         return _user_from_row(row) if row is not None else None
 
     async def get_many(self, user_ids: Sequence[UserId]) -> list[User]:
         if not user_ids:
             return []
-        rows = await self._session.scalars(select(UserRow).where(UserRow.id.in_(user_ids)))
-        return [_user_from_row(row) for row in rows.all()]
+        return [_user_from_row(row) for row in await self._rows.get_many(UserRow.id.in_(user_ids))]
 
     async def by_login(self, login: Email | Phone) -> User | None:
         column = UserRow.email if isinstance(login, Email) else UserRow.phone
-        row = await self._session.scalar(select(UserRow).where(column == login.value))
+        row = await self._one(column == login.value)
         return _user_from_row(row) if row is not None else None
 
     async def taken_field(self, email: Email, phone: Phone, national_id: NationalId) -> str | None:
@@ -114,37 +105,29 @@ class SqlaUserRepository(UserRepository):
         return None
 
     async def list(self, user_filter: UserFilter, *, after: UserId | None, limit: int) -> list[User]:
-        statement = select(UserRow).order_by(UserRow.id.desc()).limit(limit)
-        if after is not None:
-            statement = statement.where(UserRow.id < after)
+        conditions: list[ColumnElement[bool]] = []
         if user_filter.role is not None:
-            statement = statement.where(UserRow.role == user_filter.role.value)
+            conditions.append(UserRow.role == user_filter.role.value)
         if user_filter.is_active is not None:
-            statement = statement.where(UserRow.is_active == user_filter.is_active)
+            conditions.append(UserRow.is_active == user_filter.is_active)
         if user_filter.text:
             pattern = f"%{escape_like(user_filter.text.strip())}%"
-            statement = statement.where(
+            conditions.append(
                 or_(
                     UserRow.email.ilike(pattern, escape="\\"),
                     UserRow.phone.ilike(pattern, escape="\\"),
                     func.concat(UserRow.first_name, " ", UserRow.last_name).ilike(pattern, escape="\\"),
                 )
             )
-        rows = (await self._session.scalars(statement)).all()
+        rows = await self._newest_first(UserRow.id, *conditions, after=after, limit=limit)
         return [_user_from_row(row) for row in rows]
 
-    async def _flush(self) -> None:
-        await flush(self._session)
 
-
-class SqlaActivationCodeRepository(ActivationCodeRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlaActivationCodeRepository(SqlaRepository[ActivationCodeRow], ActivationCodeRepository):
+    row_type = ActivationCodeRow
 
     async def get_for_update(self, user_id: UserId) -> ActivationCode | None:
-        row = await self._session.scalar(
-            select(ActivationCodeRow).where(ActivationCodeRow.user_id == user_id).with_for_update()
-        )
+        row = await self._one(user_id=user_id, for_update=True)
         if row is None:
             return None
         return ActivationCode(
@@ -173,12 +156,11 @@ class SqlaActivationCodeRepository(ActivationCodeRepository):
         await self._session.execute(delete(ActivationCodeRow).where(ActivationCodeRow.user_id == user_id))
 
 
-class SqlaRefreshTokenRepository(RefreshTokenRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlaRefreshTokenRepository(SqlaRepository[RefreshTokenRow], RefreshTokenRepository):
+    row_type = RefreshTokenRow
 
     async def add(self, token: RefreshToken) -> None:
-        self._session.add(
+        await self._add(
             RefreshTokenRow(
                 id=token.id,
                 family_id=token.family_id,
@@ -190,12 +172,9 @@ class SqlaRefreshTokenRepository(RefreshTokenRepository):
                 revoked_at=token.revoked_at,
             )
         )
-        await self._session.flush()
 
     async def get_for_update(self, token_digest: str) -> RefreshToken | None:
-        row = await self._session.scalar(
-            select(RefreshTokenRow).where(RefreshTokenRow.token_digest == token_digest).with_for_update()
-        )
+        row = await self._one(token_digest=token_digest, for_update=True)
         if row is None:
             return None
         return RefreshToken(
@@ -227,9 +206,8 @@ class SqlaRefreshTokenRepository(RefreshTokenRepository):
         )
 
 
-class SqlaRevokedAccessTokenRepository(RevokedAccessTokenRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlaRevokedAccessTokenRepository(SqlaRepository[RevokedAccessTokenRow], RevokedAccessTokenRepository):
+    row_type = RevokedAccessTokenRow
 
     async def add(self, token_id: str, expires_at: datetime) -> None:
         await self._session.execute(
@@ -239,19 +217,20 @@ class SqlaRevokedAccessTokenRepository(RevokedAccessTokenRepository):
         )
 
     async def contains(self, token_id: str) -> bool:
-        found = await self._session.scalar(select(exists().where(RevokedAccessTokenRow.token_id == token_id)))
-        return bool(found)
+        return await self._rows.exists(token_id=token_id)
 
 
-class SqlaOutbox(Outbox):
+class SqlaOutbox(SqlaRepository[OutboxRow], Outbox):
     """The transactional outbox: notifications are rows written in the use case's own transaction."""
 
+    row_type = OutboxRow
+
     def __init__(self, session: AsyncSession, now: Callable[[], datetime]) -> None:
-        self._session = session
+        super().__init__(session)
         self._now = now
 
     async def notify(self, notification: Notification) -> None:
-        self._session.add(
+        await self._add(
             OutboxRow(
                 recipient=notification.recipient,
                 kind=notification.kind,
@@ -260,19 +239,16 @@ class SqlaOutbox(Outbox):
                 sent_at=None,
             )
         )
-        await self._session.flush()
 
     async def list(
         self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int
     ) -> list[OutboxMessage]:
-        statement = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+        conditions: list[ColumnElement[bool]] = []
         if recipient is not None:
-            statement = statement.where(OutboxRow.recipient == recipient)
+            conditions.append(OutboxRow.recipient == recipient)
         if kind is not None:
-            statement = statement.where(OutboxRow.kind == kind)
-        if after is not None:
-            statement = statement.where(OutboxRow.id < after)
-        rows = (await self._session.scalars(statement)).all()
+            conditions.append(OutboxRow.kind == kind)
+        rows = await self._newest_first(OutboxRow.id, *conditions, after=after, limit=limit)
         return [
             OutboxMessage(
                 id=row.id,
