@@ -1,4 +1,4 @@
-"""Use case: a customer applies to open a store."""
+"""Use case: a customer applies to become a merchant."""
 
 from __future__ import annotations
 
@@ -23,10 +23,10 @@ class ApplyForMerchantCommand:
 
 @use_case
 class ApplyForMerchant:
-    """An active customer applies to open a store; it starts ``pending``.
+    """An active customer applies to become a merchant; it starts ``pending``.
 
     Rules: customers only; one application per person, and nobody who
-    already works for a store (409); a legal id is registered once (409).
+    already works for a merchant (409); a legal id is registered once (409).
     """
 
     unit_of_work: Callable[[], UnitOfWork]

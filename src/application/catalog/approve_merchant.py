@@ -1,11 +1,11 @@
-"""Use case: staff approve a store application."""
+"""Use case: staff approve a merchant application."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.merchant_decisions import record_decision, refresh_listings, store_and_applicant
+from application.catalog.merchant_decisions import merchant_and_applicant, record_decision, refresh_listings
 from application.identity.credentials import CredentialLookup
 from application.identity.policies import require_staff
 from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
@@ -23,15 +23,15 @@ class ApproveMerchantCommand:
 
 @use_case
 class ApproveMerchant:
-    """Open a pending store; its applicant becomes its manager.
+    """Open a pending merchant; its applicant becomes its manager.
 
     Rules:
-    - support agents and admins only; only a pending store can be approved
+    - support agents and admins only; only a pending merchant can be approved
       (409);
-    - the applicant must not work for another store meanwhile (409);
+    - the applicant must not work for another merchant meanwhile (409);
     - the applicant becomes ``merchant_manager``: a role change, so their
       current tokens stop working;
-    - the applicant is told through the outbox; the store's products become
+    - the applicant is told through the outbox; the merchant's products become
       visible, cache included.
     """
 
@@ -44,7 +44,7 @@ class ApproveMerchant:
         require_staff(command.actor)
         now = self.clock.now()
         async with self.unit_of_work() as uow:
-            merchant, applicant = await store_and_applicant(uow, command.merchant_id)
+            merchant, applicant = await merchant_and_applicant(uow, command.merchant_id)
             merchant.approve(now)
             if await uow.memberships.of_user(applicant.id) is not None:
                 raise Conflict("the applicant already works for another store", field="applicant")

@@ -1,11 +1,11 @@
-"""Use case: a store's staff archive a product."""
+"""Use case: a merchant's staff archive a product."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.access import store_access
+from application.catalog.access import merchant_access
 from application.catalog.references import merchant_product
 from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
 from application.use_case import use_case
@@ -26,7 +26,7 @@ class ArchiveProduct:
     """Take a product off sale for good.
 
     Rules:
-    - only the store's manager and staff write its catalog; another store's
+    - only the merchant's manager and staff write its catalog; another merchant's
       product is a 404;
     - products are archived, never deleted: orders point at them;
     - the product's cached page is invalidated, and the listings too when it
@@ -39,7 +39,7 @@ class ArchiveProduct:
 
     async def __call__(self, command: ArchiveProductCommand) -> Product:
         async with self.unit_of_work() as uow:
-            access = await store_access(uow, command.actor, command.merchant_id, write=True)
+            access = await merchant_access(uow, command.actor, command.merchant_id, write=True)
             product = await merchant_product(uow, command.merchant_id, command.product_id, for_update=True)
             was_listed = product.is_listed(access.merchant.is_open)
             product.archive(self.clock.now())

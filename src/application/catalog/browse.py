@@ -17,7 +17,7 @@ ProductPage = Page[ProductSummary, Position]
 
 @use_case
 class BrowseProducts:
-    """Listed products only (active, not suspended, of an approved store), a keyset page at a time.
+    """Listed products only (active, not suspended, of an approved merchant), a keyset page at a time.
 
     ``category`` includes its descendants. Pages never use OFFSET: a position
     is the sort key of the last product seen, so walking the pages returns

@@ -1,11 +1,11 @@
-"""Use case: a store's staff add a product to its catalog."""
+"""Use case: a merchant's staff add a product to its catalog."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.access import store_access
+from application.catalog.access import merchant_access
 from application.catalog.references import require_category
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
 from application.use_case import use_case
@@ -38,13 +38,13 @@ class CreateProductCommand:
 
 @use_case
 class CreateProduct:
-    """Add a product to the store's catalog.
+    """Add a product to the merchant's catalog.
 
     Rules:
-    - only the store's manager and staff write its catalog; anybody else
-      sees a 404, as for a store that does not exist;
+    - only the merchant's manager and staff write its catalog; anybody else
+      sees a 404, as for a merchant that does not exist;
     - a new product is a draft or active, with stock of zero or more;
-    - SKUs are unique per store (409); prices are positive and in the
+    - SKUs are unique per merchant (409); prices are positive and in the
       marketplace currency; the category must exist (422);
     - initial stock is the first line of the stock ledger;
     - the public listings are invalidated when the product is listed at once.
@@ -72,7 +72,7 @@ class CreateProduct:
             now=now,
         )
         async with self.unit_of_work() as uow:
-            access = await store_access(uow, command.actor, command.merchant_id, write=True)
+            access = await merchant_access(uow, command.actor, command.merchant_id, write=True)
             await require_category(uow, product.category_id)
             listed = product.is_listed(access.merchant.is_open)
             await uow.products.add(product, listed=listed)

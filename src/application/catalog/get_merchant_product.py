@@ -1,11 +1,11 @@
-"""Use case: one product of a store, as its staff and platform staff see it."""
+"""Use case: one product of a merchant, as its staff and platform staff see it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.access import store_access
+from application.catalog.access import merchant_access
 from application.catalog.references import merchant_product
 from application.ports import UnitOfWork
 from application.use_case import use_case
@@ -23,15 +23,15 @@ class GetMerchantProductQuery:
 
 @use_case
 class GetMerchantProduct:
-    """Any product of the store, drafts and archived ones included.
+    """Any product of the merchant, drafts and archived ones included.
 
-    Rules: the store's members and platform staff may read it; anybody else,
-    and any other store's product, gets a 404.
+    Rules: the merchant's members and platform staff may read it; anybody else,
+    and any other merchant's product, gets a 404.
     """
 
     unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, query: GetMerchantProductQuery) -> Product:
         async with self.unit_of_work() as uow:
-            await store_access(uow, query.actor, query.merchant_id, write=False)
+            await merchant_access(uow, query.actor, query.merchant_id, write=False)
             return await merchant_product(uow, query.merchant_id, query.product_id)

@@ -1,4 +1,4 @@
-"""Use case: anyone reads the public profile of an approved store."""
+"""Use case: anyone reads the public profile of an approved merchant."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from domain.errors import NotFound
 
 @use_case
 class GetMerchantProfile:
-    """The public profile of an approved store; any other store is a 404."""
+    """The public profile of an approved merchant; any other merchant is a 404."""
 
     unit_of_work: Callable[[], UnitOfWork]
 

@@ -1,11 +1,11 @@
-"""Use case: a store's own catalog, a keyset page at a time."""
+"""Use case: a merchant's own catalog, a keyset page at a time."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.access import store_access
+from application.catalog.access import merchant_access
 from application.pagination import Page, keyset_page, page_size
 from application.ports import UnitOfWork
 from application.use_case import use_case
@@ -26,9 +26,9 @@ class MerchantProductsQuery:
 
 @use_case
 class ListMerchantProducts:
-    """The store's products, newest first, optionally by status or by words in the name or SKU.
+    """The merchant's products, newest first, optionally by status or by words in the name or SKU.
 
-    Rules: the store's members and platform staff may read it; anybody else
+    Rules: the merchant's members and platform staff may read it; anybody else
     gets a 404; a page holds 1 to 100 products.
     """
 
@@ -37,7 +37,7 @@ class ListMerchantProducts:
     async def __call__(self, query: MerchantProductsQuery) -> Page[Product, ProductId]:
         limit = page_size(query.limit)
         async with self.unit_of_work() as uow:
-            await store_access(uow, query.actor, query.merchant_id, write=False)
+            await merchant_access(uow, query.actor, query.merchant_id, write=False)
             rows = await uow.products.list_for_store(
                 query.merchant_id, status=query.status, text=query.text, after=query.after, limit=limit + 1
             )

@@ -1,4 +1,4 @@
-"""Use case: staff list the stores, by status."""
+"""Use case: staff list the merchants, by status."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class ListMerchantsQuery:
 
 @use_case
 class ListMerchants:
-    """Stores newest first, a keyset page at a time. Rules: support agents and admins only."""
+    """Merchants newest first, a keyset page at a time. Rules: support agents and admins only."""
 
     unit_of_work: Callable[[], UnitOfWork]
 

@@ -1,4 +1,4 @@
-"""What staff decisions on a store share: the store and its applicant locked, the outbox, the listings.
+"""What staff decisions on a merchant share: the merchant and its applicant locked, the outbox, the listings.
 
 ``approve_merchant``, ``suspend_merchant`` and ``reinstate_merchant`` are the use cases.
 """
@@ -18,8 +18,8 @@ from domain.identity.roles import Actor
 from domain.identity.users import User
 
 
-async def store_and_applicant(uow: UnitOfWork, merchant_id: MerchantId) -> tuple[Merchant, User]:
-    """The store and the person who applied for it, both locked for the rest of the transaction."""
+async def merchant_and_applicant(uow: UnitOfWork, merchant_id: MerchantId) -> tuple[Merchant, User]:
+    """The merchant and the person who applied for it, both locked for the rest of the transaction."""
     merchant = await uow.merchants.get(merchant_id, for_update=True)
     if merchant is None:
         raise NotFound("no such store")
@@ -30,7 +30,7 @@ async def store_and_applicant(uow: UnitOfWork, merchant_id: MerchantId) -> tuple
 
 
 async def record_decision(uow: UnitOfWork, merchant: Merchant, applicant: User, kind: str) -> list[ProductId]:
-    """Store the decision, show or hide the store's products, and queue the applicant's notice.
+    """Merchant the decision, show or hide the merchant's products, and queue the applicant's notice.
 
     Returns the products whose visibility changed.
     """
@@ -50,8 +50,8 @@ async def refresh_listings(cache: CatalogCacheInvalidation, changed: list[Produc
 
 
 @use_case
-class StoreVisibilityDecision:
-    """A decision that only opens or closes a store (suspend, reinstate): no one's role changes."""
+class MerchantVisibilityDecision:
+    """A decision that only opens or closes a merchant (suspend, reinstate): no one's role changes."""
 
     unit_of_work: Callable[[], UnitOfWork]
     clock: Clock
@@ -62,7 +62,7 @@ class StoreVisibilityDecision:
     ) -> Merchant:
         require_staff(actor)
         async with self.unit_of_work() as uow:
-            merchant, applicant = await store_and_applicant(uow, merchant_id)
+            merchant, applicant = await merchant_and_applicant(uow, merchant_id)
             decide(merchant, self.clock.now())
             changed = await record_decision(uow, merchant, applicant, kind)
             await uow.commit()

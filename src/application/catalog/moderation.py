@@ -24,7 +24,7 @@ class ProductModeration:
     async def _moderate(
         self, actor: Actor, product_id: ProductId, decide: Callable[[Product, datetime], None]
     ) -> Product:
-        """Apply ``decide`` to the locked product, store whether customers can see it, and tell the cache."""
+        """Apply ``decide`` to the locked product, merchant whether customers can see it, and tell the cache."""
         require_staff(actor)
         async with self.unit_of_work() as uow:
             product = await uow.products.get(product_id, for_update=True)

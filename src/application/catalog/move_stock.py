@@ -1,11 +1,11 @@
-"""Use case: a store's staff add or remove stock, recorded in the stock ledger."""
+"""Use case: a merchant's staff add or remove stock, recorded in the stock ledger."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.access import store_access
+from application.catalog.access import merchant_access
 from application.catalog.references import merchant_product
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
 from application.use_case import use_case
@@ -29,7 +29,7 @@ class MoveStock:
     """Apply a stock movement atomically and record it in the ledger.
 
     Rules:
-    - only the store's manager and staff move its stock; another store's
+    - only the merchant's manager and staff move its stock; another merchant's
       product is a 404;
     - the delta is non-zero and bounded; a reason is required;
     - stock never goes below zero (409 ``out_of_stock``), even under
@@ -49,7 +49,7 @@ class MoveStock:
         reason = stock_reason(command.reason)
         now = self.clock.now()
         async with self.unit_of_work() as uow:
-            access = await store_access(uow, command.actor, command.merchant_id, write=True)
+            access = await merchant_access(uow, command.actor, command.merchant_id, write=True)
             product = await merchant_product(uow, command.merchant_id, command.product_id)
             level = await uow.products.adjust_stock(product.id, delta, now)
             if level is None:

@@ -19,7 +19,7 @@ def require_admin(actor: Actor) -> None:
 async def merchant_product(
     uow: UnitOfWork, merchant_id: MerchantId, product_id: ProductId, *, for_update: bool = False
 ) -> Product:
-    """The store's own product; another store's product is as missing as one that does not exist."""
+    """The merchant's own product; another merchant's product is as missing as one that does not exist."""
     product = await uow.products.get(product_id, merchant_id=merchant_id, for_update=for_update)
     if product is None:
         raise NotFound("no such product")

@@ -1,10 +1,10 @@
-"""Use case: staff reinstate a suspended store."""
+"""Use case: staff reinstate a suspended merchant."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.catalog.merchant_decisions import StoreVisibilityDecision
+from application.catalog.merchant_decisions import MerchantVisibilityDecision
 from domain.catalog.merchants import Merchant, MerchantId
 from domain.identity.roles import Actor
 
@@ -15,10 +15,10 @@ class ReinstateMerchantCommand:
     merchant_id: MerchantId
 
 
-class ReinstateMerchant(StoreVisibilityDecision):
-    """Reopen a suspended store: its listable products are shown again, cache included.
+class ReinstateMerchant(MerchantVisibilityDecision):
+    """Reopen a suspended merchant: its listable products are shown again, cache included.
 
-    Rules: support agents and admins only; only a suspended store can be
+    Rules: support agents and admins only; only a suspended merchant can be
     reinstated (409); the applicant is told through the outbox.
     """
 

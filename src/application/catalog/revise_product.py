@@ -1,11 +1,11 @@
-"""Use case: a store's staff revise one of its products."""
+"""Use case: a merchant's staff revise one of its products."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.access import store_access
+from application.catalog.access import merchant_access
 from application.catalog.create_product import PriceInput
 from application.catalog.references import merchant_product, require_category
 from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
@@ -37,7 +37,7 @@ class ReviseProduct:
     """Change a product's name, description, price, category, images or status.
 
     Rules:
-    - only the store's manager and staff write its catalog; another store's
+    - only the merchant's manager and staff write its catalog; another merchant's
       product is a 404;
     - every field is validated as on creation; the new category must exist;
     - an archived product stays archived (409);
@@ -54,7 +54,7 @@ class ReviseProduct:
     async def __call__(self, command: ReviseProductCommand) -> Product:
         now = self.clock.now()
         async with self.unit_of_work() as uow:
-            access = await store_access(uow, command.actor, command.merchant_id, write=True)
+            access = await merchant_access(uow, command.actor, command.merchant_id, write=True)
             product = await merchant_product(uow, command.merchant_id, command.product_id, for_update=True)
             was_listed = product.is_listed(access.merchant.is_open)
             new_price = command.price

@@ -1,11 +1,11 @@
-"""Use cases: a store's manager adds and removes staff."""
+"""Use cases: a merchant's manager adds and removes staff."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.access import store_access
+from application.catalog.access import merchant_access
 from application.identity.credentials import CredentialLookup
 from application.ports import Clock, UnitOfWork
 from application.use_case import use_case
@@ -30,10 +30,10 @@ class AddStaffCommand:
 
 
 @use_case
-class AddStoreStaff:
+class AddMerchantStaff:
     """The manager adds an existing, active customer as staff; they become ``merchant_staff``.
 
-    A user works for at most one store (the database enforces it). The role
+    A user works for at most one merchant (the database enforces it). The role
     change ends the new staff member's current tokens.
     """
 
@@ -45,7 +45,7 @@ class AddStoreStaff:
         email = Email.parse(command.email)
         now = self.clock.now()
         async with self.unit_of_work() as uow:
-            await store_access(uow, command.actor, command.merchant_id, write=True, manager_only=True)
+            await merchant_access(uow, command.actor, command.merchant_id, write=True, manager_only=True)
             user = await uow.users.by_login(email)
             if user is None or not user.is_active:
                 raise NotFound("no active account has this email", field="email")
@@ -66,8 +66,8 @@ class AddStoreStaff:
 
 
 @use_case
-class ListStoreStaff:
-    """The store's people, for its members and platform staff."""
+class ListMerchantStaff:
+    """The merchant's people, for its members and platform staff."""
 
     unit_of_work: Callable[[], UnitOfWork]
 
@@ -79,7 +79,7 @@ class ListStoreStaff:
 
     async def __call__(self, actor: Actor, merchant_id: MerchantId) -> list[StaffMember]:
         async with self.unit_of_work() as uow:
-            await store_access(uow, actor, merchant_id, write=False)
+            await merchant_access(uow, actor, merchant_id, write=False)
             members = await uow.memberships.of_store(merchant_id)
             users = {user.id: user for user in await uow.users.get_many([m.user_id for m in members])}
         return [StaffMember(membership=m, user=users[m.user_id]) for m in members if m.user_id in users]
@@ -93,7 +93,7 @@ class RemoveStaffCommand:
 
 
 @use_case
-class RemoveStoreStaff:
+class RemoveMerchantStaff:
     """The manager removes a staff member, who goes back to being a customer."""
 
     unit_of_work: Callable[[], UnitOfWork]
@@ -103,7 +103,7 @@ class RemoveStoreStaff:
     async def __call__(self, command: RemoveStaffCommand) -> None:
         now = self.clock.now()
         async with self.unit_of_work() as uow:
-            await store_access(uow, command.actor, command.merchant_id, write=True, manager_only=True)
+            await merchant_access(uow, command.actor, command.merchant_id, write=True, manager_only=True)
             membership = await uow.memberships.of_user(command.user_id)
             if membership is None or membership.merchant_id != command.merchant_id:
                 raise NotFound("no such staff member")

@@ -1,10 +1,10 @@
-"""Use case: staff suspend an approved store."""
+"""Use case: staff suspend an approved merchant."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.catalog.merchant_decisions import StoreVisibilityDecision
+from application.catalog.merchant_decisions import MerchantVisibilityDecision
 from domain.catalog.merchants import Merchant, MerchantId
 from domain.identity.roles import Actor
 
@@ -16,10 +16,10 @@ class SuspendMerchantCommand:
     reason: str
 
 
-class SuspendMerchant(StoreVisibilityDecision):
-    """Close an approved store: every one of its products is hidden at once, cache included.
+class SuspendMerchant(MerchantVisibilityDecision):
+    """Close an approved merchant: every one of its products is hidden at once, cache included.
 
-    Rules: support agents and admins only; only an approved store can be
+    Rules: support agents and admins only; only an approved merchant can be
     suspended (409); the reason (3 to 500 characters) is kept and sent to the
     applicant through the outbox.
     """

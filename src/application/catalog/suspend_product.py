@@ -20,7 +20,7 @@ class SuspendProduct(ProductModeration):
     """Hide a product from customers at once, cached pages included.
 
     Rules: support agents and admins only; the reason (3 to 500 characters)
-    is kept on the product; the store keeps seeing its product.
+    is kept on the product; the merchant keeps seeing its product.
     """
 
     async def __call__(self, command: SuspendProductCommand) -> Product:

@@ -19,7 +19,7 @@ from application.catalog.reinstate_merchant import ReinstateMerchant
 from application.catalog.reinstate_product import ReinstateProduct
 from application.catalog.revise_category import ReviseCategory
 from application.catalog.revise_product import ReviseProduct
-from application.catalog.staff import AddStoreStaff, ListStoreStaff, RemoveStoreStaff
+from application.catalog.staff import AddMerchantStaff, ListMerchantStaff, RemoveMerchantStaff
 from application.catalog.suspend_merchant import SuspendMerchant
 from application.catalog.suspend_product import SuspendProduct
 from application.ports import CatalogPageCache
@@ -46,9 +46,9 @@ class CatalogProvider:
         self.list_merchants = ListMerchants(unit_of_work=uow)
         self.reinstate_merchant = ReinstateMerchant(unit_of_work=uow, clock=clock, cache=cache)
         self.get_merchant_profile = GetMerchantProfile(unit_of_work=uow)
-        self.add_store_staff = AddStoreStaff(unit_of_work=uow, clock=clock, credentials=credentials)
-        self.list_store_staff = ListStoreStaff(unit_of_work=uow)
-        self.remove_store_staff = RemoveStoreStaff(unit_of_work=uow, clock=clock, credentials=credentials)
+        self.add_merchant_staff = AddMerchantStaff(unit_of_work=uow, clock=clock, credentials=credentials)
+        self.list_merchant_staff = ListMerchantStaff(unit_of_work=uow)
+        self.remove_merchant_staff = RemoveMerchantStaff(unit_of_work=uow, clock=clock, credentials=credentials)
         self.create_category = CreateCategory(unit_of_work=uow, ids=ids)
         self.revise_category = ReviseCategory(unit_of_work=uow, cache=cache)
         self.delete_category = DeleteCategory(unit_of_work=uow)

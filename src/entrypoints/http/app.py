@@ -14,13 +14,13 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from entrypoints.container import Container
 from entrypoints.engines import RunningEngines, start_engines
+from entrypoints.http.catalog.merchants import MerchantProductsController, MerchantsController
 from entrypoints.http.catalog.public import CategoriesController, ProductsController
 from entrypoints.http.catalog.staff_area import (
     AdminCategoriesController,
     AdminMerchantsController,
     AdminProductsController,
 )
-from entrypoints.http.catalog.stores import MerchantsController, StoreProductsController
 from entrypoints.http.dependencies import ApiRequest, authenticate_bearer_routes, provider_dependencies
 from entrypoints.http.health import HealthController
 from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersController
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             AdminUsersController,
             AdminOutboxController,
             MerchantsController,
-            StoreProductsController,
+            MerchantProductsController,
             AdminMerchantsController,
             AdminCategoriesController,
             AdminProductsController,

@@ -14,14 +14,18 @@ from typing import Any, cast
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 
 from application.identity.authenticate import Authenticated
 from domain.errors import AuthenticationFailed
 from domain.identity.roles import Actor
-from entrypoints.container import Container
+from entrypoints.container import CatalogProvider, Container, IdentityProvider, OperationsProvider
 from entrypoints.http.shared import Cursors
+
+Operations = NamedDependency[OperationsProvider]
+Identity = NamedDependency[IdentityProvider]
+Catalog = NamedDependency[CatalogProvider]
 
 
 def container_of(state: State) -> Container:

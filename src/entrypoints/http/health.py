@@ -6,10 +6,9 @@ from http import HTTPStatus
 
 import msgspec
 from litestar import Controller, Response, get
-from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
-from entrypoints.container import OperationsProvider
+from entrypoints.http.dependencies import Operations
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -37,7 +36,7 @@ class HealthController(Controller):
         cache=False,
         responses={503: ResponseSpec(data_container=ReadinessReport, description="A dependency is unreachable")},
     )
-    async def ready(self, operations: NamedDependency[OperationsProvider]) -> Response[ReadinessReport]:
+    async def ready(self, operations: Operations) -> Response[ReadinessReport]:
         readiness = await operations.check_readiness()
         report = ReadinessReport(
             status="ready" if readiness.is_ready else "unavailable",

@@ -8,16 +8,14 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, get
-from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
 from application.ports import Position, ProductQuery, ProductSort
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
-from entrypoints.container import CatalogProvider
 from entrypoints.http.catalog.schemas import CategoryResponse, ProductCard, ProductCardPage, ProductDetail
-from entrypoints.http.dependencies import ApiRequest
+from entrypoints.http.dependencies import ApiRequest, Catalog
 from entrypoints.http.shared import Cursor, Listing
 
 JSON = "application/json"
@@ -51,7 +49,7 @@ class CategoriesController(Controller):
     tags = ["catalog"]
 
     @get("/", operation_id="listCategories", summary="Every category, flat, with parent_id and path")
-    async def list_categories(self, catalog: NamedDependency[CatalogProvider]) -> list[CategoryResponse]:
+    async def list_categories(self, catalog: Catalog) -> list[CategoryResponse]:
         return [CategoryResponse.of(category) for category in await catalog.list_categories()]
 
 
@@ -68,7 +66,7 @@ class ProductsController(Controller):
     async def browse(
         self,
         request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
+        catalog: Catalog,
         q: Annotated[
             str | None, QueryParameter(max_length=200, description="Words; the last one matches as a prefix")
         ] = None,
@@ -110,14 +108,10 @@ class ProductsController(Controller):
     @get(
         "/{product_id:uuid}",
         operation_id="getProduct",
-        summary="A listed product, with its store and category path",
+        summary="A listed product, with its merchant and category path",
         responses={200: ResponseSpec(data_container=ProductDetail, description="The product")},
     )
-    async def detail(
-        self,
-        product_id: FromPath[UUID],
-        catalog: NamedDependency[CatalogProvider],
-    ) -> Response[bytes]:
+    async def detail(self, product_id: FromPath[UUID], catalog: Catalog) -> Response[bytes]:
         cached = await catalog.page_cache.product_page(ProductId(product_id))
         if cached.body is not None:
             return Response(content=cached.body, media_type=JSON)

@@ -30,7 +30,7 @@ class Price(RequestBody):
         return cls(amount_minor=money.amount_minor, currency=money.currency.code)
 
 
-# --- stores ---------------------------------------------------------------------------------------
+# --- merchants ---------------------------------------------------------------------------------------
 
 
 class MerchantApplication(RequestBody):
@@ -41,7 +41,7 @@ class MerchantApplication(RequestBody):
 
 
 class MerchantResponse(Copied):
-    """The store as staff and its applicant see it."""
+    """The merchant as staff and its applicant see it."""
 
     id: UUID
     name: str
@@ -55,7 +55,7 @@ class MerchantResponse(Copied):
 
 
 class MerchantProfile(Copied):
-    """The store as customers see it."""
+    """The merchant as customers see it."""
 
     id: UUID
     name: str
@@ -142,8 +142,8 @@ class ProductUpdate(RequestBody):
     status: ProductStatus | UnsetType = UNSET
 
 
-class StoreProduct(msgspec.Struct):
-    """A product as its store sees it: drafts, archived ones, exact stock, moderation."""
+class MerchantProduct(msgspec.Struct):
+    """A product as its merchant sees it: drafts, archived ones, exact stock, moderation."""
 
     id: UUID
     merchant_id: UUID
@@ -161,7 +161,7 @@ class StoreProduct(msgspec.Struct):
     updated_at: datetime
 
     @classmethod
-    def of(cls, product: Product) -> StoreProduct:
+    def of(cls, product: Product) -> MerchantProduct:
         return cls(
             id=product.id,
             merchant_id=product.merchant_id,
@@ -180,8 +180,8 @@ class StoreProduct(msgspec.Struct):
         )
 
 
-class StoreProductPage(msgspec.Struct):
-    items: list[StoreProduct]
+class MerchantProductPage(msgspec.Struct):
+    items: list[MerchantProduct]
     next_cursor: str | None
 
 

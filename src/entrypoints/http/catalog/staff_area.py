@@ -1,4 +1,4 @@
-"""Platform staff: store decisions, the category tree, product moderation."""
+"""Platform staff: merchant decisions, the category tree, product moderation."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from msgspec import UNSET
@@ -23,17 +22,16 @@ from application.catalog.suspend_product import SuspendProductCommand
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId, MerchantStatus
 from domain.catalog.products import ProductId
-from entrypoints.container import CatalogProvider
 from entrypoints.http.catalog.schemas import (
     CategoryCreate,
     CategoryResponse,
     CategoryUpdate,
     MerchantPage,
+    MerchantProduct,
     MerchantResponse,
-    StoreProduct,
     SuspensionRequest,
 )
-from entrypoints.http.dependencies import ApiRequest
+from entrypoints.http.dependencies import ApiRequest, Catalog
 from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id, unset_to_none
 
 MERCHANTS = listed_by_id("merchants", MerchantId)
@@ -44,11 +42,11 @@ class AdminMerchantsController(Controller):
     tags = ["staff"]
     security = BEARER
 
-    @get("/", operation_id="listStores", summary="Stores by status, newest first (admin, support)")
+    @get("/", operation_id="listStores", summary="Merchants by status, newest first (admin, support)")
     async def list_merchants(
         self,
         request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
+        catalog: Catalog,
         status: Annotated[MerchantStatus | None, QueryParameter()] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
@@ -63,12 +61,7 @@ class AdminMerchantsController(Controller):
         )
 
     @post("/{merchant_id:uuid}/approve", operation_id="approveStore", status_code=HTTP_200_OK)
-    async def approve(
-        self,
-        merchant_id: FromPath[UUID],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
-    ) -> MerchantResponse:
+    async def approve(self, merchant_id: FromPath[UUID], request: ApiRequest, catalog: Catalog) -> MerchantResponse:
         merchant = await catalog.approve_merchant(
             ApproveMerchantCommand(actor=request.actor, merchant_id=MerchantId(merchant_id))
         )
@@ -76,11 +69,7 @@ class AdminMerchantsController(Controller):
 
     @post("/{merchant_id:uuid}/suspend", operation_id="suspendStore", status_code=HTTP_200_OK)
     async def suspend(
-        self,
-        merchant_id: FromPath[UUID],
-        data: JSONBody[SuspensionRequest],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
+        self, merchant_id: FromPath[UUID], data: JSONBody[SuspensionRequest], request: ApiRequest, catalog: Catalog
     ) -> MerchantResponse:
         merchant = await catalog.suspend_merchant(
             SuspendMerchantCommand(actor=request.actor, merchant_id=MerchantId(merchant_id), reason=data.reason)
@@ -88,12 +77,7 @@ class AdminMerchantsController(Controller):
         return MerchantResponse.of(merchant)
 
     @post("/{merchant_id:uuid}/reinstate", operation_id="reinstateStore", status_code=HTTP_200_OK)
-    async def reinstate(
-        self,
-        merchant_id: FromPath[UUID],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
-    ) -> MerchantResponse:
+    async def reinstate(self, merchant_id: FromPath[UUID], request: ApiRequest, catalog: Catalog) -> MerchantResponse:
         merchant = await catalog.reinstate_merchant(
             ReinstateMerchantCommand(actor=request.actor, merchant_id=MerchantId(merchant_id))
         )
@@ -106,12 +90,7 @@ class AdminCategoriesController(Controller):
     security = BEARER
 
     @post("/", operation_id="createCategory", status_code=HTTP_201_CREATED)
-    async def create(
-        self,
-        data: JSONBody[CategoryCreate],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
-    ) -> CategoryResponse:
+    async def create(self, data: JSONBody[CategoryCreate], request: ApiRequest, catalog: Catalog) -> CategoryResponse:
         category = await catalog.create_category(
             CreateCategoryCommand(
                 actor=request.actor,
@@ -124,11 +103,7 @@ class AdminCategoriesController(Controller):
 
     @patch("/{category_id:uuid}", operation_id="updateCategory", summary="Rename or move (parent_id null: to the root)")
     async def update(
-        self,
-        category_id: FromPath[UUID],
-        data: JSONBody[CategoryUpdate],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
+        self, category_id: FromPath[UUID], data: JSONBody[CategoryUpdate], request: ApiRequest, catalog: Catalog
     ) -> CategoryResponse:
         parent = unset_to_none(data.parent_id)
         category = await catalog.revise_category(
@@ -144,12 +119,7 @@ class AdminCategoriesController(Controller):
         return CategoryResponse.of(category)
 
     @delete("/{category_id:uuid}", operation_id="deleteCategory", status_code=HTTP_204_NO_CONTENT)
-    async def remove(
-        self,
-        category_id: FromPath[UUID],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
-    ) -> None:
+    async def remove(self, category_id: FromPath[UUID], request: ApiRequest, catalog: Catalog) -> None:
         await catalog.delete_category(DeleteCategoryCommand(actor=request.actor, category_id=CategoryId(category_id)))
 
 
@@ -160,25 +130,16 @@ class AdminProductsController(Controller):
 
     @post("/{product_id:uuid}/suspend", operation_id="suspendProduct", status_code=HTTP_200_OK)
     async def suspend(
-        self,
-        product_id: FromPath[UUID],
-        data: JSONBody[SuspensionRequest],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
-    ) -> StoreProduct:
+        self, product_id: FromPath[UUID], data: JSONBody[SuspensionRequest], request: ApiRequest, catalog: Catalog
+    ) -> MerchantProduct:
         product = await catalog.suspend_product(
             SuspendProductCommand(actor=request.actor, product_id=ProductId(product_id), reason=data.reason)
         )
-        return StoreProduct.of(product)
+        return MerchantProduct.of(product)
 
     @post("/{product_id:uuid}/reinstate", operation_id="reinstateProduct", status_code=HTTP_200_OK)
-    async def reinstate(
-        self,
-        product_id: FromPath[UUID],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
-    ) -> StoreProduct:
+    async def reinstate(self, product_id: FromPath[UUID], request: ApiRequest, catalog: Catalog) -> MerchantProduct:
         product = await catalog.reinstate_product(
             ReinstateProductCommand(actor=request.actor, product_id=ProductId(product_id))
         )
-        return StoreProduct.of(product)
+        return MerchantProduct.of(product)

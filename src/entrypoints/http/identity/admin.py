@@ -6,7 +6,6 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, patch
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from application.identity.administration import (
@@ -16,8 +15,7 @@ from application.identity.administration import (
 )
 from application.ports import UserFilter
 from domain.identity.roles import Role, UserId
-from entrypoints.container import IdentityProvider
-from entrypoints.http.dependencies import ApiRequest
+from entrypoints.http.dependencies import ApiRequest, Identity
 from entrypoints.http.identity.schemas import (
     OutboxMessageResponse,
     OutboxPage,
@@ -40,7 +38,7 @@ class AdminUsersController(Controller):
     async def list_users(
         self,
         request: ApiRequest,
-        identity: NamedDependency[IdentityProvider],
+        identity: Identity,
         role: Annotated[Role | None, QueryParameter()] = None,
         is_active: Annotated[bool | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=100, description="Text in email, phone or name")] = None,
@@ -61,11 +59,7 @@ class AdminUsersController(Controller):
 
     @patch("/{user_id:uuid}", operation_id="changeUserAccess", summary="Change role or status (admin; support)")
     async def change_access(
-        self,
-        user_id: FromPath[UUID],
-        data: JSONBody[UserAccessUpdate],
-        request: ApiRequest,
-        identity: NamedDependency[IdentityProvider],
+        self, user_id: FromPath[UUID], data: JSONBody[UserAccessUpdate], request: ApiRequest, identity: Identity
     ) -> UserResponse:
         user = await identity.change_user_access(
             ChangeUserAccessCommand(
@@ -87,7 +81,7 @@ class AdminOutboxController(Controller):
     async def list_outbox(
         self,
         request: ApiRequest,
-        identity: NamedDependency[IdentityProvider],
+        identity: Identity,
         recipient: Annotated[str | None, QueryParameter(max_length=254)] = None,
         kind: Annotated[str | None, QueryParameter(max_length=64)] = None,
         limit: Limit = 50,

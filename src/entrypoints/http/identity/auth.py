@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
@@ -14,8 +13,7 @@ from application.identity.log_in import LogInCommand
 from application.identity.refresh_session import RefreshSessionCommand
 from application.identity.request_activation_code import RequestActivationCodeCommand
 from application.identity.sign_up import SignUpCommand
-from entrypoints.container import IdentityProvider
-from entrypoints.http.dependencies import ApiRequest
+from entrypoints.http.dependencies import ApiRequest, Identity
 from entrypoints.http.identity.schemas import (
     ActivateRequest,
     ActivateResponse,
@@ -35,11 +33,7 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/signup", operation_id="signUp", status_code=HTTP_201_CREATED, summary="Create a customer account")
-    async def sign_up(
-        self,
-        data: JSONBody[SignUpRequest],
-        identity: NamedDependency[IdentityProvider],
-    ) -> UserResponse:
+    async def sign_up(self, data: JSONBody[SignUpRequest], identity: Identity) -> UserResponse:
         user = await identity.sign_up(
             SignUpCommand(
                 email=data.email,
@@ -53,11 +47,7 @@ class AuthController(Controller):
         return UserResponse.of(user)
 
     @post("/activate", operation_id="activateAccount", status_code=HTTP_200_OK, summary="Activate with the code")
-    async def activate(
-        self,
-        data: JSONBody[ActivateRequest],
-        identity: NamedDependency[IdentityProvider],
-    ) -> ActivateResponse:
+    async def activate(self, data: JSONBody[ActivateRequest], identity: Identity) -> ActivateResponse:
         await identity.activate_account(ActivateAccountCommand(email=data.email, code=data.code))
         return ActivateResponse(is_active=True)
 
@@ -67,19 +57,12 @@ class AuthController(Controller):
         status_code=HTTP_202_ACCEPTED,
         summary="Send a fresh activation code (always 202)",
     )
-    async def request_code(
-        self,
-        data: JSONBody[ActivationCodeRequest],
-        identity: NamedDependency[IdentityProvider],
-    ) -> None:
+    async def request_code(self, data: JSONBody[ActivationCodeRequest], identity: Identity) -> None:
         await identity.request_activation_code(RequestActivationCodeCommand(email=data.email))
 
     @post("/login", operation_id="logIn", status_code=HTTP_200_OK, summary="Log in with email or phone")
     async def log_in(
-        self,
-        request: Request[Any, Any, Any],
-        data: JSONBody[LoginRequest],
-        identity: NamedDependency[IdentityProvider],
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest], identity: Identity
     ) -> LoginResponse:
         client_address = request.client.host if request.client is not None else "unknown"
         result = await identity.log_in(
@@ -94,11 +77,7 @@ class AuthController(Controller):
         )
 
     @post("/refresh", operation_id="refreshSession", status_code=HTTP_200_OK, summary="Rotate the refresh token")
-    async def refresh(
-        self,
-        data: JSONBody[RefreshRequest],
-        identity: NamedDependency[IdentityProvider],
-    ) -> TokenPairResponse:
+    async def refresh(self, data: JSONBody[RefreshRequest], identity: Identity) -> TokenPairResponse:
         return TokenPairResponse.of(
             await identity.refresh_session(RefreshSessionCommand(refresh_token=data.refresh_token))
         )
@@ -110,5 +89,5 @@ class AuthController(Controller):
         summary="Revoke this session and its access token",
         security=BEARER,
     )
-    async def log_out(self, request: ApiRequest, identity: NamedDependency[IdentityProvider]) -> None:
+    async def log_out(self, request: ApiRequest, identity: Identity) -> None:
         await identity.log_out(request.auth.claims)

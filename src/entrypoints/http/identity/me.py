@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from litestar import Controller, get, patch, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application.identity.change_password import ChangePasswordCommand
 from application.identity.profile import UpdateMyProfileCommand
-from entrypoints.container import IdentityProvider
-from entrypoints.http.dependencies import ApiRequest
+from entrypoints.http.dependencies import ApiRequest, Identity
 from entrypoints.http.identity.schemas import PasswordChange, ProfileUpdate, UserResponse
 from entrypoints.http.shared import BEARER, unset_to_none
 
@@ -21,19 +19,12 @@ class MeController(Controller):
     security = BEARER
 
     @get("/", operation_id="getMyProfile", summary="My account")
-    async def get_profile(
-        self,
-        request: ApiRequest,
-        identity: NamedDependency[IdentityProvider],
-    ) -> UserResponse:
+    async def get_profile(self, request: ApiRequest, identity: Identity) -> UserResponse:
         return UserResponse.of(await identity.get_my_profile(request.actor))
 
     @patch("/", operation_id="updateMyProfile", summary="Change my names or phone")
     async def update_profile(
-        self,
-        data: JSONBody[ProfileUpdate],
-        request: ApiRequest,
-        identity: NamedDependency[IdentityProvider],
+        self, data: JSONBody[ProfileUpdate], request: ApiRequest, identity: Identity
     ) -> UserResponse:
         user = await identity.update_my_profile(
             UpdateMyProfileCommand(
@@ -51,12 +42,7 @@ class MeController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Change my password (ends every session)",
     )
-    async def change_password(
-        self,
-        data: JSONBody[PasswordChange],
-        request: ApiRequest,
-        identity: NamedDependency[IdentityProvider],
-    ) -> None:
+    async def change_password(self, data: JSONBody[PasswordChange], request: ApiRequest, identity: Identity) -> None:
         await identity.change_password(
             ChangePasswordCommand(
                 actor=request.actor, current_password=data.current_password, new_password=data.new_password

@@ -1,4 +1,4 @@
-"""Store applications, public profiles, store staff and the store's own catalog."""
+"""Merchant applications, public profiles, merchant staff and the merchant's own catalog."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -25,9 +24,10 @@ from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId, ProductStatus
 from domain.identity.roles import UserId
-from entrypoints.container import CatalogProvider
 from entrypoints.http.catalog.schemas import (
     MerchantApplication,
+    MerchantProduct,
+    MerchantProductPage,
     MerchantProfile,
     MerchantResponse,
     ProductCreate,
@@ -36,10 +36,8 @@ from entrypoints.http.catalog.schemas import (
     StaffResponse,
     StockChange,
     StockMovementResponse,
-    StoreProduct,
-    StoreProductPage,
 )
-from entrypoints.http.dependencies import ApiRequest
+from entrypoints.http.dependencies import ApiRequest, Catalog
 from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id, unset_to_none
 
 MERCHANT_PRODUCTS = listed_by_id("merchant-products", ProductId)
@@ -47,20 +45,17 @@ MERCHANT_PRODUCTS = listed_by_id("merchant-products", ProductId)
 
 class MerchantsController(Controller):
     path = "/merchants"
-    tags = ["stores"]
+    tags = ["merchants"]
 
     @post(
         "/",
         operation_id="applyForStore",
         status_code=HTTP_201_CREATED,
         security=BEARER,
-        summary="Apply to open a store",
+        summary="Apply to become a merchant",
     )
     async def apply(
-        self,
-        data: JSONBody[MerchantApplication],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
+        self, data: JSONBody[MerchantApplication], request: ApiRequest, catalog: Catalog
     ) -> MerchantResponse:
         merchant = await catalog.apply_for_merchant(
             ApplyForMerchantCommand(
@@ -73,12 +68,8 @@ class MerchantsController(Controller):
         )
         return MerchantResponse.of(merchant)
 
-    @get("/{merchant_id:uuid}", operation_id="getStoreProfile", summary="Public profile of an approved store")
-    async def profile(
-        self,
-        merchant_id: FromPath[UUID],
-        catalog: NamedDependency[CatalogProvider],
-    ) -> MerchantProfile:
+    @get("/{merchant_id:uuid}", operation_id="getStoreProfile", summary="Public profile of an approved merchant")
+    async def profile(self, merchant_id: FromPath[UUID], catalog: Catalog) -> MerchantProfile:
         return MerchantProfile.of(await catalog.get_merchant_profile(MerchantId(merchant_id)))
 
     @post(
@@ -89,39 +80,28 @@ class MerchantsController(Controller):
         summary="Add a staff member (manager only)",
     )
     async def add_staff(
-        self,
-        merchant_id: FromPath[UUID],
-        data: JSONBody[StaffRequest],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
+        self, merchant_id: FromPath[UUID], data: JSONBody[StaffRequest], request: ApiRequest, catalog: Catalog
     ) -> StaffResponse:
-        member = await catalog.add_store_staff(
+        member = await catalog.add_merchant_staff(
             AddStaffCommand(actor=request.actor, merchant_id=MerchantId(merchant_id), email=data.email)
         )
         return StaffResponse.of(member)
 
-    @get("/{merchant_id:uuid}/staff", operation_id="listStoreStaff", security=BEARER, summary="The store's people")
+    @get("/{merchant_id:uuid}/staff", operation_id="listStoreStaff", security=BEARER, summary="The merchant's people")
     async def list_staff(
-        self,
-        merchant_id: FromPath[UUID],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
+        self, merchant_id: FromPath[UUID], request: ApiRequest, catalog: Catalog
     ) -> list[StaffResponse]:
         return [
             StaffResponse.of(member)
-            for member in await catalog.list_store_staff(request.actor, MerchantId(merchant_id))
+            for member in await catalog.list_merchant_staff(request.actor, MerchantId(merchant_id))
         ]
 
     @get("/{merchant_id:uuid}/staff/{user_id:uuid}", operation_id="getStoreStaffMember", security=BEARER)
     async def get_staff(
-        self,
-        merchant_id: FromPath[UUID],
-        user_id: FromPath[UUID],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
+        self, merchant_id: FromPath[UUID], user_id: FromPath[UUID], request: ApiRequest, catalog: Catalog
     ) -> StaffResponse:
         return StaffResponse.of(
-            await catalog.list_store_staff.one(request.actor, MerchantId(merchant_id), UserId(user_id))
+            await catalog.list_merchant_staff.one(request.actor, MerchantId(merchant_id), UserId(user_id))
         )
 
     @delete(
@@ -132,33 +112,29 @@ class MerchantsController(Controller):
         summary="Remove a staff member (manager only)",
     )
     async def remove_staff(
-        self,
-        merchant_id: FromPath[UUID],
-        user_id: FromPath[UUID],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
+        self, merchant_id: FromPath[UUID], user_id: FromPath[UUID], request: ApiRequest, catalog: Catalog
     ) -> None:
-        await catalog.remove_store_staff(
+        await catalog.remove_merchant_staff(
             RemoveStaffCommand(actor=request.actor, merchant_id=MerchantId(merchant_id), user_id=UserId(user_id))
         )
 
 
-class StoreProductsController(Controller):
+class MerchantProductsController(Controller):
     path = "/merchants/{merchant_id:uuid}/products"
-    tags = ["store catalog"]
+    tags = ["merchant catalog"]
     security = BEARER
 
-    @get("/", operation_id="listStoreProducts", summary="The store's products, newest first")
+    @get("/", operation_id="listStoreProducts", summary="The merchant's products, newest first")
     async def list_products(
         self,
         merchant_id: FromPath[UUID],
         request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
+        catalog: Catalog,
         status: Annotated[ProductStatus | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=100)] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
-    ) -> StoreProductPage:
+    ) -> MerchantProductPage:
         scope = str(merchant_id)
         after = request.cursors.position(MERCHANT_PRODUCTS, cursor, scope=scope)
         page = await catalog.list_merchant_products(
@@ -171,20 +147,16 @@ class StoreProductsController(Controller):
                 limit=limit,
             )
         )
-        return StoreProductPage(
-            items=[StoreProduct.of(product) for product in page.items],
+        return MerchantProductPage(
+            items=[MerchantProduct.of(product) for product in page.items],
             next_cursor=request.cursors.next_cursor(MERCHANT_PRODUCTS, page, scope=scope),
         )
 
     @get("/{product_id:uuid}", operation_id="getStoreProduct")
     async def get_product(
-        self,
-        merchant_id: FromPath[UUID],
-        product_id: FromPath[UUID],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
-    ) -> StoreProduct:
-        return StoreProduct.of(
+        self, merchant_id: FromPath[UUID], product_id: FromPath[UUID], request: ApiRequest, catalog: Catalog
+    ) -> MerchantProduct:
+        return MerchantProduct.of(
             await catalog.get_merchant_product(
                 GetMerchantProductQuery(
                     actor=request.actor, merchant_id=MerchantId(merchant_id), product_id=ProductId(product_id)
@@ -194,12 +166,8 @@ class StoreProductsController(Controller):
 
     @post("/", operation_id="createProduct", status_code=HTTP_201_CREATED)
     async def create_product(
-        self,
-        merchant_id: FromPath[UUID],
-        data: JSONBody[ProductCreate],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
-    ) -> StoreProduct:
+        self, merchant_id: FromPath[UUID], data: JSONBody[ProductCreate], request: ApiRequest, catalog: Catalog
+    ) -> MerchantProduct:
         product = await catalog.create_product(
             CreateProductCommand(
                 actor=request.actor,
@@ -214,7 +182,7 @@ class StoreProductsController(Controller):
                 status=data.status,
             )
         )
-        return StoreProduct.of(product)
+        return MerchantProduct.of(product)
 
     @patch("/{product_id:uuid}", operation_id="updateProduct")
     async def update_product(
@@ -223,8 +191,8 @@ class StoreProductsController(Controller):
         product_id: FromPath[UUID],
         data: JSONBody[ProductUpdate],
         request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
-    ) -> StoreProduct:
+        catalog: Catalog,
+    ) -> MerchantProduct:
         price = unset_to_none(data.price)
         category_id = unset_to_none(data.category_id)
         product = await catalog.revise_product(
@@ -240,17 +208,13 @@ class StoreProductsController(Controller):
                 status=unset_to_none(data.status),
             )
         )
-        return StoreProduct.of(product)
+        return MerchantProduct.of(product)
 
     @delete("/{product_id:uuid}", operation_id="archiveProduct", status_code=200, summary="Archive (never deleted)")
     async def archive_product(
-        self,
-        merchant_id: FromPath[UUID],
-        product_id: FromPath[UUID],
-        request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
-    ) -> StoreProduct:
-        return StoreProduct.of(
+        self, merchant_id: FromPath[UUID], product_id: FromPath[UUID], request: ApiRequest, catalog: Catalog
+    ) -> MerchantProduct:
+        return MerchantProduct.of(
             await catalog.archive_product(
                 ArchiveProductCommand(
                     actor=request.actor, merchant_id=MerchantId(merchant_id), product_id=ProductId(product_id)
@@ -270,7 +234,7 @@ class StoreProductsController(Controller):
         product_id: FromPath[UUID],
         data: JSONBody[StockChange],
         request: ApiRequest,
-        catalog: NamedDependency[CatalogProvider],
+        catalog: Catalog,
     ) -> StockMovementResponse:
         movement = await catalog.move_stock(
             MoveStockCommand(
