@@ -96,18 +96,20 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def upgrade(revision: str) -> None:
     """Apply migrations up to REVISION."""
-    with running_engines(_settings()) as settings:
-        migrator.upgrade(settings.require_database_url(), revision)
-    click.echo(f"database upgraded to {revision}")
+    _migrate(migrator.upgrade, revision, done="upgraded")
 
 
 @db.command()
 @click.option("--revision", default="-1", show_default=True)
 def downgrade(revision: str) -> None:
     """Revert migrations down to REVISION (default: one step)."""
+    _migrate(migrator.downgrade, revision, done="downgraded")
+
+
+def _migrate(step: Callable[[str, str], None], revision: str, *, done: str) -> None:
     with running_engines(_settings()) as settings:
-        migrator.downgrade(settings.require_database_url(), revision)
-    click.echo(f"database downgraded to {revision}")
+        step(settings.require_database_url(), revision)
+    click.echo(f"database {done} to {revision}")
 
 
 @db.command()

@@ -14,7 +14,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from entrypoints.container import Container
 from entrypoints.engines import RunningEngines, start_engines
-from entrypoints.http.catalog.merchants import MerchantProductsController, MerchantsController
+from entrypoints.http.catalog.merchants import MerchantProductsController, MerchantsController, MerchantStaffController
 from entrypoints.http.catalog.public import CategoriesController, ProductsController
 from entrypoints.http.catalog.staff_area import (
     AdminCategoriesController,
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             AdminUsersController,
             AdminOutboxController,
             MerchantsController,
+            MerchantStaffController,
             MerchantProductsController,
             AdminMerchantsController,
             AdminCategoriesController,

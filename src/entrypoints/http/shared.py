@@ -12,6 +12,7 @@ from typing import Annotated, Any, Generic, Self, TypeVar
 from uuid import UUID
 
 import msgspec
+from litestar import Controller
 from litestar.params import QueryParameter
 from msgspec import UnsetType
 
@@ -38,6 +39,18 @@ class Copied(msgspec.Struct):
     @classmethod
     def of(cls, source: object) -> Self:
         return msgspec.convert(source, cls, from_attributes=True)
+
+
+def fields_of(body: msgspec.Struct) -> dict[str, Any]:
+    """A body's fields by name, for a command that takes the same fields under the same names."""
+    return msgspec.structs.asdict(body)
+
+
+class StaffArea(Controller):
+    """Base of the platform staff's controllers: tagged ``staff``, every route needs a caller."""
+
+    tags = ["staff"]
+    security = BEARER
 
 
 def unset_to_none(value: T | UnsetType) -> T | None:

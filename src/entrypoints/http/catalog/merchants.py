@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from application.catalog.apply_for_merchant import ApplyForMerchantCommand
 from application.catalog.archive_product import ArchiveProductCommand
@@ -38,7 +36,7 @@ from entrypoints.http.catalog.schemas import (
     StockMovementResponse,
 )
 from entrypoints.http.dependencies import ApiRequest, Catalog
-from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id, unset_to_none
+from entrypoints.http.shared import BEARER, Cursor, Limit, fields_of, listed_by_id, unset_to_none
 
 MERCHANT_PRODUCTS = listed_by_id("merchant-products", ProductId)
 
@@ -47,75 +45,51 @@ class MerchantsController(Controller):
     path = "/merchants"
     tags = ["merchants"]
 
-    @post(
-        "/",
-        operation_id="applyForStore",
-        status_code=HTTP_201_CREATED,
-        security=BEARER,
-        summary="Apply to become a merchant",
-    )
+    @post("/", operation_id="applyForStore", security=BEARER, summary="Apply to become a merchant")
     async def apply(
         self, data: JSONBody[MerchantApplication], request: ApiRequest, catalog: Catalog
     ) -> MerchantResponse:
-        merchant = await catalog.apply_for_merchant(
-            ApplyForMerchantCommand(
-                actor=request.actor,
-                name=data.name,
-                legal_id=data.legal_id,
-                description=data.description,
-                contact_email=data.contact_email,
-            )
-        )
+        merchant = await catalog.apply_for_merchant(ApplyForMerchantCommand(actor=request.actor, **fields_of(data)))
         return MerchantResponse.of(merchant)
 
     @get("/{merchant_id:uuid}", operation_id="getStoreProfile", summary="Public profile of an approved merchant")
-    async def profile(self, merchant_id: FromPath[UUID], catalog: Catalog) -> MerchantProfile:
-        return MerchantProfile.of(await catalog.get_merchant_profile(MerchantId(merchant_id)))
+    async def profile(self, merchant_id: FromPath[MerchantId], catalog: Catalog) -> MerchantProfile:
+        return MerchantProfile.of(await catalog.get_merchant_profile(merchant_id))
 
-    @post(
-        "/{merchant_id:uuid}/staff",
-        operation_id="addStoreStaff",
-        status_code=HTTP_201_CREATED,
-        security=BEARER,
-        summary="Add a staff member (manager only)",
-    )
+
+class MerchantStaffController(Controller):
+    path = "/merchants/{merchant_id:uuid}/staff"
+    tags = ["merchants"]
+    security = BEARER
+
+    @post("/", operation_id="addStoreStaff", summary="Add a staff member (manager only)")
     async def add_staff(
-        self, merchant_id: FromPath[UUID], data: JSONBody[StaffRequest], request: ApiRequest, catalog: Catalog
+        self, merchant_id: FromPath[MerchantId], data: JSONBody[StaffRequest], request: ApiRequest, catalog: Catalog
     ) -> StaffResponse:
         member = await catalog.add_merchant_staff(
-            AddStaffCommand(actor=request.actor, merchant_id=MerchantId(merchant_id), email=data.email)
+            AddStaffCommand(actor=request.actor, merchant_id=merchant_id, email=data.email)
         )
         return StaffResponse.of(member)
 
-    @get("/{merchant_id:uuid}/staff", operation_id="listStoreStaff", security=BEARER, summary="The merchant's people")
+    @get("/", operation_id="listStoreStaff", summary="The merchant's people")
     async def list_staff(
-        self, merchant_id: FromPath[UUID], request: ApiRequest, catalog: Catalog
+        self, merchant_id: FromPath[MerchantId], request: ApiRequest, catalog: Catalog
     ) -> list[StaffResponse]:
-        return [
-            StaffResponse.of(member)
-            for member in await catalog.list_merchant_staff(request.actor, MerchantId(merchant_id))
-        ]
+        return [StaffResponse.of(member) for member in await catalog.list_merchant_staff(request.actor, merchant_id)]
 
-    @get("/{merchant_id:uuid}/staff/{user_id:uuid}", operation_id="getStoreStaffMember", security=BEARER)
+    @get("/{user_id:uuid}", operation_id="getStoreStaffMember")
     async def get_staff(
-        self, merchant_id: FromPath[UUID], user_id: FromPath[UUID], request: ApiRequest, catalog: Catalog
+        self, merchant_id: FromPath[MerchantId], user_id: FromPath[UserId], request: ApiRequest, catalog: Catalog
     ) -> StaffResponse:
-        return StaffResponse.of(
-            await catalog.list_merchant_staff.one(request.actor, MerchantId(merchant_id), UserId(user_id))
-        )
+        member = await catalog.list_merchant_staff.one(request.actor, merchant_id, user_id)
+        return StaffResponse.of(member)
 
-    @delete(
-        "/{merchant_id:uuid}/staff/{user_id:uuid}",
-        operation_id="removeStoreStaff",
-        status_code=HTTP_204_NO_CONTENT,
-        security=BEARER,
-        summary="Remove a staff member (manager only)",
-    )
+    @delete("/{user_id:uuid}", operation_id="removeStoreStaff", summary="Remove a staff member (manager only)")
     async def remove_staff(
-        self, merchant_id: FromPath[UUID], user_id: FromPath[UUID], request: ApiRequest, catalog: Catalog
+        self, merchant_id: FromPath[MerchantId], user_id: FromPath[UserId], request: ApiRequest, catalog: Catalog
     ) -> None:
         await catalog.remove_merchant_staff(
-            RemoveStaffCommand(actor=request.actor, merchant_id=MerchantId(merchant_id), user_id=UserId(user_id))
+            RemoveStaffCommand(actor=request.actor, merchant_id=merchant_id, user_id=user_id)
         )
 
 
@@ -127,7 +101,7 @@ class MerchantProductsController(Controller):
     @get("/", operation_id="listStoreProducts", summary="The merchant's products, newest first")
     async def list_products(
         self,
-        merchant_id: FromPath[UUID],
+        merchant_id: FromPath[MerchantId],
         request: ApiRequest,
         catalog: Catalog,
         status: Annotated[ProductStatus | None, QueryParameter()] = None,
@@ -140,7 +114,7 @@ class MerchantProductsController(Controller):
         page = await catalog.list_merchant_products(
             MerchantProductsQuery(
                 actor=request.actor,
-                merchant_id=MerchantId(merchant_id),
+                merchant_id=merchant_id,
                 status=status,
                 text=q,
                 after=after,
@@ -154,24 +128,21 @@ class MerchantProductsController(Controller):
 
     @get("/{product_id:uuid}", operation_id="getStoreProduct")
     async def get_product(
-        self, merchant_id: FromPath[UUID], product_id: FromPath[UUID], request: ApiRequest, catalog: Catalog
+        self, merchant_id: FromPath[MerchantId], product_id: FromPath[ProductId], request: ApiRequest, catalog: Catalog
     ) -> MerchantProduct:
-        return MerchantProduct.of(
-            await catalog.get_merchant_product(
-                GetMerchantProductQuery(
-                    actor=request.actor, merchant_id=MerchantId(merchant_id), product_id=ProductId(product_id)
-                )
-            )
+        product = await catalog.get_merchant_product(
+            GetMerchantProductQuery(actor=request.actor, merchant_id=merchant_id, product_id=product_id)
         )
+        return MerchantProduct.of(product)
 
-    @post("/", operation_id="createProduct", status_code=HTTP_201_CREATED)
+    @post("/", operation_id="createProduct")
     async def create_product(
-        self, merchant_id: FromPath[UUID], data: JSONBody[ProductCreate], request: ApiRequest, catalog: Catalog
+        self, merchant_id: FromPath[MerchantId], data: JSONBody[ProductCreate], request: ApiRequest, catalog: Catalog
     ) -> MerchantProduct:
         product = await catalog.create_product(
             CreateProductCommand(
                 actor=request.actor,
-                merchant_id=MerchantId(merchant_id),
+                merchant_id=merchant_id,
                 sku=data.sku,
                 name=data.name,
                 description=data.description,
@@ -187,8 +158,8 @@ class MerchantProductsController(Controller):
     @patch("/{product_id:uuid}", operation_id="updateProduct")
     async def update_product(
         self,
-        merchant_id: FromPath[UUID],
-        product_id: FromPath[UUID],
+        merchant_id: FromPath[MerchantId],
+        product_id: FromPath[ProductId],
         data: JSONBody[ProductUpdate],
         request: ApiRequest,
         catalog: Catalog,
@@ -198,8 +169,8 @@ class MerchantProductsController(Controller):
         product = await catalog.revise_product(
             ReviseProductCommand(
                 actor=request.actor,
-                merchant_id=MerchantId(merchant_id),
-                product_id=ProductId(product_id),
+                merchant_id=merchant_id,
+                product_id=product_id,
                 name=unset_to_none(data.name),
                 description=unset_to_none(data.description),
                 price=PriceInput(amount_minor=price.amount_minor, currency=price.currency) if price else None,
@@ -212,26 +183,18 @@ class MerchantProductsController(Controller):
 
     @delete("/{product_id:uuid}", operation_id="archiveProduct", status_code=200, summary="Archive (never deleted)")
     async def archive_product(
-        self, merchant_id: FromPath[UUID], product_id: FromPath[UUID], request: ApiRequest, catalog: Catalog
+        self, merchant_id: FromPath[MerchantId], product_id: FromPath[ProductId], request: ApiRequest, catalog: Catalog
     ) -> MerchantProduct:
-        return MerchantProduct.of(
-            await catalog.archive_product(
-                ArchiveProductCommand(
-                    actor=request.actor, merchant_id=MerchantId(merchant_id), product_id=ProductId(product_id)
-                )
-            )
+        product = await catalog.archive_product(
+            ArchiveProductCommand(actor=request.actor, merchant_id=merchant_id, product_id=product_id)
         )
+        return MerchantProduct.of(product)
 
-    @post(
-        "/{product_id:uuid}/stock",
-        operation_id="moveStock",
-        status_code=HTTP_201_CREATED,
-        summary="Add or remove stock (never below zero: 409)",
-    )
+    @post("/{product_id:uuid}/stock", operation_id="moveStock", summary="Add or remove stock (never below zero: 409)")
     async def move_stock(
         self,
-        merchant_id: FromPath[UUID],
-        product_id: FromPath[UUID],
+        merchant_id: FromPath[MerchantId],
+        product_id: FromPath[ProductId],
         data: JSONBody[StockChange],
         request: ApiRequest,
         catalog: Catalog,
@@ -239,8 +202,8 @@ class MerchantProductsController(Controller):
         movement = await catalog.move_stock(
             MoveStockCommand(
                 actor=request.actor,
-                merchant_id=MerchantId(merchant_id),
-                product_id=ProductId(product_id),
+                merchant_id=merchant_id,
+                product_id=product_id,
                 delta=data.delta,
                 reason=data.reason,
             )

@@ -111,10 +111,10 @@ class ProductsController(Controller):
         summary="A listed product, with its merchant and category path",
         responses={200: ResponseSpec(data_container=ProductDetail, description="The product")},
     )
-    async def detail(self, product_id: FromPath[UUID], catalog: Catalog) -> Response[bytes]:
-        cached = await catalog.page_cache.product_page(ProductId(product_id))
+    async def detail(self, product_id: FromPath[ProductId], catalog: Catalog) -> Response[bytes]:
+        cached = await catalog.page_cache.product_page(product_id)
         if cached.body is not None:
             return Response(content=cached.body, media_type=JSON)
-        body = _encoder.encode(ProductDetail.of(await catalog.get_public_product(ProductId(product_id))))
+        body = _encoder.encode(ProductDetail.of(await catalog.get_public_product(product_id)))
         await catalog.page_cache.store(cached, body)
         return Response(content=body, media_type=JSON)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
-from litestar import Controller, delete, get, patch, post
+from litestar import delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK
 from msgspec import UNSET
 
 from application.catalog.approve_merchant import ApproveMerchantCommand
@@ -32,15 +31,13 @@ from entrypoints.http.catalog.schemas import (
     SuspensionRequest,
 )
 from entrypoints.http.dependencies import ApiRequest, Catalog
-from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id, unset_to_none
+from entrypoints.http.shared import Cursor, Limit, StaffArea, listed_by_id, unset_to_none
 
 MERCHANTS = listed_by_id("merchants", MerchantId)
 
 
-class AdminMerchantsController(Controller):
+class AdminMerchantsController(StaffArea):
     path = "/admin/merchants"
-    tags = ["staff"]
-    security = BEARER
 
     @get("/", operation_id="listStores", summary="Merchants by status, newest first (admin, support)")
     async def list_merchants(
@@ -61,35 +58,39 @@ class AdminMerchantsController(Controller):
         )
 
     @post("/{merchant_id:uuid}/approve", operation_id="approveStore", status_code=HTTP_200_OK)
-    async def approve(self, merchant_id: FromPath[UUID], request: ApiRequest, catalog: Catalog) -> MerchantResponse:
-        merchant = await catalog.approve_merchant(
-            ApproveMerchantCommand(actor=request.actor, merchant_id=MerchantId(merchant_id))
-        )
+    async def approve(
+        self, merchant_id: FromPath[MerchantId], request: ApiRequest, catalog: Catalog
+    ) -> MerchantResponse:
+        merchant = await catalog.approve_merchant(ApproveMerchantCommand(actor=request.actor, merchant_id=merchant_id))
         return MerchantResponse.of(merchant)
 
     @post("/{merchant_id:uuid}/suspend", operation_id="suspendStore", status_code=HTTP_200_OK)
     async def suspend(
-        self, merchant_id: FromPath[UUID], data: JSONBody[SuspensionRequest], request: ApiRequest, catalog: Catalog
+        self,
+        merchant_id: FromPath[MerchantId],
+        data: JSONBody[SuspensionRequest],
+        request: ApiRequest,
+        catalog: Catalog,
     ) -> MerchantResponse:
         merchant = await catalog.suspend_merchant(
-            SuspendMerchantCommand(actor=request.actor, merchant_id=MerchantId(merchant_id), reason=data.reason)
+            SuspendMerchantCommand(actor=request.actor, merchant_id=merchant_id, reason=data.reason)
         )
         return MerchantResponse.of(merchant)
 
     @post("/{merchant_id:uuid}/reinstate", operation_id="reinstateStore", status_code=HTTP_200_OK)
-    async def reinstate(self, merchant_id: FromPath[UUID], request: ApiRequest, catalog: Catalog) -> MerchantResponse:
+    async def reinstate(
+        self, merchant_id: FromPath[MerchantId], request: ApiRequest, catalog: Catalog
+    ) -> MerchantResponse:
         merchant = await catalog.reinstate_merchant(
-            ReinstateMerchantCommand(actor=request.actor, merchant_id=MerchantId(merchant_id))
+            ReinstateMerchantCommand(actor=request.actor, merchant_id=merchant_id)
         )
         return MerchantResponse.of(merchant)
 
 
-class AdminCategoriesController(Controller):
+class AdminCategoriesController(StaffArea):
     path = "/admin/categories"
-    tags = ["staff"]
-    security = BEARER
 
-    @post("/", operation_id="createCategory", status_code=HTTP_201_CREATED)
+    @post("/", operation_id="createCategory")
     async def create(self, data: JSONBody[CategoryCreate], request: ApiRequest, catalog: Catalog) -> CategoryResponse:
         category = await catalog.create_category(
             CreateCategoryCommand(
@@ -103,13 +104,13 @@ class AdminCategoriesController(Controller):
 
     @patch("/{category_id:uuid}", operation_id="updateCategory", summary="Rename or move (parent_id null: to the root)")
     async def update(
-        self, category_id: FromPath[UUID], data: JSONBody[CategoryUpdate], request: ApiRequest, catalog: Catalog
+        self, category_id: FromPath[CategoryId], data: JSONBody[CategoryUpdate], request: ApiRequest, catalog: Catalog
     ) -> CategoryResponse:
         parent = unset_to_none(data.parent_id)
         category = await catalog.revise_category(
             ReviseCategoryCommand(
                 actor=request.actor,
-                category_id=CategoryId(category_id),
+                category_id=category_id,
                 name=unset_to_none(data.name),
                 slug=unset_to_none(data.slug),
                 parent_id=CategoryId(parent) if parent else None,
@@ -118,28 +119,26 @@ class AdminCategoriesController(Controller):
         )
         return CategoryResponse.of(category)
 
-    @delete("/{category_id:uuid}", operation_id="deleteCategory", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, category_id: FromPath[UUID], request: ApiRequest, catalog: Catalog) -> None:
-        await catalog.delete_category(DeleteCategoryCommand(actor=request.actor, category_id=CategoryId(category_id)))
+    @delete("/{category_id:uuid}", operation_id="deleteCategory")
+    async def remove(self, category_id: FromPath[CategoryId], request: ApiRequest, catalog: Catalog) -> None:
+        await catalog.delete_category(DeleteCategoryCommand(actor=request.actor, category_id=category_id))
 
 
-class AdminProductsController(Controller):
+class AdminProductsController(StaffArea):
     path = "/admin/products"
-    tags = ["staff"]
-    security = BEARER
 
     @post("/{product_id:uuid}/suspend", operation_id="suspendProduct", status_code=HTTP_200_OK)
     async def suspend(
-        self, product_id: FromPath[UUID], data: JSONBody[SuspensionRequest], request: ApiRequest, catalog: Catalog
+        self, product_id: FromPath[ProductId], data: JSONBody[SuspensionRequest], request: ApiRequest, catalog: Catalog
     ) -> MerchantProduct:
         product = await catalog.suspend_product(
-            SuspendProductCommand(actor=request.actor, product_id=ProductId(product_id), reason=data.reason)
+            SuspendProductCommand(actor=request.actor, product_id=product_id, reason=data.reason)
         )
         return MerchantProduct.of(product)
 
     @post("/{product_id:uuid}/reinstate", operation_id="reinstateProduct", status_code=HTTP_200_OK)
-    async def reinstate(self, product_id: FromPath[UUID], request: ApiRequest, catalog: Catalog) -> MerchantProduct:
-        product = await catalog.reinstate_product(
-            ReinstateProductCommand(actor=request.actor, product_id=ProductId(product_id))
-        )
+    async def reinstate(
+        self, product_id: FromPath[ProductId], request: ApiRequest, catalog: Catalog
+    ) -> MerchantProduct:
+        product = await catalog.reinstate_product(ReinstateProductCommand(actor=request.actor, product_id=product_id))
         return MerchantProduct.of(product)

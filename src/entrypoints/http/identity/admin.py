@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, get, patch
+from litestar import get, patch
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from application.identity.administration import (
@@ -23,16 +23,14 @@ from entrypoints.http.identity.schemas import (
     UserPage,
     UserResponse,
 )
-from entrypoints.http.shared import BEARER, Cursor, Limit, Listing, listed_by_id, unset_to_none
+from entrypoints.http.shared import Cursor, Limit, Listing, StaffArea, listed_by_id, unset_to_none
 
 USERS = listed_by_id("users", UserId)
 OUTBOX = Listing(name="outbox", load=UUID, dump=str)
 
 
-class AdminUsersController(Controller):
+class AdminUsersController(StaffArea):
     path = "/admin/users"
-    tags = ["staff"]
-    security = BEARER
 
     @get("/", operation_id="listUsers", summary="Accounts, newest first (admin, support)")
     async def list_users(
@@ -59,12 +57,12 @@ class AdminUsersController(Controller):
 
     @patch("/{user_id:uuid}", operation_id="changeUserAccess", summary="Change role or status (admin; support)")
     async def change_access(
-        self, user_id: FromPath[UUID], data: JSONBody[UserAccessUpdate], request: ApiRequest, identity: Identity
+        self, user_id: FromPath[UserId], data: JSONBody[UserAccessUpdate], request: ApiRequest, identity: Identity
     ) -> UserResponse:
         user = await identity.change_user_access(
             ChangeUserAccessCommand(
                 actor=request.actor,
-                user_id=UserId(user_id),
+                user_id=user_id,
                 role=unset_to_none(data.role),
                 is_active=unset_to_none(data.is_active),
             )
@@ -72,10 +70,8 @@ class AdminUsersController(Controller):
         return UserResponse.of(user)
 
 
-class AdminOutboxController(Controller):
+class AdminOutboxController(StaffArea):
     path = "/admin/outbox"
-    tags = ["staff"]
-    security = BEARER
 
     @get("/", operation_id="listOutbox", summary="Notification outbox, newest first (admin, support)")
     async def list_outbox(

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, post
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from application.identity.activate_account import ActivateAccountCommand
 from application.identity.log_in import LogInCommand
@@ -25,26 +25,16 @@ from entrypoints.http.identity.schemas import (
     TokenPairResponse,
     UserResponse,
 )
-from entrypoints.http.shared import BEARER
+from entrypoints.http.shared import BEARER, fields_of
 
 
 class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @post("/signup", operation_id="signUp", status_code=HTTP_201_CREATED, summary="Create a customer account")
+    @post("/signup", operation_id="signUp", summary="Create a customer account")
     async def sign_up(self, data: JSONBody[SignUpRequest], identity: Identity) -> UserResponse:
-        user = await identity.sign_up(
-            SignUpCommand(
-                email=data.email,
-                phone=data.phone,
-                national_id=data.national_id,
-                first_name=data.first_name,
-                last_name=data.last_name,
-                password=data.password,
-            )
-        )
-        return UserResponse.of(user)
+        return UserResponse.of(await identity.sign_up(SignUpCommand(**fields_of(data))))
 
     @post("/activate", operation_id="activateAccount", status_code=HTTP_200_OK, summary="Activate with the code")
     async def activate(self, data: JSONBody[ActivateRequest], identity: Identity) -> ActivateResponse:
@@ -78,9 +68,8 @@ class AuthController(Controller):
 
     @post("/refresh", operation_id="refreshSession", status_code=HTTP_200_OK, summary="Rotate the refresh token")
     async def refresh(self, data: JSONBody[RefreshRequest], identity: Identity) -> TokenPairResponse:
-        return TokenPairResponse.of(
-            await identity.refresh_session(RefreshSessionCommand(refresh_token=data.refresh_token))
-        )
+        pair = await identity.refresh_session(RefreshSessionCommand(refresh_token=data.refresh_token))
+        return TokenPairResponse.of(pair)
 
     @post(
         "/logout",
