@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.patterns import escape_like
-from adapters.postgres.repository import SqlaRepository
+from adapters.postgres.repository import SqlaRepository, column_values, entity_from, write_columns
 from adapters.postgres.tables import ActivationCodeRow, OutboxRow, RefreshTokenRow, RevokedAccessTokenRow, UserRow
 from application.ports import (
     ActivationCodeRepository,
@@ -31,46 +31,24 @@ from domain.identity.users import User
 
 
 def _user_from_row(row: UserRow) -> User:
-    return User(
-        id=UserId(row.id),
+    return entity_from(
+        User,
+        row,
         email=Email(row.email),
         phone=Phone(row.phone),
         national_id=NationalId(row.national_id),
-        first_name=row.first_name,
-        last_name=row.last_name,
-        password_hash=row.password_hash,
         role=Role(row.role),
-        is_active=row.is_active,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        credentials_version=row.credentials_version,
     )
-
-
-def _copy_user_to_row(user: User, row: UserRow) -> None:
-    row.email = user.email.value
-    row.phone = user.phone.value
-    row.national_id = user.national_id.value
-    row.first_name = user.first_name
-    row.last_name = user.last_name
-    row.password_hash = user.password_hash
-    row.role = user.role.value
-    row.is_active = user.is_active
-    row.credentials_version = user.credentials_version
-    row.created_at = user.created_at
-    row.updated_at = user.updated_at
 
 
 class SqlaUserRepository(SqlaRepository[UserRow], UserRepository):
     row_type = UserRow
 
     async def add(self, user: User) -> None:
-        row = UserRow(id=user.id)
-        _copy_user_to_row(user, row)
-        await self._add(row)
+        await self._add(UserRow(**column_values(user)))
 
     async def save(self, user: User) -> None:
-        _copy_user_to_row(user, await self._loaded(user.id))
+        write_columns(await self._loaded(user.id), column_values(user, exclude={"id"}))
         await self._flush()
 
     async def get(self, user_id: UserId, *, for_update: bool = False) -> User | None:
@@ -128,22 +106,10 @@ class SqlaActivationCodeRepository(SqlaRepository[ActivationCodeRow], Activation
 
     async def get_for_update(self, user_id: UserId) -> ActivationCode | None:
         row = await self._one(user_id=user_id, for_update=True)
-        if row is None:
-            return None
-        return ActivationCode(
-            user_id=UserId(row.user_id),
-            code_digest=row.code_digest,
-            expires_at=row.expires_at,
-            attempts_left=row.attempts_left,
-        )
+        return entity_from(ActivationCode, row) if row is not None else None
 
     async def put(self, code: ActivationCode) -> None:
-        values = {
-            "user_id": code.user_id,
-            "code_digest": code.code_digest,
-            "expires_at": code.expires_at,
-            "attempts_left": code.attempts_left,
-        }
+        values = column_values(code)
         statement = insert(ActivationCodeRow).values(values)
         await self._session.execute(
             statement.on_conflict_do_update(
@@ -160,33 +126,11 @@ class SqlaRefreshTokenRepository(SqlaRepository[RefreshTokenRow], RefreshTokenRe
     row_type = RefreshTokenRow
 
     async def add(self, token: RefreshToken) -> None:
-        await self._add(
-            RefreshTokenRow(
-                id=token.id,
-                family_id=token.family_id,
-                user_id=token.user_id,
-                token_digest=token.token_digest,
-                created_at=token.created_at,
-                expires_at=token.expires_at,
-                spent_at=token.spent_at,
-                revoked_at=token.revoked_at,
-            )
-        )
+        await self._add(RefreshTokenRow(**column_values(token)))
 
     async def get_for_update(self, token_digest: str) -> RefreshToken | None:
         row = await self._one(token_digest=token_digest, for_update=True)
-        if row is None:
-            return None
-        return RefreshToken(
-            id=row.id,
-            family_id=row.family_id,
-            user_id=UserId(row.user_id),
-            token_digest=row.token_digest,
-            created_at=row.created_at,
-            expires_at=row.expires_at,
-            spent_at=row.spent_at,
-            revoked_at=row.revoked_at,
-        )
+        return entity_from(RefreshToken, row) if row is not None else None
 
     async def mark_spent(self, token_id: UUID, now: datetime) -> None:
         await self._session.execute(update(RefreshTokenRow).where(RefreshTokenRow.id == token_id).values(spent_at=now))

@@ -10,9 +10,11 @@ constraint name. See ADR 0006.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import fields
+from enum import Enum
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import UUID
 
 from advanced_alchemy.base import ModelProtocol
@@ -24,7 +26,11 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from adapters.postgres.errors import constraint_errors, flush
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 RowT = TypeVar("RowT", bound=ModelProtocol)
+E = TypeVar("E", bound="DataclassInstance")
 
 
 class Rows(SQLAlchemyAsyncRepository[RowT]):
@@ -72,3 +78,31 @@ class SqlaRepository(Generic[RowT]):
         if after is not None:
             conditions = (*conditions, key < after)
         return await self._rows.get_many(*conditions, LimitOffset(limit=limit, offset=0), order_by=key.desc())
+
+
+def column_values(entity: DataclassInstance, *, exclude: Collection[str] = ()) -> dict[str, Any]:
+    """An entity's fields by name, as column values: enums and value objects unwrapped, tuples as lists."""
+    values: dict[str, Any] = {}
+    for field in fields(entity):
+        if field.name in exclude:
+            continue
+        value = getattr(entity, field.name)
+        if isinstance(value, Enum):
+            value = value.value
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif hasattr(value, "value"):  # Email, Phone, NationalId
+            value = value.value
+        values[field.name] = value
+    return values
+
+
+def write_columns(row: object, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+def entity_from(entity_type: type[E], row: object, **converted: Any) -> E:
+    """``entity_type`` built from the row's columns of the same names; ``converted`` for the others."""
+    columns = {field.name: getattr(row, field.name) for field in fields(entity_type) if field.name not in converted}
+    return entity_type(**columns, **converted)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from adapters.postgres.errors import constraint_errors
 from adapters.postgres.patterns import escape_like
-from adapters.postgres.repository import Rows, SqlaRepository
+from adapters.postgres.repository import Rows, SqlaRepository, column_values, entity_from, write_columns
 from adapters.postgres.tables import CategoryRow, ProductRow
 from application.ports import CategoryRepository
 from domain.catalog.categories import Category, CategoryId
@@ -20,13 +20,7 @@ def path_under(column: ColumnElement[str] | QueryableAttribute[str], path: Colum
 
 
 def _category(row: CategoryRow) -> Category:
-    return Category(
-        id=CategoryId(row.id),
-        name=row.name,
-        slug=row.slug,
-        parent_id=CategoryId(row.parent_id) if row.parent_id else None,
-        path=row.path,
-    )
+    return entity_from(Category, row)
 
 
 class SqlaCategoryRepository(SqlaRepository[CategoryRow], CategoryRepository):
@@ -40,22 +34,10 @@ class SqlaCategoryRepository(SqlaRepository[CategoryRow], CategoryRepository):
         return [_category(row) for row in await self._rows.get_many(order_by=CategoryRow.path.asc())]
 
     async def add(self, category: Category) -> None:
-        await self._add(
-            CategoryRow(
-                id=category.id,
-                name=category.name,
-                slug=category.slug,
-                parent_id=category.parent_id,
-                path=category.path,
-            )
-        )
+        await self._add(CategoryRow(**column_values(category)))
 
     async def save(self, category: Category, *, previous_path: str) -> None:
-        row = await self._loaded(category.id)
-        row.name = category.name
-        row.slug = category.slug
-        row.parent_id = category.parent_id
-        row.path = category.path
+        write_columns(await self._loaded(category.id), column_values(category, exclude={"id"}))
         await self._flush()
         if previous_path != category.path:
             with constraint_errors():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 
-from adapters.postgres.repository import SqlaRepository
+from adapters.postgres.repository import SqlaRepository, column_values, entity_from, write_columns
 from adapters.postgres.tables import MembershipRow, MerchantRow
 from application.ports import MembershipRepository, MerchantRepository
 from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus, StoreRole
@@ -12,42 +12,17 @@ from domain.identity.roles import UserId
 
 
 def _merchant(row: MerchantRow) -> Merchant:
-    return Merchant(
-        id=MerchantId(row.id),
-        name=row.name,
-        legal_id=row.legal_id,
-        description=row.description,
-        contact_email=row.contact_email,
-        applicant_id=UserId(row.applicant_id),
-        status=MerchantStatus(row.status),
-        suspension_reason=row.suspension_reason,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
-
-
-def _copy_merchant(merchant: Merchant, row: MerchantRow) -> None:
-    row.name = merchant.name
-    row.legal_id = merchant.legal_id
-    row.description = merchant.description
-    row.contact_email = merchant.contact_email
-    row.applicant_id = merchant.applicant_id
-    row.status = merchant.status.value
-    row.suspension_reason = merchant.suspension_reason
-    row.created_at = merchant.created_at
-    row.updated_at = merchant.updated_at
+    return entity_from(Merchant, row, status=MerchantStatus(row.status))
 
 
 class SqlaMerchantRepository(SqlaRepository[MerchantRow], MerchantRepository):
     row_type = MerchantRow
 
     async def add(self, merchant: Merchant) -> None:
-        row = MerchantRow(id=merchant.id)
-        _copy_merchant(merchant, row)
-        await self._add(row)
+        await self._add(MerchantRow(**column_values(merchant)))
 
     async def save(self, merchant: Merchant) -> None:
-        _copy_merchant(merchant, await self._loaded(merchant.id))
+        write_columns(await self._loaded(merchant.id), column_values(merchant, exclude={"id"}))
         await self._flush()
 
     async def get(self, merchant_id: MerchantId, *, for_update: bool = False) -> Merchant | None:
@@ -65,12 +40,7 @@ class SqlaMerchantRepository(SqlaRepository[MerchantRow], MerchantRepository):
 
 
 def _membership(row: MembershipRow) -> Membership:
-    return Membership(
-        merchant_id=MerchantId(row.merchant_id),
-        user_id=UserId(row.user_id),
-        role=StoreRole(row.role),
-        created_at=row.created_at,
-    )
+    return entity_from(Membership, row, role=StoreRole(row.role))
 
 
 class SqlaMembershipRepository(SqlaRepository[MembershipRow], MembershipRepository):
@@ -87,14 +57,7 @@ class SqlaMembershipRepository(SqlaRepository[MembershipRow], MembershipReposito
         return [_membership(row) for row in rows]
 
     async def add(self, membership: Membership) -> None:
-        await self._add(
-            MembershipRow(
-                user_id=membership.user_id,
-                merchant_id=membership.merchant_id,
-                role=membership.role.value,
-                created_at=membership.created_at,
-            )
-        )
+        await self._add(MembershipRow(**column_values(membership)))
 
     async def remove(self, merchant_id: MerchantId, user_id: UserId) -> None:
         await self._session.execute(

@@ -7,47 +7,28 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, literal, or_, update
 
 from adapters.postgres.patterns import escape_like
-from adapters.postgres.repository import SqlaRepository
+from adapters.postgres.repository import SqlaRepository, column_values, entity_from, write_columns
 from adapters.postgres.tables import ProductRow
 from application.ports import ProductRepository
-from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import Product, ProductId, ProductStatus
 from domain.money import Currency, Money
 
 
 def _product(row: ProductRow) -> Product:
-    return Product(
-        id=ProductId(row.id),
-        merchant_id=MerchantId(row.merchant_id),
-        sku=row.sku,
-        name=row.name,
-        description=row.description,
+    return entity_from(
+        Product,
+        row,
         price=Money(row.price_minor, Currency(row.currency)),
-        stock=row.stock,
-        category_id=CategoryId(row.category_id),
         images=tuple(row.images),
         status=ProductStatus(row.status),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        suspension_reason=row.suspension_reason,
     )
 
 
-def _copy_product(product: Product, row: ProductRow, *, listed: bool) -> None:
-    row.merchant_id = product.merchant_id
-    row.sku = product.sku
-    row.name = product.name
-    row.description = product.description
-    row.price_minor = product.price.amount_minor
-    row.currency = product.price.currency.code
-    row.category_id = product.category_id
-    row.images = list(product.images)
-    row.status = product.status.value
-    row.suspension_reason = product.suspension_reason
-    row.listed = listed
-    row.created_at = product.created_at
-    row.updated_at = product.updated_at
+def _columns(product: Product, *, listed: bool, exclude: set[str]) -> dict[str, object]:
+    """Every column but stock, which moves only through ``adjust_stock`` (and is set once, on creation)."""
+    price = {"price_minor": product.price.amount_minor, "currency": product.price.currency.code}
+    return {**column_values(product, exclude={"price", "stock", *exclude}), **price, "listed": listed}
 
 
 _LISTABLE = and_(ProductRow.status == ProductStatus.ACTIVE.value, ProductRow.suspension_reason.is_(None))
@@ -57,12 +38,10 @@ class SqlaProductRepository(SqlaRepository[ProductRow], ProductRepository):
     row_type = ProductRow
 
     async def add(self, product: Product, *, listed: bool) -> None:
-        row = ProductRow(id=product.id, stock=product.stock)
-        _copy_product(product, row, listed=listed)
-        await self._add(row)
+        await self._add(ProductRow(stock=product.stock, **_columns(product, listed=listed, exclude=set())))
 
     async def save(self, product: Product, *, listed: bool) -> None:
-        _copy_product(product, await self._loaded(product.id), listed=listed)  # stock moves only in adjust_stock
+        write_columns(await self._loaded(product.id), _columns(product, listed=listed, exclude={"id"}))
         await self._flush()
 
     async def get(
