@@ -2,10 +2,13 @@
 
 import re
 import uuid
+from dataclasses import fields
 
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
+from entrypoints.container import Container
+from entrypoints.http.dependencies import provider_dependencies
 from entrypoints.http.shared import BEARER
 
 
@@ -45,3 +48,15 @@ def test_routes_without_bearer_security_are_public(client):
     assert "GET /api/v1/products" in public
     assert "POST /api/v1/auth/login" in public
     assert all(handler.resolve_security() in ([], BEARER) for _, _, handler, _ in routes)
+
+
+def test_each_provider_of_the_container_is_one_dependency_and_handlers_ask_for_no_other(client):
+    providers = {field.name for field in fields(Container)} - {"adapters"}
+    assert set(provider_dependencies()) == providers == {"operations", "identity", "catalog"}
+    asked = {
+        dependency.key
+        for *_, kwargs_model in handlers_of(client.app)
+        for batch in kwargs_model.dependency_batches
+        for dependency in batch
+    }
+    assert asked == providers
