@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.patterns import escape_like
-from adapters.postgres.repository import SqlaRepository, column_values, entity_from, write_columns
+from adapters.postgres.repository import SqlaRepository, column_values, entity_from
 from adapters.postgres.tables import ActivationCodeRow, OutboxRow, RefreshTokenRow, RevokedAccessTokenRow, UserRow
 from application.ports import (
     ActivationCodeRepository,
@@ -48,8 +48,7 @@ class SqlaUserRepository(SqlaRepository[UserRow], UserRepository):
         await self._add(UserRow(**column_values(user)))
 
     async def save(self, user: User) -> None:
-        write_columns(await self._loaded(user.id), column_values(user, exclude={"id"}))
-        await self._flush()
+        await self._write(user.id, column_values(user, exclude={"id"}))
 
     async def get(self, user_id: UserId, *, for_update: bool = False) -> User | None:
         row = await self._one(id=user_id, for_update=for_update)

@@ -71,6 +71,13 @@ class SqlaRepository(Generic[RowT]):
     async def _flush(self) -> None:
         await flush(self._session)
 
+    async def _write(self, key: object, values: dict[str, Any]) -> None:
+        """Write ``values`` to the row of an entity loaded earlier in this unit of work, and flush."""
+        row = await self._loaded(key)
+        for name, value in values.items():
+            setattr(row, name, value)
+        await self._flush()
+
     async def _newest_first(
         self, key: InstrumentedAttribute[UUID], *conditions: ColumnElement[bool], after: UUID | None, limit: int
     ) -> Sequence[RowT]:
@@ -95,11 +102,6 @@ def column_values(entity: DataclassInstance, *, exclude: Collection[str] = ()) -
             value = value.value
         values[field.name] = value
     return values
-
-
-def write_columns(row: object, values: dict[str, Any]) -> None:
-    for name, value in values.items():
-        setattr(row, name, value)
 
 
 def entity_from(entity_type: type[E], row: object, **converted: Any) -> E:

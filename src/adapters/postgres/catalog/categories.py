@@ -7,7 +7,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from adapters.postgres.errors import constraint_errors
 from adapters.postgres.patterns import escape_like
-from adapters.postgres.repository import Rows, SqlaRepository, column_values, entity_from, write_columns
+from adapters.postgres.repository import Rows, SqlaRepository, column_values, entity_from
 from adapters.postgres.tables import CategoryRow, ProductRow
 from application.ports import CategoryRepository
 from domain.catalog.categories import Category, CategoryId
@@ -37,8 +37,7 @@ class SqlaCategoryRepository(SqlaRepository[CategoryRow], CategoryRepository):
         await self._add(CategoryRow(**column_values(category)))
 
     async def save(self, category: Category, *, previous_path: str) -> None:
-        write_columns(await self._loaded(category.id), column_values(category, exclude={"id"}))
-        await self._flush()
+        await self._write(category.id, column_values(category, exclude={"id"}))
         if previous_path != category.path:
             with constraint_errors():
                 await self._session.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 
-from adapters.postgres.repository import SqlaRepository, column_values, entity_from, write_columns
+from adapters.postgres.repository import SqlaRepository, column_values, entity_from
 from adapters.postgres.tables import MembershipRow, MerchantRow
 from application.ports import MembershipRepository, MerchantRepository
 from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus, StoreRole
@@ -22,8 +22,7 @@ class SqlaMerchantRepository(SqlaRepository[MerchantRow], MerchantRepository):
         await self._add(MerchantRow(**column_values(merchant)))
 
     async def save(self, merchant: Merchant) -> None:
-        write_columns(await self._loaded(merchant.id), column_values(merchant, exclude={"id"}))
-        await self._flush()
+        await self._write(merchant.id, column_values(merchant, exclude={"id"}))
 
     async def get(self, merchant_id: MerchantId, *, for_update: bool = False) -> Merchant | None:
         row = await self._one(id=merchant_id, for_update=for_update)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, literal, or_, update
 
 from adapters.postgres.patterns import escape_like
-from adapters.postgres.repository import SqlaRepository, column_values, entity_from, write_columns
+from adapters.postgres.repository import SqlaRepository, column_values, entity_from
 from adapters.postgres.tables import ProductRow
 from application.ports import ProductRepository
 from domain.catalog.merchants import MerchantId
@@ -41,8 +41,7 @@ class SqlaProductRepository(SqlaRepository[ProductRow], ProductRepository):
         await self._add(ProductRow(stock=product.stock, **_columns(product, listed=listed, exclude=set())))
 
     async def save(self, product: Product, *, listed: bool) -> None:
-        write_columns(await self._loaded(product.id), _columns(product, listed=listed, exclude={"id"}))
-        await self._flush()
+        await self._write(product.id, _columns(product, listed=listed, exclude={"id"}))
 
     async def get(
         self, product_id: ProductId, *, merchant_id: MerchantId | None = None, for_update: bool = False
