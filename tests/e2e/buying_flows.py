@@ -30,17 +30,17 @@ _numbers = itertools.count(1)
 
 async def customers(client: AsyncClient, count: int) -> list[dict]:
     """``count`` active customers, logged in. One password hash for all: argon2 is slow on purpose."""
-    container = client.app.state.container
-    password_hash = await container.hasher.hash(PASSWORD)
-    now = container.clock.now()
+    adapters = client.app.state.container.adapters
+    password_hash = await adapters.hasher.hash(PASSWORD)
+    now = adapters.clock.now()
     emails = []
-    async with container.unit_of_work() as uow:
+    async with adapters.unit_of_work() as uow:
         for _ in range(count):
             n = next(_numbers)
             email = f"buyer{n}-{uuid.uuid4().hex[:6]}@example.com"
             await uow.users.add(
                 User.sign_up(
-                    id=UserId(container.adapters.ids.new_id()),
+                    id=UserId(adapters.ids.new_id()),
                     email=Email.parse(email),
                     phone=Phone.parse(f"+57320{n:07d}"),
                     national_id=NationalId.parse(f"77{n:08d}"),

@@ -34,7 +34,7 @@ from application.ordering.set_cart_item import SetCartItem
 from application.ordering.ship_order import ShipOrder
 from application.ordering.terms import CommerceTerms
 from application.ordering.view_cart import ViewCart
-from application.ports import CatalogCacheInvalidation, Notification, Notifier, OutboxMessage
+from application.ports import CatalogCacheInvalidation, Notification, Outbox, OutboxMessage
 from application.ports.catalog import MembershipRepository, MerchantRepository, ProductRepository, StockLedger
 from application.ports.ordering import (
     Balance,
@@ -148,7 +148,7 @@ class InMemoryStockLedger(_Repo, StockLedger):
         self.shop.stock_movements.append(movement)
 
 
-class InMemoryOutbox(_Repo, Notifier):
+class InMemoryOutbox(_Repo, Outbox):
     async def notify(self, notification: Notification) -> None:
         self.shop.outbox.append(
             OutboxMessage(
@@ -160,6 +160,13 @@ class InMemoryOutbox(_Repo, Notifier):
                 sent_at=None,
             )
         )
+
+    async def list(
+        self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int
+    ) -> list[OutboxMessage]:
+        return [m for m in reversed(self.shop.outbox) if recipient in (None, m.recipient) and kind in (None, m.kind)][
+            :limit
+        ]
 
 
 class InMemorySellables(_Repo, SellableUnits):
@@ -341,7 +348,7 @@ class FakeShopUnitOfWork:
         self.memberships = InMemoryMemberships(self)
         self.products = InMemoryProducts(self)
         self.stock_ledger = InMemoryStockLedger(self)
-        self.notifier = InMemoryOutbox(self)
+        self.outbox = InMemoryOutbox(self)
         self.sellables = InMemorySellables(self)
         self.carts = InMemoryCarts(self)
         self.checkouts = InMemoryCheckouts(self)

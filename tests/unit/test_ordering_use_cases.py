@@ -482,7 +482,7 @@ async def test_money_becomes_available_days_after_delivery_and_the_balance_sums_
     world.later(hours=2)
     after = await world.balance(query)
     assert (after.balance.pending.amount_minor, after.balance.available.amount_minor) == (0, net)
-    assert sum(e.amount_minor for e in after.entries) == net
+    assert sum(e.amount_minor for e in after.entries.items) == net
 
 
 async def test_only_admins_agree_a_store_commission_and_it_applies_to_new_checkouts(world, two_stores):

@@ -7,7 +7,7 @@ about another store's.
 
 from __future__ import annotations
 
-from application.catalog.access import store_access
+from application.catalog.access import merchant_access
 from application.ports.ordering import OrderingUnitOfWork
 from domain.catalog.merchants import MerchantId
 from domain.errors import NotFound
@@ -46,7 +46,7 @@ async def stores_order(
     for_update: bool = False,
 ) -> Order:
     """An order of ``merchant_id``, for its members (and platform staff, reading)."""
-    await store_access(uow, actor, merchant_id, write=write)
+    await merchant_access(uow, actor, merchant_id, write=write)
     order = await uow.orders.get(order_id, for_update=for_update)
     if order is None or order.merchant_id != merchant_id:
         raise no_such_order()

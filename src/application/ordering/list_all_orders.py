@@ -6,12 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.identity.policies import require_staff
-from application.ordering.order_pages import OrderPage, order_page
+from application.ordering.order_pages import order_page
+from application.pagination import Page
 from application.ports.ordering import OrderingUnitOfWork, OrderScope
 from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.identity.roles import Actor, UserId
-from domain.ordering.orders import OrderId, OrderStatus
+from domain.ordering.orders import Order, OrderId, OrderStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class ListAllOrders:
 
     unit_of_work: Callable[[], OrderingUnitOfWork]
 
-    async def __call__(self, query: ListAllOrdersQuery) -> OrderPage:
+    async def __call__(self, query: ListAllOrdersQuery) -> Page[Order, OrderId]:
         require_staff(query.actor)
         async with self.unit_of_work() as uow:
             scope = OrderScope(buyer_id=query.buyer_id, merchant_id=query.merchant_id, status=query.status)

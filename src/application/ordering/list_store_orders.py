@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.access import store_access
-from application.ordering.order_pages import OrderPage, order_page
+from application.catalog.access import merchant_access
+from application.ordering.order_pages import order_page
+from application.pagination import Page
 from application.ports.ordering import OrderingUnitOfWork, OrderScope
 from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.identity.roles import Actor
-from domain.ordering.orders import OrderId, OrderStatus
+from domain.ordering.orders import Order, OrderId, OrderStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +30,8 @@ class ListStoreOrders:
 
     unit_of_work: Callable[[], OrderingUnitOfWork]
 
-    async def __call__(self, query: ListStoreOrdersQuery) -> OrderPage:
+    async def __call__(self, query: ListStoreOrdersQuery) -> Page[Order, OrderId]:
         async with self.unit_of_work() as uow:
-            await store_access(uow, query.actor, query.merchant_id, write=False)
+            await merchant_access(uow, query.actor, query.merchant_id, write=False)
             scope = OrderScope(merchant_id=query.merchant_id, status=query.status)
             return await order_page(uow, scope, query.after, query.limit)

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.catalog.access import store_access
+from application.catalog.access import merchant_access
 from application.ordering.terms import CommerceTerms
-from application.pagination import keyset_page
+from application.pagination import Page, keyset_page, page_size
 from application.ports import Clock
 from application.ports.ordering import Balance, OrderingUnitOfWork
 from application.use_case import use_case
@@ -28,8 +28,7 @@ class MerchantBalanceQuery:
 @dataclass(frozen=True, slots=True)
 class MerchantBalance:
     balance: Balance
-    entries: list[LedgerEntry]
-    last_id: UUID | None
+    entries: Page[LedgerEntry, UUID]
 
 
 @use_case
@@ -46,12 +45,11 @@ class GetMerchantBalance:
     terms: CommerceTerms
 
     async def __call__(self, query: MerchantBalanceQuery) -> MerchantBalance:
-        limit = max(1, min(query.limit, 100))
+        limit = page_size(query.limit)
         async with self.unit_of_work() as uow:
-            await store_access(uow, query.actor, query.merchant_id, write=False)
+            await merchant_access(uow, query.actor, query.merchant_id, write=False)
             balance = await uow.merchant_ledger.balance(
                 query.merchant_id, available_before=self.clock.now() - self.terms.funds_available_after
             )
             rows = await uow.merchant_ledger.entries(query.merchant_id, after=query.after, limit=limit + 1)
-        entries, last = keyset_page(rows, limit, lambda entry: entry.id)
-        return MerchantBalance(balance=balance, entries=entries, last_id=last)
+        return MerchantBalance(balance=balance, entries=keyset_page(rows, limit, lambda entry: entry.id))

@@ -13,14 +13,14 @@ from domain.ordering.orders import Order
 async def tell_buyer(uow: OrderingUnitOfWork, buyer_id: UserId, kind: str, payload: dict[str, str]) -> None:
     buyer = await uow.users.get(buyer_id)
     if buyer is not None:
-        await uow.notifier.notify(Notification(recipient=buyer.email.value, kind=kind, payload=payload))
+        await uow.outbox.notify(Notification(recipient=buyer.email.value, kind=kind, payload=payload))
 
 
 async def tell_stores(uow: OrderingUnitOfWork, orders: Iterable[Order], kind: str) -> None:
     for order in orders:
         merchant = await uow.merchants.get(order.merchant_id)
         if merchant is not None:
-            await uow.notifier.notify(
+            await uow.outbox.notify(
                 Notification(
                     recipient=merchant.contact_email,
                     kind=kind,

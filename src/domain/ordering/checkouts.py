@@ -13,6 +13,7 @@ from domain.identity.contact import Phone
 from domain.identity.roles import UserId
 from domain.money import Money
 from domain.ordering.orders import CheckoutId
+from domain.text import bounded, one_line
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,11}$")
@@ -25,10 +26,8 @@ class CheckoutStatus(StrEnum):
 
 
 def _text(raw: str, field: str, low: int, high: int) -> str:
-    value = " ".join(raw.split())
-    if not low <= len(value) <= high:
-        raise InvalidValue(f"{field} has {low} to {high} characters", field=f"shipping_address.{field}", rule="length")
-    return value
+    message = f"{field} has {low} to {high} characters"
+    return bounded(one_line(raw), low, high, message, field=f"shipping_address.{field}", rule="length")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from domain.identity.roles import UserId
 from domain.money import Money
 from domain.ordering.cart import SellableUnit
 from domain.ordering.pricing import Rate, order_totals
+from domain.text import bounded, moderation_reason, one_line
 
 OrderId = NewType("OrderId", UUID)
 CheckoutId = NewType("CheckoutId", UUID)
@@ -71,13 +72,19 @@ class Shipment:
 
     @classmethod
     def parse(cls, carrier: str, tracking_code: str) -> Shipment:
-        carrier = " ".join(carrier.split())
-        tracking_code = tracking_code.strip()
-        if not 2 <= len(carrier) <= 80:
-            raise InvalidValue("a carrier has 2 to 80 characters", field="carrier", rule="carrier")
-        if not 3 <= len(tracking_code) <= 80:
-            raise InvalidValue("a tracking code has 3 to 80 characters", field="tracking_code", rule="tracking")
-        return cls(carrier=carrier, tracking_code=tracking_code)
+        return cls(
+            carrier=bounded(
+                one_line(carrier), 2, 80, "a carrier has 2 to 80 characters", field="carrier", rule="carrier"
+            ),
+            tracking_code=bounded(
+                tracking_code.strip(),
+                3,
+                80,
+                "a tracking code has 3 to 80 characters",
+                field="tracking_code",
+                rule="tracking",
+            ),
+        )
 
 
 @dataclass(slots=True)
@@ -163,10 +170,7 @@ class Order:
         self.delivered_at = now
 
     def refund(self, reason: str, now: datetime) -> None:
-        reason = " ".join(reason.split())
-        if not 3 <= len(reason) <= 500:
-            raise InvalidValue("say why, in 3 to 500 characters", field="reason", rule="reason_length")
-        self._move(OrderStatus.REFUNDED, now, reason)
+        self._move(OrderStatus.REFUNDED, now, moderation_reason(one_line(reason)))
 
     def _move(self, status: OrderStatus, now: datetime, note: str | None = None) -> None:
         if not self.can_become(status):

@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
 from litestar import Controller, Response, delete, get, post, put
-from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from application.ordering.cancel_order import CancelOrder, CancelOrderCommand
-from application.ordering.clear_cart import ClearCart, ClearCartCommand
-from application.ordering.get_checkout import GetCheckout, GetCheckoutQuery
-from application.ordering.get_invoice import GetInvoice, GetInvoiceQuery
-from application.ordering.get_order import GetOrder, GetOrderQuery
-from application.ordering.list_my_orders import ListMyOrders, ListMyOrdersQuery
-from application.ordering.pay_checkout import PayCheckout, PayCheckoutCommand
-from application.ordering.place_checkout import PlaceCheckout, PlaceCheckoutCommand
-from application.ordering.set_cart_item import SetCartItem, SetCartItemCommand
-from application.ordering.view_cart import ViewCart, ViewCartQuery
+from application.ordering.cancel_order import CancelOrderCommand
+from application.ordering.clear_cart import ClearCartCommand
+from application.ordering.get_checkout import GetCheckoutQuery
+from application.ordering.get_invoice import GetInvoiceQuery
+from application.ordering.get_order import GetOrderQuery
+from application.ordering.list_my_orders import ListMyOrdersQuery
+from application.ordering.pay_checkout import PayCheckoutCommand
+from application.ordering.place_checkout import PlaceCheckoutCommand
+from application.ordering.set_cart_item import SetCartItemCommand
+from application.ordering.view_cart import ViewCartQuery
 from domain.catalog.products import ProductId
-from domain.identity.roles import Actor
 from domain.ordering.orders import CheckoutId, OrderId, OrderStatus
-from entrypoints.http.cursors import CursorCodec
-from entrypoints.http.identity.auth import BEARER
+from entrypoints.http.dependencies import ApiRequest, Ordering
 from entrypoints.http.ordering.schemas import (
     CartItemUpdate,
     CartResponse,
@@ -40,9 +36,9 @@ from entrypoints.http.ordering.schemas import (
     PaymentResponse,
     encode_checkout,
 )
+from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id
 
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size (1-100)")]
-Cursor = Annotated[str | None, QueryParameter(max_length=512, description="next_cursor of the previous page")]
+MY_ORDERS = listed_by_id("my-orders", OrderId)
 
 
 class CartController(Controller):
@@ -51,25 +47,21 @@ class CartController(Controller):
     security = BEARER
 
     @get("/", operation_id="getCart", summary="My cart, at today's prices, with lines that need attention flagged")
-    async def get_cart(self, actor: NamedDependency[Actor], view_cart: NamedDependency[ViewCart]) -> CartResponse:
-        return CartResponse.of(await view_cart(ViewCartQuery(actor)))
+    async def get_cart(self, request: ApiRequest, ordering: Ordering) -> CartResponse:
+        return CartResponse.of(await ordering.view_cart(ViewCartQuery(request.actor)))
 
     @put("/items/{product_id:uuid}", operation_id="setCartItem", summary="Set a product's quantity (0 removes it)")
     async def set_item(
-        self,
-        product_id: FromPath[UUID],
-        data: JSONBody[CartItemUpdate],
-        actor: NamedDependency[Actor],
-        set_cart_item: NamedDependency[SetCartItem],
+        self, product_id: FromPath[ProductId], data: JSONBody[CartItemUpdate], request: ApiRequest, ordering: Ordering
     ) -> CartResponse:
-        view = await set_cart_item(
-            SetCartItemCommand(actor=actor, product_id=ProductId(product_id), quantity=data.quantity)
+        view = await ordering.set_cart_item(
+            SetCartItemCommand(actor=request.actor, product_id=product_id, quantity=data.quantity)
         )
         return CartResponse.of(view)
 
     @delete("/", operation_id="clearCart", status_code=HTTP_204_NO_CONTENT, summary="Empty my cart")
-    async def clear(self, actor: NamedDependency[Actor], clear_cart: NamedDependency[ClearCart]) -> None:
-        await clear_cart(ClearCartCommand(actor))
+    async def clear(self, request: ApiRequest, ordering: Ordering) -> None:
+        await ordering.clear_cart(ClearCartCommand(request.actor))
 
 
 class CheckoutsController(Controller):
@@ -80,7 +72,7 @@ class CheckoutsController(Controller):
     @post(
         "/",
         operation_id="placeCheckout",
-        summary="Check out the cart: one order per store, stock reserved until paid or expired",
+        summary="Check out the cart: one order per merchant, stock reserved until paid or expired",
         description=(
             "Idempotent: repeat a request with the same Idempotency-Key to get the first answer back "
             "(header Idempotent-Replayed: true). 409 names short products and what is left."
@@ -93,12 +85,12 @@ class CheckoutsController(Controller):
         self,
         data: JSONBody[CheckoutRequest],
         idempotency_key: Annotated[str, HeaderParameter(header="Idempotency-Key", max_length=255)],
-        actor: NamedDependency[Actor],
-        place_checkout: NamedDependency[PlaceCheckout],
+        request: ApiRequest,
+        ordering: Ordering,
     ) -> Response[bytes]:
-        response = await place_checkout(
+        response = await ordering.place_checkout(
             PlaceCheckoutCommand(
-                actor=actor,
+                actor=request.actor,
                 idempotency_key=idempotency_key,
                 shipping_address=data.shipping_address.to_input(),
                 encode=encode_checkout,
@@ -111,9 +103,9 @@ class CheckoutsController(Controller):
 
     @get("/{checkout_id:uuid}", operation_id="getCheckout")
     async def get_checkout(
-        self, checkout_id: FromPath[UUID], actor: NamedDependency[Actor], get_checkout: NamedDependency[GetCheckout]
+        self, checkout_id: FromPath[CheckoutId], request: ApiRequest, ordering: Ordering
     ) -> CheckoutResponse:
-        return CheckoutResponse.of(await get_checkout(GetCheckoutQuery(actor, CheckoutId(checkout_id))))
+        return CheckoutResponse.of(await ordering.get_checkout(GetCheckoutQuery(request.actor, checkout_id)))
 
     @post(
         "/{checkout_id:uuid}/payment",
@@ -122,14 +114,10 @@ class CheckoutsController(Controller):
         summary="Pay by card: 200 paid, 402 declined, 502 gateway error, 504 unknown (retry), 409 expired/paid",
     )
     async def pay(
-        self,
-        checkout_id: FromPath[UUID],
-        data: JSONBody[PaymentRequest],
-        actor: NamedDependency[Actor],
-        pay_checkout: NamedDependency[PayCheckout],
+        self, checkout_id: FromPath[CheckoutId], data: JSONBody[PaymentRequest], request: ApiRequest, ordering: Ordering
     ) -> PaidCheckoutResponse:
-        paid = await pay_checkout(
-            PayCheckoutCommand(actor=actor, checkout_id=CheckoutId(checkout_id), method=data.method, token=data.token)
+        paid = await ordering.pay_checkout(
+            PayCheckoutCommand(actor=request.actor, checkout_id=checkout_id, method=data.method, token=data.token)
         )
         return PaidCheckoutResponse(
             checkout=CheckoutResponse.of(paid.placed),
@@ -146,37 +134,32 @@ class OrdersController(Controller):
     @get("/", operation_id="listMyOrders", summary="My orders, newest first")
     async def list_orders(
         self,
-        actor: NamedDependency[Actor],
-        list_my_orders: NamedDependency[ListMyOrders],
-        cursors: NamedDependency[CursorCodec],
+        request: ApiRequest,
+        ordering: Ordering,
         status: Annotated[OrderStatus | None, QueryParameter()] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> OrderPage:
-        kind = f"my-orders:{actor.user_id}"
-        after = OrderId(UUID(cursors.decode(kind, cursor)["after"])) if cursor else None
-        page = await list_my_orders(ListMyOrdersQuery(actor=actor, status=status, after=after, limit=limit))
+        scope = f"{request.actor.user_id}:{status}"
+        after = request.cursors.position(MY_ORDERS, cursor, scope=scope)
+        page = await ordering.list_my_orders(
+            ListMyOrdersQuery(actor=request.actor, status=status, after=after, limit=limit)
+        )
         return OrderPage(
             items=[OrderResponse.of(order) for order in page.items],
-            next_cursor=cursors.encode(kind, {"after": str(page.last_id)}) if page.last_id else None,
+            next_cursor=request.cursors.next_cursor(MY_ORDERS, page, scope=scope),
         )
 
     @get("/{order_id:uuid}", operation_id="getOrder")
-    async def get_order(
-        self, order_id: FromPath[UUID], actor: NamedDependency[Actor], get_order: NamedDependency[GetOrder]
-    ) -> OrderResponse:
-        return OrderResponse.of(await get_order(GetOrderQuery(actor, OrderId(order_id))))
+    async def get_order(self, order_id: FromPath[OrderId], request: ApiRequest, ordering: Ordering) -> OrderResponse:
+        return OrderResponse.of(await ordering.get_order(GetOrderQuery(request.actor, order_id)))
 
-    @post(
-        "/{order_id:uuid}/cancel", operation_id="cancelOrder", status_code=HTTP_200_OK, summary="Cancel before it ships"
-    )
-    async def cancel(
-        self, order_id: FromPath[UUID], actor: NamedDependency[Actor], cancel_order: NamedDependency[CancelOrder]
-    ) -> OrderResponse:
-        return OrderResponse.of(await cancel_order(CancelOrderCommand(actor, OrderId(order_id))))
+    @post("/{order_id:uuid}/cancel", operation_id="cancelOrder", status_code=HTTP_200_OK, summary="Cancel, unshipped")
+    async def cancel(self, order_id: FromPath[OrderId], request: ApiRequest, ordering: Ordering) -> OrderResponse:
+        return OrderResponse.of(await ordering.cancel_order(CancelOrderCommand(request.actor, order_id)))
 
     @get("/{order_id:uuid}/invoice", operation_id="getOrderInvoice", summary="The invoice and any credit notes")
     async def invoice(
-        self, order_id: FromPath[UUID], actor: NamedDependency[Actor], get_invoice: NamedDependency[GetInvoice]
+        self, order_id: FromPath[OrderId], request: ApiRequest, ordering: Ordering
     ) -> OrderDocumentsResponse:
-        return OrderDocumentsResponse.of(await get_invoice(GetInvoiceQuery(actor, OrderId(order_id))))
+        return OrderDocumentsResponse.of(await ordering.get_invoice(GetInvoiceQuery(request.actor, order_id)))
