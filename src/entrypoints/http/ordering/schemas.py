@@ -18,6 +18,7 @@ from domain.ordering.checkouts import ShippingAddress
 from domain.ordering.invoices import Invoice
 from domain.ordering.ledger import LedgerEntry
 from domain.ordering.orders import Order, OrderLine
+from entrypoints.http.shared import RequestBody
 
 
 class Amount(msgspec.Struct):
@@ -32,11 +33,11 @@ class Amount(msgspec.Struct):
 # --- requests -------------------------------------------------------------------------------------
 
 
-class CartItemUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class CartItemUpdate(RequestBody):
     quantity: Annotated[int, Meta(description="0 removes the line; at most the cart cap (99 by default)")]
 
 
-class AddressBody(msgspec.Struct, forbid_unknown_fields=True):
+class AddressBody(RequestBody):
     recipient: Annotated[str, Meta(max_length=200)]
     line1: Annotated[str, Meta(max_length=300)]
     city: Annotated[str, Meta(max_length=200)]
@@ -59,25 +60,25 @@ class AddressBody(msgspec.Struct, forbid_unknown_fields=True):
         )
 
 
-class CheckoutRequest(msgspec.Struct, forbid_unknown_fields=True):
+class CheckoutRequest(RequestBody):
     shipping_address: AddressBody
 
 
-class PaymentRequest(msgspec.Struct, forbid_unknown_fields=True):
+class PaymentRequest(RequestBody):
     method: Annotated[str, Meta(max_length=20, description="'card'")]
     token: Annotated[str, Meta(max_length=200, description="A card token from the gateway's client library")]
 
 
-class ShipmentRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ShipmentRequest(RequestBody):
     carrier: Annotated[str, Meta(max_length=100)]
     tracking_code: Annotated[str, Meta(max_length=100)]
 
 
-class CommissionRate(msgspec.Struct, forbid_unknown_fields=True):
+class CommissionRate(RequestBody):
     basis_points: Annotated[int, Meta(description="1000 = 10 %; from 0 to 10000")]
 
 
-class RefundRequest(msgspec.Struct, forbid_unknown_fields=True):
+class RefundRequest(RequestBody):
     reason: Annotated[str, Meta(max_length=600)]
 
 
