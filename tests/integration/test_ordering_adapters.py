@@ -14,9 +14,12 @@ from adapters.postgres.ordering.fake_gateway import FakePaymentGateway
 from adapters.postgres.ordering.unit_of_work import SqlaOrderingUnitOfWork
 from application.ports.ordering import ChargeOutcome
 from domain.catalog.merchants import MerchantId
+from domain.errors import Conflict
 from domain.identity.roles import UserId
 from domain.money import Currency, Money
 from domain.ordering.invoices import InvoiceKind
+from domain.ordering.ledger import EntryKind, LedgerEntry
+from domain.ordering.orders import OrderId
 
 COP = Currency("COP")
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -130,6 +133,14 @@ async def test_ledger_entries_are_append_only(engine, people):
         with pytest.raises(DBAPIError, match="append-only"):
             async with engine.begin() as connection:
                 await connection.execute(text(statement))
+
+    # Booking the same sale twice is a conflict (409), not a second credit.
+    unit_of_work = uow_factory(engine)
+    async with unit_of_work() as uow:
+        with pytest.raises(Conflict, match="already booked"):
+            await uow.merchant_ledger.record(
+                [LedgerEntry(uuid4(), merchant_id, OrderId(order), EntryKind.SALE, 119, COP, NOW)]
+            )
 
 
 async def test_the_fake_gateway_never_charges_one_key_twice(engine):

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
-from adapters.postgres.errors import flush
+from adapters.postgres.errors import constraint_errors, flush
 from adapters.postgres.ordering.tables import (
     CartLineRow,
     CheckoutRow,
@@ -112,14 +112,15 @@ class SqlaStoreTerms(StoreTerms):
         return {MerchantId(merchant_id): Rate(rate) for merchant_id, rate in rows.all()}
 
     async def set_commission_rate(self, merchant_id: MerchantId, rate: Rate, now: datetime) -> None:
-        await self._session.execute(
-            insert(StoreCommissionRateRow)
-            .values(merchant_id=merchant_id, rate_bp=rate.basis_points, updated_at=now)
-            .on_conflict_do_update(
-                index_elements=[StoreCommissionRateRow.merchant_id],
-                set_={"rate_bp": rate.basis_points, "updated_at": now},
+        with constraint_errors():
+            await self._session.execute(
+                insert(StoreCommissionRateRow)
+                .values(merchant_id=merchant_id, rate_bp=rate.basis_points, updated_at=now)
+                .on_conflict_do_update(
+                    index_elements=[StoreCommissionRateRow.merchant_id],
+                    set_={"rate_bp": rate.basis_points, "updated_at": now},
+                )
             )
-        )
 
 
 # --- carts -----------------------------------------------------------------------------------------
@@ -146,21 +147,22 @@ class SqlaCartRepository(CartRepository):
     async def save(self, cart: Cart) -> None:
         await self._session.execute(delete(CartLineRow).where(CartLineRow.buyer_id == cart.buyer_id))
         if cart.lines:
-            await self._session.execute(
-                insert(CartLineRow),
-                [
-                    {
-                        "buyer_id": cart.buyer_id,
-                        "product_id": product_id,
-                        "sku": line.unit.sku,
-                        "quantity": line.quantity,
-                        "unit_price_minor": line.price_when_added.amount_minor,
-                        "currency": line.price_when_added.currency.code,
-                        "added_at": line.added_at,
-                    }
-                    for product_id, line in cart.lines.items()
-                ],
-            )
+            with constraint_errors():
+                await self._session.execute(
+                    insert(CartLineRow),
+                    [
+                        {
+                            "buyer_id": cart.buyer_id,
+                            "product_id": product_id,
+                            "sku": line.unit.sku,
+                            "quantity": line.quantity,
+                            "unit_price_minor": line.price_when_added.amount_minor,
+                            "currency": line.price_when_added.currency.code,
+                            "added_at": line.added_at,
+                        }
+                        for product_id, line in cart.lines.items()
+                    ],
+                )
 
 
 # --- checkouts -------------------------------------------------------------------------------------
@@ -277,23 +279,25 @@ class SqlaOrderRepository(OrderRepository):
     async def add_all(self, orders: Sequence[Order]) -> None:
         if not orders:
             return
-        await self._session.execute(insert(OrderRow), [self._values(order) | {"id": order.id} for order in orders])
-        await self._session.execute(
-            insert(OrderLineRow),
-            [
-                {
-                    "order_id": order.id,
-                    "position": position,
-                    "product_id": line.unit.product_id,
-                    "sku": line.unit.sku,
-                    "name": line.name,
-                    "unit_price_minor": line.unit_price.amount_minor,
-                    "quantity": line.quantity,
-                }
-                for order in orders
-                for position, line in enumerate(order.lines, start=1)
-            ],
-        )
+        with constraint_errors():
+            await self._session.execute(insert(OrderRow), [self._values(order) | {"id": order.id} for order in orders])
+        with constraint_errors():
+            await self._session.execute(
+                insert(OrderLineRow),
+                [
+                    {
+                        "order_id": order.id,
+                        "position": position,
+                        "product_id": line.unit.product_id,
+                        "sku": line.unit.sku,
+                        "name": line.name,
+                        "unit_price_minor": line.unit_price.amount_minor,
+                        "quantity": line.quantity,
+                    }
+                    for order in orders
+                    for position, line in enumerate(order.lines, start=1)
+                ],
+            )
         await self._add_events(orders)
 
     async def save(self, order: Order) -> None:
@@ -314,7 +318,8 @@ class SqlaOrderRepository(OrderRepository):
             )
             self._known_events[order.id] = len(order.history)
         if rows:
-            await self._session.execute(insert(OrderEventRow), rows)
+            with constraint_errors():
+                await self._session.execute(insert(OrderEventRow), rows)
 
     @staticmethod
     def _values(order: Order) -> dict[str, Any]:
@@ -586,26 +591,27 @@ class SqlaInvoiceRepository(InvoiceRepository):
         return int(number or 0)
 
     async def add(self, invoice: Invoice) -> None:
-        await self._session.execute(
-            insert(InvoiceRow).values(
-                id=invoice.id,
-                kind=invoice.kind.value,
-                number=invoice.number,
-                merchant_id=invoice.merchant_id,
-                order_id=invoice.order_id,
-                credits_id=invoice.credits,
-                issuer_name=invoice.issuer.name,
-                issuer_tax_id=invoice.issuer.tax_id,
-                buyer_name=invoice.buyer.name,
-                buyer_tax_id=invoice.buyer.tax_id,
-                lines=[_line_json(line) for line in invoice.lines],
-                currency=invoice.total.currency.code,
-                subtotal_minor=invoice.subtotal.amount_minor,
-                tax_minor=invoice.tax.amount_minor,
-                total_minor=invoice.total.amount_minor,
-                issued_at=invoice.issued_at,
+        with constraint_errors():
+            await self._session.execute(
+                insert(InvoiceRow).values(
+                    id=invoice.id,
+                    kind=invoice.kind.value,
+                    number=invoice.number,
+                    merchant_id=invoice.merchant_id,
+                    order_id=invoice.order_id,
+                    credits_id=invoice.credits,
+                    issuer_name=invoice.issuer.name,
+                    issuer_tax_id=invoice.issuer.tax_id,
+                    buyer_name=invoice.buyer.name,
+                    buyer_tax_id=invoice.buyer.tax_id,
+                    lines=[_line_json(line) for line in invoice.lines],
+                    currency=invoice.total.currency.code,
+                    subtotal_minor=invoice.subtotal.amount_minor,
+                    tax_minor=invoice.tax.amount_minor,
+                    total_minor=invoice.total.amount_minor,
+                    issued_at=invoice.issued_at,
+                )
             )
-        )
 
     async def of_order(self, order_id: OrderId) -> list[Invoice]:
         rows = await self._session.scalars(
@@ -653,21 +659,22 @@ class SqlaMerchantLedger(MerchantLedger):
         if not entries:
             return
         await flush(self._session)
-        await self._session.execute(
-            insert(MerchantLedgerEntryRow),
-            [
-                {
-                    "id": entry.id,
-                    "merchant_id": entry.merchant_id,
-                    "order_id": entry.order_id,
-                    "kind": entry.kind.value,
-                    "amount_minor": entry.amount_minor,
-                    "currency": entry.currency.code,
-                    "created_at": entry.created_at,
-                }
-                for entry in entries
-            ],
-        )
+        with constraint_errors():
+            await self._session.execute(
+                insert(MerchantLedgerEntryRow),
+                [
+                    {
+                        "id": entry.id,
+                        "merchant_id": entry.merchant_id,
+                        "order_id": entry.order_id,
+                        "kind": entry.kind.value,
+                        "amount_minor": entry.amount_minor,
+                        "currency": entry.currency.code,
+                        "created_at": entry.created_at,
+                    }
+                    for entry in entries
+                ],
+            )
 
     async def balance(self, merchant_id: MerchantId, *, available_before: datetime) -> Balance:
         available = (OrderRow.status == OrderStatus.DELIVERED.value) & (OrderRow.delivered_at < available_before)
