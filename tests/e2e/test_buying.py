@@ -395,3 +395,29 @@ async def test_a_checkout_runs_thirteen_statements_plus_two_per_line(client, adm
         event.remove(engine.sync_engine, "before_cursor_execute", count)
     assert len(placed.json()["orders"]) == 2
     assert two_merchants == 13 + 2 * 2 + 2
+
+
+async def test_order_listings_page_with_cursors_that_only_continue_their_own_listing(client, admin_tokens, shop):
+    store, product = await store_with_product(client, admin_tokens, shop, price=3_000, stock=10)
+    ana, luis = await customers(client, 2)
+    placed = []
+    for _ in range(3):
+        await put_in_cart(client, ana, product["id"], 1)
+        placed.append((await check_out(client, ana)).json()["orders"][0]["id"])
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get("/api/v1/orders", params=params, headers=bearer(ana))).json()
+        seen += [order["id"] for order in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == list(reversed(placed))  # newest first, each once
+    first = (await client.get("/api/v1/orders", params={"limit": 1}, headers=bearer(ana))).json()
+    borrowed = await client.get("/api/v1/orders", params={"cursor": first["next_cursor"]}, headers=bearer(luis))
+    assert borrowed.status_code == 422  # another customer's cursor continues nothing
+    merchant_page = await client.get(
+        f"/api/v1/merchants/{store.id}/orders", params={"limit": 2}, headers=bearer(store.manager)
+    )
+    assert len(merchant_page.json()["items"]) == 2
+    assert merchant_page.json()["next_cursor"] is not None
