@@ -29,11 +29,26 @@ from adapters.security import (
     Uuid7Generator,
     load_common_passwords,
 )
+from application.catalog.apply_for_merchant import ApplyForMerchant
+from application.catalog.approve_merchant import ApproveMerchant
+from application.catalog.archive_product import ArchiveProduct
 from application.catalog.browse import BrowseProducts, GetPublicProduct
-from application.catalog.categories import ManageCategories
-from application.catalog.merchants import ApplyForMerchant, DecideOnMerchant, GetMerchantProfile, ListMerchants
-from application.catalog.products import ManageProducts, ModerateProducts
+from application.catalog.create_category import CreateCategory
+from application.catalog.create_product import CreateProduct
+from application.catalog.delete_category import DeleteCategory
+from application.catalog.get_merchant_product import GetMerchantProduct
+from application.catalog.get_merchant_profile import GetMerchantProfile
+from application.catalog.list_categories import ListCategories
+from application.catalog.list_merchant_products import ListMerchantProducts
+from application.catalog.list_merchants import ListMerchants
+from application.catalog.move_stock import MoveStock
+from application.catalog.reinstate_merchant import ReinstateMerchant
+from application.catalog.reinstate_product import ReinstateProduct
+from application.catalog.revise_category import ReviseCategory
+from application.catalog.revise_product import ReviseProduct
 from application.catalog.staff import AddStoreStaff, ListStoreStaff, RemoveStoreStaff
+from application.catalog.suspend_merchant import SuspendMerchant
+from application.catalog.suspend_product import SuspendProduct
 from application.check_readiness import CheckReadiness
 from application.identity.activate_account import ActivateAccount
 from application.identity.activation_codes import ActivationCodeIssuer
@@ -247,10 +262,18 @@ class Container:
         return ApplyForMerchant(unit_of_work=self.unit_of_work, clock=self.clock, ids=self.adapters.ids)
 
     @cached_property
-    def decide_on_merchant(self) -> DecideOnMerchant:
-        return DecideOnMerchant(
+    def approve_merchant(self) -> ApproveMerchant:
+        return ApproveMerchant(
             unit_of_work=self.unit_of_work, clock=self.clock, credentials=self.credentials, cache=self.catalog_cache
         )
+
+    @cached_property
+    def suspend_merchant(self) -> SuspendMerchant:
+        return SuspendMerchant(unit_of_work=self.unit_of_work, clock=self.clock, cache=self.catalog_cache)
+
+    @cached_property
+    def reinstate_merchant(self) -> ReinstateMerchant:
+        return ReinstateMerchant(unit_of_work=self.unit_of_work, clock=self.clock, cache=self.catalog_cache)
 
     @cached_property
     def list_merchants(self) -> ListMerchants:
@@ -273,22 +296,66 @@ class Container:
         return RemoveStoreStaff(unit_of_work=self.unit_of_work, clock=self.clock, credentials=self.credentials)
 
     @cached_property
-    def manage_categories(self) -> ManageCategories:
-        return ManageCategories(unit_of_work=self.unit_of_work, ids=self.adapters.ids, cache=self.catalog_cache)
+    def create_category(self) -> CreateCategory:
+        return CreateCategory(unit_of_work=self.unit_of_work, ids=self.adapters.ids)
 
     @cached_property
-    def manage_products(self) -> ManageProducts:
-        return ManageProducts(
+    def revise_category(self) -> ReviseCategory:
+        return ReviseCategory(unit_of_work=self.unit_of_work, cache=self.catalog_cache)
+
+    @cached_property
+    def delete_category(self) -> DeleteCategory:
+        return DeleteCategory(unit_of_work=self.unit_of_work)
+
+    @cached_property
+    def list_categories(self) -> ListCategories:
+        return ListCategories(unit_of_work=self.unit_of_work)
+
+    @cached_property
+    def currency(self) -> Currency:
+        return Currency(self.settings.currency)
+
+    @cached_property
+    def create_product(self) -> CreateProduct:
+        return CreateProduct(
             unit_of_work=self.unit_of_work,
             clock=self.clock,
             ids=self.adapters.ids,
-            currency=Currency(self.settings.currency),
+            currency=self.currency,
             cache=self.catalog_cache,
         )
 
     @cached_property
-    def moderate_products(self) -> ModerateProducts:
-        return ModerateProducts(unit_of_work=self.unit_of_work, clock=self.clock, cache=self.catalog_cache)
+    def revise_product(self) -> ReviseProduct:
+        return ReviseProduct(
+            unit_of_work=self.unit_of_work, clock=self.clock, currency=self.currency, cache=self.catalog_cache
+        )
+
+    @cached_property
+    def archive_product(self) -> ArchiveProduct:
+        return ArchiveProduct(unit_of_work=self.unit_of_work, clock=self.clock, cache=self.catalog_cache)
+
+    @cached_property
+    def move_stock(self) -> MoveStock:
+        return MoveStock(
+            unit_of_work=self.unit_of_work, clock=self.clock, ids=self.adapters.ids, cache=self.catalog_cache
+        )
+
+    @cached_property
+    def get_merchant_product(self) -> GetMerchantProduct:
+        return GetMerchantProduct(unit_of_work=self.unit_of_work)
+
+    @cached_property
+    def list_merchant_products(self) -> ListMerchantProducts:
+        return ListMerchantProducts(unit_of_work=self.unit_of_work)
+
+    @cached_property
+    def suspend_product(self) -> SuspendProduct:
+        return SuspendProduct(unit_of_work=self.unit_of_work, clock=self.clock, cache=self.catalog_cache)
+
+    @cached_property
+    def reinstate_product(self) -> ReinstateProduct:
+        return ReinstateProduct(unit_of_work=self.unit_of_work, clock=self.clock, cache=self.catalog_cache)
 
     @cached_property
     def browse_products(self) -> BrowseProducts:

@@ -3,7 +3,7 @@
 import pytest
 
 from application.catalog.access import store_access
-from application.catalog.merchants import ApplyForMerchant, ApplyForMerchantCommand
+from application.catalog.apply_for_merchant import ApplyForMerchant, ApplyForMerchantCommand
 from domain.catalog.merchants import Membership, MerchantStatus, StoreRole
 from domain.errors import Conflict, NotAllowed, NotFound
 from domain.identity.roles import Actor, Role

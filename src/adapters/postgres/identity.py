@@ -16,9 +16,8 @@ from adapters.postgres.tables import ActivationCodeRow, OutboxRow, RefreshTokenR
 from application.ports import (
     ActivationCodeRepository,
     Notification,
-    Notifier,
+    Outbox,
     OutboxMessage,
-    OutboxReader,
     RefreshTokenRepository,
     RevokedAccessTokenRepository,
     UserFilter,
@@ -244,7 +243,7 @@ class SqlaRevokedAccessTokenRepository(RevokedAccessTokenRepository):
         return bool(found)
 
 
-class SqlaOutbox(Notifier, OutboxReader):
+class SqlaOutbox(Outbox):
     """The transactional outbox: notifications are rows written in the use case's own transaction."""
 
     def __init__(self, session: AsyncSession, now: Callable[[], datetime]) -> None:

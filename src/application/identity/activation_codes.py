@@ -25,7 +25,7 @@ class ActivationCodeIssuer:
         code = self._secrets.activation_code()
         issued = ActivationCode.issue(user.id, self._digester.digest(code_subject(user, code)), self._clock.now())
         await uow.activation_codes.put(issued)
-        await uow.notifier.notify(
+        await uow.outbox.notify(
             Notification(
                 recipient=user.email.value,
                 kind=ACTIVATION_CODE_NOTIFICATION,

@@ -44,6 +44,29 @@ class Category:
     parent_id: CategoryId | None
     path: str
 
+    @classmethod
+    def create(cls, *, id: CategoryId, name: str, slug: str | None, parent: Category | None) -> Category:
+        """A new category under ``parent`` (``None``: a root); the slug defaults to the slugified name."""
+        name = category_name(name)
+        slug = category_slug(slug if slug is not None else slugify(name) or name)
+        return cls(id=id, name=name, slug=slug, parent_id=parent.id if parent else None, path=child_path(parent, slug))
+
+    def revise(self, *, name: str | None, slug: str | None, parent: Category | None) -> None:
+        """Rename and/or move it; ``parent`` is where it ends up (its current parent when it stays).
+
+        Nothing changes unless every rule holds: valid name and slug, no move
+        under itself or its descendants, no deeper than ``MAX_DEPTH``.
+        """
+        new_name = category_name(name) if name is not None else self.name
+        new_slug = category_slug(slug) if slug is not None else self.slug
+        if parent is not None and (parent.id == self.id or self.is_ancestor_of(parent)):
+            raise InvalidValue(
+                "a category cannot move under itself or its descendants", field="parent_id", rule="cycle"
+            )
+        path = child_path(parent, new_slug)
+        self.name, self.slug, self.path = new_name, new_slug, path
+        self.parent_id = parent.id if parent else None
+
     @property
     def depth(self) -> int:
         return self.path.count("/") + 1

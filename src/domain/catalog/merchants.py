@@ -10,6 +10,7 @@ from typing import NewType
 from uuid import UUID
 
 from domain.errors import Conflict, InvalidValue
+from domain.identity.contact import Email
 from domain.identity.roles import UserId
 
 MerchantId = NewType("MerchantId", UUID)
@@ -44,6 +45,9 @@ def legal_id(raw: str) -> str:
     return value
 
 
+_normalised_legal_id = legal_id  # ``Merchant.apply_for`` has a ``legal_id`` argument of its own
+
+
 def store_description(raw: str) -> str:
     text = raw.strip()
     if len(text) > 2_000:
@@ -65,6 +69,32 @@ class Merchant:
     suspension_reason: str | None
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def apply_for(
+        cls,
+        *,
+        id: MerchantId,
+        name: str,
+        legal_id: str,
+        description: str,
+        contact_email: str,
+        applicant_id: UserId,
+        now: datetime,
+    ) -> Merchant:
+        """A new application, every field validated, ``pending`` until staff decide."""
+        return cls(
+            id=id,
+            name=store_name(name),
+            legal_id=_normalised_legal_id(legal_id),
+            description=store_description(description),
+            contact_email=Email.parse(contact_email).value,
+            applicant_id=applicant_id,
+            status=MerchantStatus.PENDING,
+            suspension_reason=None,
+            created_at=now,
+            updated_at=now,
+        )
 
     @property
     def is_open(self) -> bool:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import NewType
@@ -30,7 +31,7 @@ class ProductStatus(StrEnum):
     ARCHIVED = "archived"
 
 
-def sku(raw: str) -> str:
+def product_sku(raw: str) -> str:
     value = raw.strip()
     if not _SKU.match(value):
         raise InvalidValue("a SKU has 1 to 64 letters, digits, dots, dashes or underscores", field="sku", rule="sku")
@@ -53,7 +54,7 @@ def product_description(raw: str) -> str:
     return text
 
 
-def image_urls(raw: list[str]) -> tuple[str, ...]:
+def image_urls(raw: Sequence[str]) -> tuple[str, ...]:
     if len(raw) > MAX_IMAGES:
         raise InvalidValue(f"at most {MAX_IMAGES} images", field="images", rule="too_many")
     urls = []
@@ -93,7 +94,42 @@ class Product:
     created_at: datetime
     updated_at: datetime
     suspension_reason: str | None = None
-    version: int = field(default=1)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: ProductId,
+        merchant_id: MerchantId,
+        sku: str,
+        name: str,
+        description: str,
+        price: Money,
+        stock: int,
+        category_id: CategoryId,
+        images: Sequence[str],
+        status: ProductStatus,
+        now: datetime,
+    ) -> Product:
+        """A new product: a draft or active, never with negative stock, every field validated."""
+        if status is ProductStatus.ARCHIVED:
+            raise InvalidValue("a new product is a draft or active", field="status", rule="status")
+        if stock < 0:
+            raise InvalidValue("stock cannot be negative", field="stock", rule="non_negative")
+        return cls(
+            id=id,
+            merchant_id=merchant_id,
+            sku=product_sku(sku),
+            name=product_name(name),
+            description=product_description(description),
+            price=price,
+            stock=stock,
+            category_id=category_id,
+            images=image_urls(images),
+            status=status,
+            created_at=now,
+            updated_at=now,
+        )
 
     @property
     def is_suspended(self) -> bool:
@@ -102,6 +138,32 @@ class Product:
     def is_listed(self, store_open: bool) -> bool:
         """Customers can see it: active, not suspended by moderators, in an approved store."""
         return store_open and self.status is ProductStatus.ACTIVE and not self.is_suspended
+
+    def revise(
+        self,
+        now: datetime,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        price: Money | None = None,
+        category_id: CategoryId | None = None,
+        images: Sequence[str] | None = None,
+        status: ProductStatus | None = None,
+    ) -> None:
+        """Change the fields given (``None`` keeps a field), validating each; stock moves elsewhere."""
+        if name is not None:
+            self.name = product_name(name)
+        if description is not None:
+            self.description = product_description(description)
+        if price is not None:
+            self.price = price
+        if category_id is not None:
+            self.category_id = category_id
+        if images is not None:
+            self.images = image_urls(images)
+        if status is not None:
+            self.change_status(status, now)
+        self.updated_at = now
 
     def archive(self, now: datetime) -> None:
         self.status = ProductStatus.ARCHIVED

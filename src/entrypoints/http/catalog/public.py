@@ -14,7 +14,7 @@ from litestar.params import FromPath, QueryParameter
 
 from adapters.redis import RedisCatalogCache
 from application.catalog.browse import BrowseProducts, GetPublicProduct
-from application.catalog.categories import ManageCategories
+from application.catalog.list_categories import ListCategories
 from application.ports import ProductQuery, ProductSort
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
@@ -44,8 +44,8 @@ class CategoriesController(Controller):
     tags = ["catalog"]
 
     @get("/", operation_id="listCategories", summary="Every category, flat, with parent_id and path")
-    async def list_categories(self, manage_categories: NamedDependency[ManageCategories]) -> list[CategoryResponse]:
-        return [CategoryResponse.of(category) for category in await manage_categories.list()]
+    async def list_categories(self, list_categories: NamedDependency[ListCategories]) -> list[CategoryResponse]:
+        return [CategoryResponse.of(category) for category in await list_categories()]
 
 
 class ProductsController(Controller):

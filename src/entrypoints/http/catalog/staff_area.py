@@ -11,9 +11,15 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from msgspec import UNSET
 
-from application.catalog.categories import CreateCategoryCommand, ManageCategories, UpdateCategoryCommand
-from application.catalog.merchants import DecideOnMerchant, ListMerchants, ListMerchantsQuery, MerchantDecisionCommand
-from application.catalog.products import ModerateProducts, ModerationCommand
+from application.catalog.approve_merchant import ApproveMerchant, ApproveMerchantCommand
+from application.catalog.create_category import CreateCategory, CreateCategoryCommand
+from application.catalog.delete_category import DeleteCategory, DeleteCategoryCommand
+from application.catalog.list_merchants import ListMerchants, ListMerchantsQuery
+from application.catalog.reinstate_merchant import ReinstateMerchant, ReinstateMerchantCommand
+from application.catalog.reinstate_product import ReinstateProduct, ReinstateProductCommand
+from application.catalog.revise_category import ReviseCategory, ReviseCategoryCommand
+from application.catalog.suspend_merchant import SuspendMerchant, SuspendMerchantCommand
+from application.catalog.suspend_product import SuspendProduct, SuspendProductCommand
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId, MerchantStatus
 from domain.catalog.products import ProductId
@@ -59,11 +65,9 @@ class AdminMerchantsController(Controller):
         self,
         merchant_id: FromPath[UUID],
         actor: NamedDependency[Actor],
-        decide_on_merchant: NamedDependency[DecideOnMerchant],
+        approve_merchant: NamedDependency[ApproveMerchant],
     ) -> MerchantResponse:
-        merchant = await decide_on_merchant.approve(
-            MerchantDecisionCommand(actor=actor, merchant_id=MerchantId(merchant_id))
-        )
+        merchant = await approve_merchant(ApproveMerchantCommand(actor=actor, merchant_id=MerchantId(merchant_id)))
         return MerchantResponse.of(merchant)
 
     @post("/{merchant_id:uuid}/suspend", operation_id="suspendStore", status_code=HTTP_200_OK)
@@ -72,10 +76,10 @@ class AdminMerchantsController(Controller):
         merchant_id: FromPath[UUID],
         data: JSONBody[SuspensionRequest],
         actor: NamedDependency[Actor],
-        decide_on_merchant: NamedDependency[DecideOnMerchant],
+        suspend_merchant: NamedDependency[SuspendMerchant],
     ) -> MerchantResponse:
-        merchant = await decide_on_merchant.suspend(
-            MerchantDecisionCommand(actor=actor, merchant_id=MerchantId(merchant_id), reason=data.reason)
+        merchant = await suspend_merchant(
+            SuspendMerchantCommand(actor=actor, merchant_id=MerchantId(merchant_id), reason=data.reason)
         )
         return MerchantResponse.of(merchant)
 
@@ -84,11 +88,9 @@ class AdminMerchantsController(Controller):
         self,
         merchant_id: FromPath[UUID],
         actor: NamedDependency[Actor],
-        decide_on_merchant: NamedDependency[DecideOnMerchant],
+        reinstate_merchant: NamedDependency[ReinstateMerchant],
     ) -> MerchantResponse:
-        merchant = await decide_on_merchant.reinstate(
-            MerchantDecisionCommand(actor=actor, merchant_id=MerchantId(merchant_id))
-        )
+        merchant = await reinstate_merchant(ReinstateMerchantCommand(actor=actor, merchant_id=MerchantId(merchant_id)))
         return MerchantResponse.of(merchant)
 
 
@@ -102,9 +104,9 @@ class AdminCategoriesController(Controller):
         self,
         data: JSONBody[CategoryCreate],
         actor: NamedDependency[Actor],
-        manage_categories: NamedDependency[ManageCategories],
+        create_category: NamedDependency[CreateCategory],
     ) -> CategoryResponse:
-        category = await manage_categories.create(
+        category = await create_category(
             CreateCategoryCommand(
                 actor=actor,
                 name=data.name,
@@ -120,11 +122,11 @@ class AdminCategoriesController(Controller):
         category_id: FromPath[UUID],
         data: JSONBody[CategoryUpdate],
         actor: NamedDependency[Actor],
-        manage_categories: NamedDependency[ManageCategories],
+        revise_category: NamedDependency[ReviseCategory],
     ) -> CategoryResponse:
         parent = unset_to_none(data.parent_id)
-        category = await manage_categories.update(
-            UpdateCategoryCommand(
+        category = await revise_category(
+            ReviseCategoryCommand(
                 actor=actor,
                 category_id=CategoryId(category_id),
                 name=unset_to_none(data.name),
@@ -140,9 +142,9 @@ class AdminCategoriesController(Controller):
         self,
         category_id: FromPath[UUID],
         actor: NamedDependency[Actor],
-        manage_categories: NamedDependency[ManageCategories],
+        delete_category: NamedDependency[DeleteCategory],
     ) -> None:
-        await manage_categories.delete(actor, CategoryId(category_id))
+        await delete_category(DeleteCategoryCommand(actor=actor, category_id=CategoryId(category_id)))
 
 
 class AdminProductsController(Controller):
@@ -156,10 +158,10 @@ class AdminProductsController(Controller):
         product_id: FromPath[UUID],
         data: JSONBody[SuspensionRequest],
         actor: NamedDependency[Actor],
-        moderate_products: NamedDependency[ModerateProducts],
+        suspend_product: NamedDependency[SuspendProduct],
     ) -> StoreProduct:
-        product = await moderate_products.suspend(
-            ModerationCommand(actor=actor, product_id=ProductId(product_id), reason=data.reason)
+        product = await suspend_product(
+            SuspendProductCommand(actor=actor, product_id=ProductId(product_id), reason=data.reason)
         )
         return StoreProduct.of(product)
 
@@ -168,7 +170,7 @@ class AdminProductsController(Controller):
         self,
         product_id: FromPath[UUID],
         actor: NamedDependency[Actor],
-        moderate_products: NamedDependency[ModerateProducts],
+        reinstate_product: NamedDependency[ReinstateProduct],
     ) -> StoreProduct:
-        product = await moderate_products.reinstate(ModerationCommand(actor=actor, product_id=ProductId(product_id)))
+        product = await reinstate_product(ReinstateProductCommand(actor=actor, product_id=ProductId(product_id)))
         return StoreProduct.of(product)

@@ -10,15 +10,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from application.catalog.merchants import ApplyForMerchant, ApplyForMerchantCommand, GetMerchantProfile
-from application.catalog.products import (
-    CreateProductCommand,
-    ManageProducts,
-    PriceInput,
-    StockChangeCommand,
-    StoreProductsQuery,
-    UpdateProductCommand,
-)
+from application.catalog.apply_for_merchant import ApplyForMerchant, ApplyForMerchantCommand
+from application.catalog.archive_product import ArchiveProduct, ArchiveProductCommand
+from application.catalog.create_product import CreateProduct, CreateProductCommand, PriceInput
+from application.catalog.get_merchant_product import GetMerchantProduct, GetMerchantProductQuery
+from application.catalog.get_merchant_profile import GetMerchantProfile
+from application.catalog.list_merchant_products import ListMerchantProducts, MerchantProductsQuery
+from application.catalog.move_stock import MoveStock, MoveStockCommand
+from application.catalog.revise_product import ReviseProduct, ReviseProductCommand
 from application.catalog.staff import (
     AddStaffCommand,
     AddStoreStaff,
@@ -149,7 +148,7 @@ class StoreProductsController(Controller):
         self,
         merchant_id: FromPath[UUID],
         actor: NamedDependency[Actor],
-        manage_products: NamedDependency[ManageProducts],
+        list_merchant_products: NamedDependency[ListMerchantProducts],
         cursors: NamedDependency[CursorCodec],
         status: Annotated[ProductStatus | None, QueryParameter()] = None,
         q: Annotated[str | None, QueryParameter(max_length=100)] = None,
@@ -158,8 +157,8 @@ class StoreProductsController(Controller):
     ) -> StoreProductPage:
         kind = f"store-products:{merchant_id}"
         after = ProductId(UUID(cursors.decode(kind, cursor)["after"])) if cursor else None
-        items, last = await manage_products.list(
-            StoreProductsQuery(
+        items, last = await list_merchant_products(
+            MerchantProductsQuery(
                 actor=actor, merchant_id=MerchantId(merchant_id), status=status, text=q, after=after, limit=limit
             )
         )
@@ -174,9 +173,15 @@ class StoreProductsController(Controller):
         merchant_id: FromPath[UUID],
         product_id: FromPath[UUID],
         actor: NamedDependency[Actor],
-        manage_products: NamedDependency[ManageProducts],
+        get_merchant_product: NamedDependency[GetMerchantProduct],
     ) -> StoreProduct:
-        return StoreProduct.of(await manage_products.get(actor, MerchantId(merchant_id), ProductId(product_id)))
+        return StoreProduct.of(
+            await get_merchant_product(
+                GetMerchantProductQuery(
+                    actor=actor, merchant_id=MerchantId(merchant_id), product_id=ProductId(product_id)
+                )
+            )
+        )
 
     @post("/", operation_id="createProduct", status_code=HTTP_201_CREATED)
     async def create_product(
@@ -184,9 +189,9 @@ class StoreProductsController(Controller):
         merchant_id: FromPath[UUID],
         data: JSONBody[ProductCreate],
         actor: NamedDependency[Actor],
-        manage_products: NamedDependency[ManageProducts],
+        create_product: NamedDependency[CreateProduct],
     ) -> StoreProduct:
-        product = await manage_products.create(
+        product = await create_product(
             CreateProductCommand(
                 actor=actor,
                 merchant_id=MerchantId(merchant_id),
@@ -209,12 +214,12 @@ class StoreProductsController(Controller):
         product_id: FromPath[UUID],
         data: JSONBody[ProductUpdate],
         actor: NamedDependency[Actor],
-        manage_products: NamedDependency[ManageProducts],
+        revise_product: NamedDependency[ReviseProduct],
     ) -> StoreProduct:
         price = unset_to_none(data.price)
         category_id = unset_to_none(data.category_id)
-        product = await manage_products.update(
-            UpdateProductCommand(
+        product = await revise_product(
+            ReviseProductCommand(
                 actor=actor,
                 merchant_id=MerchantId(merchant_id),
                 product_id=ProductId(product_id),
@@ -234,9 +239,15 @@ class StoreProductsController(Controller):
         merchant_id: FromPath[UUID],
         product_id: FromPath[UUID],
         actor: NamedDependency[Actor],
-        manage_products: NamedDependency[ManageProducts],
+        archive_product: NamedDependency[ArchiveProduct],
     ) -> StoreProduct:
-        return StoreProduct.of(await manage_products.archive(actor, MerchantId(merchant_id), ProductId(product_id)))
+        return StoreProduct.of(
+            await archive_product(
+                ArchiveProductCommand(
+                    actor=actor, merchant_id=MerchantId(merchant_id), product_id=ProductId(product_id)
+                )
+            )
+        )
 
     @post(
         "/{product_id:uuid}/stock",
@@ -250,10 +261,10 @@ class StoreProductsController(Controller):
         product_id: FromPath[UUID],
         data: JSONBody[StockChange],
         actor: NamedDependency[Actor],
-        manage_products: NamedDependency[ManageProducts],
+        move_stock: NamedDependency[MoveStock],
     ) -> StockMovementResponse:
-        movement = await manage_products.change_stock(
-            StockChangeCommand(
+        movement = await move_stock(
+            MoveStockCommand(
                 actor=actor,
                 merchant_id=MerchantId(merchant_id),
                 product_id=ProductId(product_id),

@@ -1,0 +1,54 @@
+"""Use case: a customer applies to open a store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.ports import Clock, IdGenerator, UnitOfWork
+from domain.catalog.merchants import Merchant, MerchantId
+from domain.errors import Conflict, NotAllowed
+from domain.identity.roles import Actor, Role
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyForMerchantCommand:
+    actor: Actor
+    name: str
+    legal_id: str
+    description: str
+    contact_email: str
+
+
+class ApplyForMerchant:
+    """An active customer applies to open a store; it starts ``pending``.
+
+    Rules: customers only; one application per person, and nobody who
+    already works for a store (409); a legal id is registered once (409).
+    """
+
+    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, ids: IdGenerator) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._ids = ids
+
+    async def __call__(self, command: ApplyForMerchantCommand) -> Merchant:
+        if command.actor.role is not Role.CUSTOMER:
+            raise NotAllowed("only customers apply for a store")
+        merchant = Merchant.apply_for(
+            id=MerchantId(self._ids.new_id()),
+            name=command.name,
+            legal_id=command.legal_id,
+            description=command.description,
+            contact_email=command.contact_email,
+            applicant_id=command.actor.user_id,
+            now=self._clock.now(),
+        )
+        async with self._unit_of_work() as uow:
+            if await uow.merchants.of_applicant(command.actor.user_id) is not None:
+                raise Conflict("you have already applied for a store", field="applicant")
+            if await uow.memberships.of_user(command.actor.user_id) is not None:
+                raise Conflict("you already work for a store", field="applicant")
+            await uow.merchants.add(merchant)
+            await uow.commit()
+        return merchant

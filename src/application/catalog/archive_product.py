@@ -1,0 +1,52 @@
+"""Use case: a store's staff archive a product."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.catalog.access import store_access
+from application.catalog.references import merchant_product
+from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
+from domain.catalog.merchants import MerchantId
+from domain.catalog.products import Product, ProductId
+from domain.identity.roles import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveProductCommand:
+    actor: Actor
+    merchant_id: MerchantId
+    product_id: ProductId
+
+
+class ArchiveProduct:
+    """Take a product off sale for good.
+
+    Rules:
+    - only the store's manager and staff write its catalog; another store's
+      product is a 404;
+    - products are archived, never deleted: orders point at them;
+    - the product's cached page is invalidated, and the listings too when it
+      was listed.
+    """
+
+    def __init__(
+        self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, cache: CatalogCacheInvalidation
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._clock = clock
+        self._cache = cache
+
+    async def __call__(self, command: ArchiveProductCommand) -> Product:
+        async with self._unit_of_work() as uow:
+            access = await store_access(uow, command.actor, command.merchant_id, write=True)
+            product = await merchant_product(uow, command.merchant_id, command.product_id, for_update=True)
+            was_listed = product.is_listed(access.merchant.is_open)
+            product.archive(self._clock.now())
+            await uow.products.save(product, listed=False)
+            await uow.commit()
+        await self._cache.products_changed([product.id])
+        if was_listed:
+            await self._cache.listings_changed()
+        return product

@@ -1,0 +1,36 @@
+"""Use case: one product of a store, as its staff and platform staff see it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.catalog.access import store_access
+from application.catalog.references import merchant_product
+from application.ports import UnitOfWork
+from domain.catalog.merchants import MerchantId
+from domain.catalog.products import Product, ProductId
+from domain.identity.roles import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class GetMerchantProductQuery:
+    actor: Actor
+    merchant_id: MerchantId
+    product_id: ProductId
+
+
+class GetMerchantProduct:
+    """Any product of the store, drafts and archived ones included.
+
+    Rules: the store's members and platform staff may read it; anybody else,
+    and any other store's product, gets a 404.
+    """
+
+    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
+        self._unit_of_work = unit_of_work
+
+    async def __call__(self, query: GetMerchantProductQuery) -> Product:
+        async with self._unit_of_work() as uow:
+            await store_access(uow, query.actor, query.merchant_id, write=False)
+            return await merchant_product(uow, query.merchant_id, query.product_id)

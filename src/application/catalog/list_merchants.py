@@ -1,0 +1,34 @@
+"""Use case: staff list the stores, by status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.identity.policies import require_staff
+from application.pagination import keyset_page
+from application.ports import UnitOfWork
+from domain.catalog.merchants import Merchant, MerchantId, MerchantStatus
+from domain.identity.roles import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class ListMerchantsQuery:
+    actor: Actor
+    status: MerchantStatus | None = None
+    after: MerchantId | None = None
+    limit: int = 20
+
+
+class ListMerchants:
+    """Stores newest first, a keyset page at a time. Rules: support agents and admins only."""
+
+    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
+        self._unit_of_work = unit_of_work
+
+    async def __call__(self, query: ListMerchantsQuery) -> tuple[list[Merchant], MerchantId | None]:
+        require_staff(query.actor)
+        limit = max(1, min(query.limit, 100))
+        async with self._unit_of_work() as uow:
+            rows = await uow.merchants.list(status=query.status, after=query.after, limit=limit + 1)
+        return keyset_page(rows, limit, lambda merchant: merchant.id)
