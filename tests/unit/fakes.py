@@ -38,9 +38,8 @@ from application.ports import (
     MembershipRepository,
     MerchantRepository,
     Notification,
-    Notifier,
+    Outbox,
     OutboxMessage,
-    OutboxReader,
     PasswordHasher,
     Position,
     ProductQuery,
@@ -370,7 +369,7 @@ class InMemoryRevokedTokens(RevokedAccessTokenRepository):
         return token_id in self._uow.pending.revoked_access_tokens
 
 
-class InMemoryOutbox(Notifier, OutboxReader):
+class InMemoryOutbox(Outbox):
     def __init__(self, uow: FakeUnitOfWork, ids: SequentialIds, clock: FakeClock) -> None:
         self._uow = uow
         self._ids = ids
