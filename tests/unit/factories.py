@@ -14,6 +14,7 @@ from uuid import UUID
 from polyfactory import Use
 from polyfactory.factories import DataclassFactory
 
+from application.ports import ProductSummary
 from domain.catalog.categories import Category, CategoryId
 from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus, StoreRole
 from domain.catalog.products import Product, ProductId, ProductStatus
@@ -135,3 +136,19 @@ class ActivationCodeFactory(DataclassFactory[ActivationCode]):
     user_id = Use(lambda: UserId(new_id()))
     code_digest = Use(lambda: "digest(123456)")
     expires_at = Use(lambda: START.replace(hour=START.hour + 1))
+
+
+class ProductSummaryFactory(DataclassFactory[ProductSummary]):
+    """A row of the public listing; ``position`` orders it (newest first by default)."""
+
+    __check_model__ = False
+    id = Use(lambda: ProductId(new_id()))
+    name = Use(lambda: "Zapatos de cuero")
+    price = Use(lambda: Money(150_000, COP))
+    in_stock = Use(lambda: True)
+    image = Use(lambda: None)
+    merchant_id = Use(lambda: MerchantId(new_id()))
+    merchant_name = Use(lambda: "Calzado Andino")
+    category_path = Use(lambda: "ropa")
+    created_at = Use(lambda: START)
+    position = Use(lambda: (_next(),))
