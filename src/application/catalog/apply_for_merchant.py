@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.ports import Clock, IdGenerator, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import Merchant, MerchantId
 from domain.errors import Conflict, NotAllowed
 from domain.identity.roles import Actor, Role
@@ -20,6 +21,7 @@ class ApplyForMerchantCommand:
     contact_email: str
 
 
+@use_case
 class ApplyForMerchant:
     """An active customer applies to open a store; it starts ``pending``.
 
@@ -27,24 +29,23 @@ class ApplyForMerchant:
     already works for a store (409); a legal id is registered once (409).
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, ids: IdGenerator) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    ids: IdGenerator
 
     async def __call__(self, command: ApplyForMerchantCommand) -> Merchant:
         if command.actor.role is not Role.CUSTOMER:
             raise NotAllowed("only customers apply for a store")
         merchant = Merchant.apply_for(
-            id=MerchantId(self._ids.new_id()),
+            id=MerchantId(self.ids.new_id()),
             name=command.name,
             legal_id=command.legal_id,
             description=command.description,
             contact_email=command.contact_email,
             applicant_id=command.actor.user_id,
-            now=self._clock.now(),
+            now=self.clock.now(),
         )
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             if await uow.merchants.of_applicant(command.actor.user_id) is not None:
                 raise Conflict("you have already applied for a store", field="applicant")
             if await uow.memberships.of_user(command.actor.user_id) is not None:

@@ -9,6 +9,7 @@ from application.catalog.merchant_decisions import record_decision, refresh_list
 from application.identity.credentials import CredentialLookup
 from application.identity.policies import require_staff
 from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import Membership, Merchant, MerchantId, StoreRole
 from domain.errors import Conflict
 from domain.identity.roles import Actor, Role
@@ -20,6 +21,7 @@ class ApproveMerchantCommand:
     merchant_id: MerchantId
 
 
+@use_case
 class ApproveMerchant:
     """Open a pending store; its applicant becomes its manager.
 
@@ -33,23 +35,15 @@ class ApproveMerchant:
       visible, cache included.
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], UnitOfWork],
-        clock: Clock,
-        credentials: CredentialLookup,
-        cache: CatalogCacheInvalidation,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._credentials = credentials
-        self._cache = cache
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    credentials: CredentialLookup
+    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: ApproveMerchantCommand) -> Merchant:
         require_staff(command.actor)
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             merchant, applicant = await store_and_applicant(uow, command.merchant_id)
             merchant.approve(now)
             if await uow.memberships.of_user(applicant.id) is not None:
@@ -61,6 +55,6 @@ class ApproveMerchant:
             await uow.users.save(applicant)
             changed = await record_decision(uow, merchant, applicant, "merchant_approved")
             await uow.commit()
-        await self._credentials.forget_user(applicant)
-        await refresh_listings(self._cache, changed)
+        await self.credentials.forget_user(applicant)
+        await refresh_listings(self.cache, changed)
         return merchant

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from application.catalog.access import store_access
 from application.catalog.references import merchant_product
 from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import Product, ProductId
 from domain.identity.roles import Actor
@@ -20,6 +21,7 @@ class ArchiveProductCommand:
     product_id: ProductId
 
 
+@use_case
 class ArchiveProduct:
     """Take a product off sale for good.
 
@@ -31,22 +33,19 @@ class ArchiveProduct:
       was listed.
     """
 
-    def __init__(
-        self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, cache: CatalogCacheInvalidation
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._cache = cache
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: ArchiveProductCommand) -> Product:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             access = await store_access(uow, command.actor, command.merchant_id, write=True)
             product = await merchant_product(uow, command.merchant_id, command.product_id, for_update=True)
             was_listed = product.is_listed(access.merchant.is_open)
-            product.archive(self._clock.now())
+            product.archive(self.clock.now())
             await uow.products.save(product, listed=False)
             await uow.commit()
-        await self._cache.products_changed([product.id])
+        await self.cache.products_changed([product.id])
         if was_listed:
-            await self._cache.listings_changed()
+            await self.cache.listings_changed()
         return product

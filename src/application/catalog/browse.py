@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.pagination import keyset_page
 from application.ports import Position, ProductQuery, ProductSummary, PublicProduct, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.products import ProductId
 from domain.errors import InvalidValue, NotFound
 
@@ -20,6 +21,7 @@ class ProductPage:
     next_position: Position | None
 
 
+@use_case
 class BrowseProducts:
     """Listed products only (active, not suspended, of an approved store), a keyset page at a time.
 
@@ -28,8 +30,7 @@ class BrowseProducts:
     every matching product once even while products are added.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, query: ProductQuery, *, after: Position | None = None, limit: int = 20) -> ProductPage:
         if query.min_price is not None and query.max_price is not None and query.min_price > query.max_price:
@@ -37,18 +38,18 @@ class BrowseProducts:
         if query.text is not None and len(query.text.split()) > MAX_SEARCH_WORDS:
             raise InvalidValue(f"search at most {MAX_SEARCH_WORDS} words", field="q", rule="too_many_words")
         limit = max(1, min(limit, MAX_PAGE))
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             rows = await uow.catalog.search(query, after=after, limit=limit + 1)
         items, next_position = keyset_page(rows, limit, lambda summary: summary.position)
         return ProductPage(items=items, next_position=next_position)
 
 
+@use_case
 class GetPublicProduct:
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, product_id: ProductId) -> PublicProduct:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             product = await uow.catalog.product(product_id)
         if product is None:
             raise NotFound("no such product")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.catalog.references import parent_category, require_admin
 from application.ports import IdGenerator, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.categories import Category, CategoryId
 from domain.identity.roles import Actor
 
@@ -19,6 +20,7 @@ class CreateCategoryCommand:
     parent_id: CategoryId | None = None
 
 
+@use_case
 class CreateCategory:
     """Add a category, at the root or under an existing parent.
 
@@ -26,15 +28,14 @@ class CreateCategory:
     (409); the parent must exist (422); categories nest at most six deep.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], ids: IdGenerator) -> None:
-        self._unit_of_work = unit_of_work
-        self._ids = ids
+    unit_of_work: Callable[[], UnitOfWork]
+    ids: IdGenerator
 
     async def __call__(self, command: CreateCategoryCommand) -> Category:
         require_admin(command.actor)
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             category = Category.create(
-                id=CategoryId(self._ids.new_id()),
+                id=CategoryId(self.ids.new_id()),
                 name=command.name,
                 slug=command.slug,
                 parent=await parent_category(uow, command.parent_id),

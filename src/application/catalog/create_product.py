@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from application.catalog.access import store_access
 from application.catalog.references import require_category
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import Product, ProductId, ProductStatus, StockMovement, price
@@ -35,6 +36,7 @@ class CreateProductCommand:
     status: ProductStatus = ProductStatus.DRAFT
 
 
+@use_case
 class CreateProduct:
     """Add a product to the store's catalog.
 
@@ -48,37 +50,28 @@ class CreateProduct:
     - the public listings are invalidated when the product is listed at once.
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], UnitOfWork],
-        clock: Clock,
-        ids: IdGenerator,
-        currency: Currency,
-        cache: CatalogCacheInvalidation,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
-        self._currency = currency
-        self._cache = cache
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    ids: IdGenerator
+    currency: Currency
+    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: CreateProductCommand) -> Product:
-        now = self._clock.now()
+        now = self.clock.now()
         product = Product.create(
-            id=ProductId(self._ids.new_id()),
+            id=ProductId(self.ids.new_id()),
             merchant_id=command.merchant_id,
             sku=command.sku,
             name=command.name,
             description=command.description,
-            price=price(command.price.amount_minor, command.price.currency, self._currency),
+            price=price(command.price.amount_minor, command.price.currency, self.currency),
             stock=command.stock,
             category_id=command.category_id,
             images=command.images,
             status=command.status,
             now=now,
         )
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             access = await store_access(uow, command.actor, command.merchant_id, write=True)
             await require_category(uow, product.category_id)
             listed = product.is_listed(access.merchant.is_open)
@@ -86,7 +79,7 @@ class CreateProduct:
             if product.stock:
                 await uow.stock_ledger.record(
                     StockMovement(
-                        id=self._ids.new_id(),
+                        id=self.ids.new_id(),
                         product_id=product.id,
                         delta=product.stock,
                         reason="initial stock",
@@ -97,5 +90,5 @@ class CreateProduct:
                 )
             await uow.commit()
         if listed:
-            await self._cache.listings_changed()
+            await self.cache.listings_changed()
         return product

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.catalog.references import category_to_change, require_admin
 from application.ports import UnitOfWork
+from application.use_case import use_case
 from domain.catalog.categories import CategoryId
 from domain.errors import Conflict
 from domain.identity.roles import Actor
@@ -18,6 +19,7 @@ class DeleteCategoryCommand:
     category_id: CategoryId
 
 
+@use_case
 class DeleteCategory:
     """Delete a category that nothing hangs from.
 
@@ -25,12 +27,11 @@ class DeleteCategory:
     deleted (409): move them first.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, command: DeleteCategoryCommand) -> None:
         require_admin(command.actor)
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             await category_to_change(uow, command.category_id)
             if await uow.categories.has_children(command.category_id):
                 raise Conflict("the category has subcategories; move or delete them first", field="category")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from application.catalog.access import store_access
 from application.catalog.references import merchant_product
 from application.ports import UnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import Product, ProductId
 from domain.identity.roles import Actor
@@ -20,6 +21,7 @@ class GetMerchantProductQuery:
     product_id: ProductId
 
 
+@use_case
 class GetMerchantProduct:
     """Any product of the store, drafts and archived ones included.
 
@@ -27,10 +29,9 @@ class GetMerchantProduct:
     and any other store's product, gets a 404.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, query: GetMerchantProductQuery) -> Product:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             await store_access(uow, query.actor, query.merchant_id, write=False)
             return await merchant_product(uow, query.merchant_id, query.product_id)

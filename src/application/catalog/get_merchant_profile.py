@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from application.ports import UnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import Merchant, MerchantId
 from domain.errors import NotFound
 
 
+@use_case
 class GetMerchantProfile:
     """The public profile of an approved store; any other store is a 404."""
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, merchant_id: MerchantId) -> Merchant:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             merchant = await uow.merchants.get(merchant_id)
         if merchant is None or not merchant.is_open:
             raise NotFound("no such store")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from application.identity.policies import require_staff
 from application.pagination import keyset_page
 from application.ports import UnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import Merchant, MerchantId, MerchantStatus
 from domain.identity.roles import Actor
 
@@ -20,15 +21,15 @@ class ListMerchantsQuery:
     limit: int = 20
 
 
+@use_case
 class ListMerchants:
     """Stores newest first, a keyset page at a time. Rules: support agents and admins only."""
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, query: ListMerchantsQuery) -> tuple[list[Merchant], MerchantId | None]:
         require_staff(query.actor)
         limit = max(1, min(query.limit, 100))
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             rows = await uow.merchants.list(status=query.status, after=query.after, limit=limit + 1)
         return keyset_page(rows, limit, lambda merchant: merchant.id)

@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from application.identity.policies import require_staff
-from application.ports import CatalogCacheInvalidation, Notification, UnitOfWork
+from application.ports import CatalogCacheInvalidation, Clock, Notification, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import Merchant, MerchantId
 from domain.catalog.products import ProductId
 from domain.errors import NotFound
@@ -47,21 +49,22 @@ async def refresh_listings(cache: CatalogCacheInvalidation, changed: list[Produc
         await cache.listings_changed()
 
 
-async def change_store_visibility(
-    *,
-    unit_of_work: Callable[[], UnitOfWork],
-    cache: CatalogCacheInvalidation,
-    actor: Actor,
-    merchant_id: MerchantId,
-    kind: str,
-    decide: Callable[[Merchant], None],
-) -> Merchant:
-    """A decision that only opens or closes the store (suspend, reinstate): no one's role changes."""
-    require_staff(actor)
-    async with unit_of_work() as uow:
-        merchant, applicant = await store_and_applicant(uow, merchant_id)
-        decide(merchant)
-        changed = await record_decision(uow, merchant, applicant, kind)
-        await uow.commit()
-    await refresh_listings(cache, changed)
-    return merchant
+@use_case
+class StoreVisibilityDecision:
+    """A decision that only opens or closes a store (suspend, reinstate): no one's role changes."""
+
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    cache: CatalogCacheInvalidation
+
+    async def _decide(
+        self, actor: Actor, merchant_id: MerchantId, kind: str, decide: Callable[[Merchant, datetime], None]
+    ) -> Merchant:
+        require_staff(actor)
+        async with self.unit_of_work() as uow:
+            merchant, applicant = await store_and_applicant(uow, merchant_id)
+            decide(merchant, self.clock.now())
+            changed = await record_decision(uow, merchant, applicant, kind)
+            await uow.commit()
+        await refresh_listings(self.cache, changed)
+        return merchant

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from application.catalog.access import store_access
 from application.catalog.references import merchant_product
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId, StockMovement, stock_delta, stock_reason
 from domain.errors import OutOfStock
@@ -23,6 +24,7 @@ class MoveStockCommand:
     reason: str
 
 
+@use_case
 class MoveStock:
     """Apply a stock movement atomically and record it in the ledger.
 
@@ -37,31 +39,23 @@ class MoveStock:
       just ran out, or just came back).
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], UnitOfWork],
-        clock: Clock,
-        ids: IdGenerator,
-        cache: CatalogCacheInvalidation,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
-        self._cache = cache
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    ids: IdGenerator
+    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: MoveStockCommand) -> StockMovement:
         delta = stock_delta(command.delta)
         reason = stock_reason(command.reason)
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             access = await store_access(uow, command.actor, command.merchant_id, write=True)
             product = await merchant_product(uow, command.merchant_id, command.product_id)
             level = await uow.products.adjust_stock(product.id, delta, now)
             if level is None:
                 raise OutOfStock("not enough stock for this change", field="delta")
             movement = StockMovement(
-                id=self._ids.new_id(),
+                id=self.ids.new_id(),
                 product_id=product.id,
                 delta=delta,
                 reason=reason,
@@ -73,7 +67,7 @@ class MoveStock:
             await uow.commit()
         availability_flipped = level in {0, delta}  # it just ran out, or just came back
         if availability_flipped:
-            await self._cache.products_changed([product.id])
+            await self.cache.products_changed([product.id])
             if product.is_listed(access.merchant.is_open):
-                await self._cache.listings_changed()
+                await self.cache.listings_changed()
         return movement

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.moderation import moderate_product
-from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
+from application.catalog.moderation import ProductModeration
 from domain.catalog.products import Product, ProductId
 from domain.identity.roles import Actor
 
@@ -17,26 +15,12 @@ class ReinstateProductCommand:
     product_id: ProductId
 
 
-class ReinstateProduct:
+class ReinstateProduct(ProductModeration):
     """Lift a product's suspension: customers see it again if it is otherwise listed.
 
     Rules: support agents and admins only; a product that is not suspended
     is a conflict (409).
     """
 
-    def __init__(
-        self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, cache: CatalogCacheInvalidation
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._cache = cache
-
     async def __call__(self, command: ReinstateProductCommand) -> Product:
-        now = self._clock.now()
-        return await moderate_product(
-            unit_of_work=self._unit_of_work,
-            cache=self._cache,
-            actor=command.actor,
-            product_id=command.product_id,
-            decide=lambda product: product.reinstate(now),
-        )
+        return await self._moderate(command.actor, command.product_id, lambda product, now: product.reinstate(now))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.catalog.references import category_to_change, parent_category, require_admin
 from application.ports import CatalogCacheInvalidation, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.categories import Category, CategoryId
 from domain.identity.roles import Actor
 
@@ -23,6 +24,7 @@ class ReviseCategoryCommand:
     move_to_root: bool = False
 
 
+@use_case
 class ReviseCategory:
     """Rename a category, change its slug, or move it under another parent.
 
@@ -35,13 +37,12 @@ class ReviseCategory:
       pages of every product under it are invalidated.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], cache: CatalogCacheInvalidation) -> None:
-        self._unit_of_work = unit_of_work
-        self._cache = cache
+    unit_of_work: Callable[[], UnitOfWork]
+    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: ReviseCategoryCommand) -> Category:
         require_admin(command.actor)
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             category = await category_to_change(uow, command.category_id)
             previous_path = category.path
             parent: Category | None
@@ -56,6 +57,6 @@ class ReviseCategory:
             affected = await uow.categories.product_ids_under(category.path)
             await uow.commit()
         if affected:
-            await self._cache.products_changed(affected)
-            await self._cache.listings_changed()
+            await self.cache.products_changed(affected)
+            await self.cache.listings_changed()
         return category

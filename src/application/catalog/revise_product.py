@@ -9,6 +9,7 @@ from application.catalog.access import store_access
 from application.catalog.create_product import PriceInput
 from application.catalog.references import merchant_product, require_category
 from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import Product, ProductId, ProductStatus, price
@@ -31,6 +32,7 @@ class ReviseProductCommand:
     status: ProductStatus | None = None
 
 
+@use_case
 class ReviseProduct:
     """Change a product's name, description, price, category, images or status.
 
@@ -44,22 +46,14 @@ class ReviseProduct:
       was or now is listed.
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], UnitOfWork],
-        clock: Clock,
-        currency: Currency,
-        cache: CatalogCacheInvalidation,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._currency = currency
-        self._cache = cache
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    currency: Currency
+    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: ReviseProductCommand) -> Product:
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             access = await store_access(uow, command.actor, command.merchant_id, write=True)
             product = await merchant_product(uow, command.merchant_id, command.product_id, for_update=True)
             was_listed = product.is_listed(access.merchant.is_open)
@@ -68,7 +62,7 @@ class ReviseProduct:
                 now,
                 name=command.name,
                 description=command.description,
-                price=price(new_price.amount_minor, new_price.currency, self._currency) if new_price else None,
+                price=price(new_price.amount_minor, new_price.currency, self.currency) if new_price else None,
                 category_id=command.category_id,
                 images=command.images,
                 status=command.status,
@@ -78,7 +72,7 @@ class ReviseProduct:
             listed = product.is_listed(access.merchant.is_open)
             await uow.products.save(product, listed=listed)
             await uow.commit()
-        await self._cache.products_changed([product.id])
+        await self.cache.products_changed([product.id])
         if listed or was_listed:
-            await self._cache.listings_changed()
+            await self.cache.listings_changed()
         return product

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from application.catalog.access import store_access
 from application.identity.credentials import CredentialLookup
 from application.ports import Clock, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import Membership, MerchantId, StoreRole
 from domain.errors import Conflict, NotAllowed, NotFound
 from domain.identity.contact import Email
@@ -28,6 +29,7 @@ class AddStaffCommand:
     email: str
 
 
+@use_case
 class AddStoreStaff:
     """The manager adds an existing, active customer as staff; they become ``merchant_staff``.
 
@@ -35,15 +37,14 @@ class AddStoreStaff:
     change ends the new staff member's current tokens.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, credentials: CredentialLookup) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._credentials = credentials
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    credentials: CredentialLookup
 
     async def __call__(self, command: AddStaffCommand) -> StaffMember:
         email = Email.parse(command.email)
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             await store_access(uow, command.actor, command.merchant_id, write=True, manager_only=True)
             user = await uow.users.by_login(email)
             if user is None or not user.is_active:
@@ -60,15 +61,15 @@ class AddStoreStaff:
             user.change_role(Role.MERCHANT_STAFF, now)
             await uow.users.save(user)
             await uow.commit()
-        await self._credentials.forget_user(user)
+        await self.credentials.forget_user(user)
         return StaffMember(membership=membership, user=user)
 
 
+@use_case
 class ListStoreStaff:
     """The store's people, for its members and platform staff."""
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def one(self, actor: Actor, merchant_id: MerchantId, user_id: UserId) -> StaffMember:
         for member in await self(actor, merchant_id):
@@ -77,7 +78,7 @@ class ListStoreStaff:
         raise NotFound("no such staff member")
 
     async def __call__(self, actor: Actor, merchant_id: MerchantId) -> list[StaffMember]:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             await store_access(uow, actor, merchant_id, write=False)
             members = await uow.memberships.of_store(merchant_id)
             users = {user.id: user for user in await uow.users.get_many([m.user_id for m in members])}
@@ -91,17 +92,17 @@ class RemoveStaffCommand:
     user_id: UserId
 
 
+@use_case
 class RemoveStoreStaff:
     """The manager removes a staff member, who goes back to being a customer."""
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, credentials: CredentialLookup) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._credentials = credentials
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    credentials: CredentialLookup
 
     async def __call__(self, command: RemoveStaffCommand) -> None:
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             await store_access(uow, command.actor, command.merchant_id, write=True, manager_only=True)
             membership = await uow.memberships.of_user(command.user_id)
             if membership is None or membership.merchant_id != command.merchant_id:
@@ -115,4 +116,4 @@ class RemoveStoreStaff:
                 await uow.users.save(user)
             await uow.commit()
         if user is not None:
-            await self._credentials.forget_user(user)
+            await self.credentials.forget_user(user)

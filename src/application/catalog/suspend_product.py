@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.moderation import moderate_product
-from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
+from application.catalog.moderation import ProductModeration
 from domain.catalog.products import Product, ProductId
 from domain.identity.roles import Actor
 
@@ -18,26 +16,14 @@ class SuspendProductCommand:
     reason: str
 
 
-class SuspendProduct:
+class SuspendProduct(ProductModeration):
     """Hide a product from customers at once, cached pages included.
 
     Rules: support agents and admins only; the reason (3 to 500 characters)
     is kept on the product; the store keeps seeing its product.
     """
 
-    def __init__(
-        self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, cache: CatalogCacheInvalidation
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._cache = cache
-
     async def __call__(self, command: SuspendProductCommand) -> Product:
-        now = self._clock.now()
-        return await moderate_product(
-            unit_of_work=self._unit_of_work,
-            cache=self._cache,
-            actor=command.actor,
-            product_id=command.product_id,
-            decide=lambda product: product.suspend(command.reason, now),
+        return await self._moderate(
+            command.actor, command.product_id, lambda product, now: product.suspend(command.reason, now)
         )
