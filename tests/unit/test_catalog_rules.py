@@ -234,3 +234,10 @@ def test_a_draft_may_go_active_and_back():
     assert (product.status, product.updated_at) == (ProductStatus.ACTIVE, LATER)
     product.change_status(ProductStatus.DRAFT, LATER)
     assert product.status is ProductStatus.DRAFT
+
+
+def test_a_one_character_product_name_and_a_500_character_suspension_reason_are_allowed():
+    assert product_name("x") == "x"
+    product = ProductFactory.build()
+    product.suspend("a" * 500, LATER)
+    assert product.suspension_reason == "a" * 500

@@ -310,3 +310,16 @@ def test_a_refresh_token_is_used_once_spent_or_revoked():
     assert not RefreshTokenFactory.build().was_used
     assert RefreshTokenFactory.build(spent_at=NOW).was_used
     assert RefreshTokenFactory.build(revoked_at=NOW).was_used
+
+
+def test_a_password_that_differs_from_a_detail_by_one_character_is_too_similar():
+    # no detail is a substring of it: only the similarity ratio catches it
+    assert _rule(POLICY.check, "montenegr0!", personal_details=("Montenegro",)) == ("password", "password_too_similar")
+
+
+def test_a_detail_of_a_third_of_the_password_is_allowed():
+    POLICY.check("rojas-1234-kite", personal_details=("Rojas",))
+
+
+def test_a_one_letter_name_is_a_name():
+    assert person_name("A", field="first_name") == "A"
