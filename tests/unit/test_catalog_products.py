@@ -466,3 +466,17 @@ async def test_the_store_reads_any_of_its_products_but_not_another_stores(shop):
     assert raised.value.message == "no such product"
     with pytest.raises(NotFound):
         await get(GetMerchantProductQuery(actor=shop.outsider, merchant_id=shop.store.id, product_id=draft.id))
+
+
+async def test_platform_staff_read_a_stores_catalog_but_never_write_it(shop):
+    product = shop.add_product()
+    with pytest.raises(NotFound):
+        await _revise(shop)(
+            ReviseProductCommand(actor=shop.support, merchant_id=shop.store.id, product_id=product.id, name="x")
+        )
+    with pytest.raises(NotFound):
+        await ArchiveProduct(unit_of_work=shop.uow, clock=shop.world.clock, cache=shop.cache)(
+            ArchiveProductCommand(actor=shop.support, merchant_id=shop.store.id, product_id=product.id)
+        )
+    assert shop.stored(product) == product
+    assert shop.cache.changed_products == []

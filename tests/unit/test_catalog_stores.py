@@ -618,3 +618,15 @@ def test_relevance_without_words_sorts_newest_first():
     assert ProductQuery().effective_sort is ProductSort.NEWEST
     assert ProductQuery(text="zapatos").effective_sort is ProductSort.RELEVANCE
     assert ProductQuery(sort=ProductSort.PRICE_ASC).effective_sort is ProductSort.PRICE_ASC
+
+
+async def test_platform_staff_cannot_hire_or_remove_a_stores_people(shop):
+    newcomer = UserFactory.build()
+    shop.world.database.users[newcomer.id] = newcomer
+    with pytest.raises(NotFound):
+        await _add(shop)(AddStaffCommand(actor=shop.support, merchant_id=shop.store.id, email=newcomer.email.value))
+    with pytest.raises(NotFound):
+        await _remove(shop)(
+            RemoveStaffCommand(actor=shop.support, merchant_id=shop.store.id, user_id=shop.staff.user_id)
+        )
+    assert set(shop.world.database.memberships) == {shop.manager.user_id, shop.staff.user_id}
