@@ -9,6 +9,7 @@ from typing import NewType
 from uuid import UUID
 
 from domain.errors import InvalidValue
+from domain.text import bounded, one_line
 
 CategoryId = NewType("CategoryId", UUID)
 
@@ -30,10 +31,7 @@ def category_slug(raw: str) -> str:
 
 
 def category_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not 1 <= len(name) <= 80:
-        raise InvalidValue("a category name has 1 to 80 characters", field="name", rule="name_length")
-    return name
+    return bounded(one_line(raw), 1, 80, "a category name has 1 to 80 characters", field="name", rule="name_length")
 
 
 @dataclass(slots=True)

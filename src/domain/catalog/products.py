@@ -16,6 +16,7 @@ from domain.catalog.merchants import MerchantId
 from domain.errors import Conflict, InvalidValue
 from domain.identity.roles import UserId
 from domain.money import Currency, Money
+from domain.text import bounded, moderation_reason, one_line
 
 ProductId = NewType("ProductId", UUID)
 
@@ -39,19 +40,12 @@ def product_sku(raw: str) -> str:
 
 
 def product_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not 1 <= len(name) <= 200:
-        raise InvalidValue("a product name has 1 to 200 characters", field="name", rule="name_length")
-    return name
+    return bounded(one_line(raw), 1, 200, "a product name has 1 to 200 characters", field="name", rule="name_length")
 
 
 def product_description(raw: str) -> str:
-    text = raw.strip()
-    if len(text) > MAX_DESCRIPTION:
-        raise InvalidValue(
-            f"a description has at most {MAX_DESCRIPTION} characters", field="description", rule="too_long"
-        )
-    return text
+    message = f"a description has at most {MAX_DESCRIPTION} characters"
+    return bounded(raw.strip(), 0, MAX_DESCRIPTION, message, field="description", rule="too_long")
 
 
 def image_urls(raw: Sequence[str]) -> tuple[str, ...]:
@@ -176,10 +170,7 @@ class Product:
         self.updated_at = now
 
     def suspend(self, reason: str, now: datetime) -> None:
-        reason = reason.strip()
-        if not 3 <= len(reason) <= 500:
-            raise InvalidValue("say why, in 3 to 500 characters", field="reason", rule="reason_length")
-        self.suspension_reason = reason
+        self.suspension_reason = moderation_reason(reason)
         self.updated_at = now
 
     def reinstate(self, now: datetime) -> None:
@@ -203,10 +194,8 @@ class StockMovement:
 
 
 def stock_reason(raw: str) -> str:
-    reason = " ".join(raw.split())
-    if not 2 <= len(reason) <= 200:
-        raise InvalidValue("a stock movement needs a reason of 2 to 200 characters", field="reason", rule="reason")
-    return reason
+    message = "a stock movement needs a reason of 2 to 200 characters"
+    return bounded(one_line(raw), 2, 200, message, field="reason", rule="reason")
 
 
 def stock_delta(delta: int) -> int:
