@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Self
+from typing import Self, cast
 from uuid import UUID
 
 from polyfactory.factories import DataclassFactory
@@ -35,7 +35,6 @@ from application.ordering.ship_order import ShipOrder
 from application.ordering.terms import CommerceTerms
 from application.ordering.view_cart import ViewCart
 from application.ports import CatalogCacheInvalidation, Notification, Outbox, OutboxMessage
-from application.ports.catalog import MembershipRepository, MerchantRepository, ProductRepository, StockLedger
 from application.ports.ordering import (
     Balance,
     CartRepository,
@@ -45,6 +44,7 @@ from application.ports.ordering import (
     IdempotencyKeys,
     InvoiceRepository,
     MerchantLedger,
+    OrderingUnitOfWork,
     OrderRepository,
     OrderScope,
     PaymentAttemptRepository,
@@ -124,17 +124,17 @@ class InMemoryUsers(_Repo):
         return self.shop.users.get(user_id)
 
 
-class InMemoryMerchants(_Repo, MerchantRepository):
+class InMemoryMerchants(_Repo):
     async def get(self, merchant_id: MerchantId, *, for_update: bool = False) -> Merchant | None:
         return self.shop.merchants.get(merchant_id)
 
 
-class InMemoryMemberships(_Repo, MembershipRepository):
+class InMemoryMemberships(_Repo):
     async def of_user(self, user_id: UserId) -> Membership | None:
         return self.shop.memberships.get(user_id)
 
 
-class InMemoryProducts(_Repo, ProductRepository):
+class InMemoryProducts(_Repo):
     async def adjust_stock(self, product_id: ProductId, delta: int, now: datetime) -> int | None:
         product = self.shop.products.get(product_id)
         if product is None or product.stock + delta < 0:
@@ -143,7 +143,7 @@ class InMemoryProducts(_Repo, ProductRepository):
         return product.stock + delta
 
 
-class InMemoryStockLedger(_Repo, StockLedger):
+class InMemoryStockLedger(_Repo):
     async def record(self, movement: StockMovement) -> None:
         self.shop.stock_movements.append(movement)
 
@@ -430,29 +430,29 @@ class ShopWorld:
         self.gateway = InMemoryGateway()
         self.cache = CacheSpy()
         self.terms = terms or CommerceTerms(currency=COP)
-        deps = {"unit_of_work": self.unit_of_work}
-        self.set_cart_item = SetCartItem(**deps, clock=self.clock, terms=self.terms)
-        self.view_cart = ViewCart(**deps, currency=COP)
-        self.clear_cart = ClearCart(**deps)
-        self.place_checkout = PlaceCheckout(**deps, clock=self.clock, ids=self.ids, terms=self.terms, cache=self.cache)
-        self.get_checkout = GetCheckout(**deps)
-        self.pay_checkout = PayCheckout(**deps, clock=self.clock, ids=self.ids, gateway=self.gateway)
-        self.expire_checkouts = ExpireCheckouts(
-            **deps, clock=self.clock, ids=self.ids, cache=self.cache, gateway=self.gateway
-        )
-        reversal = {"clock": self.clock, "ids": self.ids, "gateway": self.gateway, "cache": self.cache}
-        self.cancel_order = CancelOrder(**deps, **reversal)
-        self.refund_order = RefundOrder(**deps, **reversal)
-        self.ship_order = ShipOrder(**deps, clock=self.clock)
-        self.deliver_order = DeliverOrder(**deps, clock=self.clock)
-        self.list_my_orders = ListMyOrders(**deps)
-        self.list_store_orders = ListStoreOrders(**deps)
-        self.get_order = GetOrder(**deps)
-        self.get_invoice = GetInvoice(**deps)
-        self.balance = GetMerchantBalance(**deps, clock=self.clock, terms=self.terms)
+        uow = self.unit_of_work
+        clock, ids, gateway, cache, terms = self.clock, self.ids, self.gateway, self.cache, self.terms
+        self.set_cart_item = SetCartItem(unit_of_work=uow, clock=clock, terms=terms)
+        self.view_cart = ViewCart(unit_of_work=uow, currency=COP)
+        self.clear_cart = ClearCart(unit_of_work=uow)
+        self.place_checkout = PlaceCheckout(unit_of_work=uow, clock=clock, ids=ids, terms=terms, cache=cache)
+        self.get_checkout = GetCheckout(unit_of_work=uow)
+        self.pay_checkout = PayCheckout(unit_of_work=uow, clock=clock, ids=ids, gateway=gateway)
+        self.expire_checkouts = ExpireCheckouts(unit_of_work=uow, clock=clock, ids=ids, cache=cache, gateway=gateway)
+        self.cancel_order = CancelOrder(unit_of_work=uow, clock=clock, ids=ids, gateway=gateway, cache=cache)
+        self.refund_order = RefundOrder(unit_of_work=uow, clock=clock, ids=ids, gateway=gateway, cache=cache)
+        self.ship_order = ShipOrder(unit_of_work=uow, clock=clock)
+        self.deliver_order = DeliverOrder(unit_of_work=uow, clock=clock)
+        self.list_my_orders = ListMyOrders(unit_of_work=uow)
+        self.list_store_orders = ListStoreOrders(unit_of_work=uow)
+        self.get_order = GetOrder(unit_of_work=uow)
+        self.get_invoice = GetInvoice(unit_of_work=uow)
+        self.balance = GetMerchantBalance(unit_of_work=uow, clock=clock, terms=terms)
 
-    def unit_of_work(self) -> FakeShopUnitOfWork:
-        return FakeShopUnitOfWork(self.shop, self.clock)
+    def unit_of_work(self) -> OrderingUnitOfWork:
+        # The fake holds exactly the repositories buying uses (each typed against its port);
+        # identity's and the catalog's other repositories are not needed here.
+        return cast("OrderingUnitOfWork", FakeShopUnitOfWork(self.shop, self.clock))
 
     def customer(self, name: str = "ana", role: Role = Role.CUSTOMER) -> Actor:
         n = len(self.shop.users) + 1
