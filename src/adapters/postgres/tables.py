@@ -211,3 +211,6 @@ __all__ = [
     "UserRow",
     "metadata",
 ]
+
+# Buying's tables live in their own package, on this same metadata (migrations and tests see them all).
+import adapters.postgres.ordering.tables  # noqa: E402, F401

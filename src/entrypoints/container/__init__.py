@@ -17,9 +17,10 @@ from application.check_readiness import CheckReadiness
 from entrypoints.container.adapters import Adapters
 from entrypoints.container.catalog import CatalogProvider
 from entrypoints.container.identity import IdentityProvider
+from entrypoints.container.ordering import OrderingProvider
 from entrypoints.settings import Settings
 
-__all__ = ["Adapters", "CatalogProvider", "Container", "IdentityProvider", "OperationsProvider"]
+__all__ = ["Adapters", "CatalogProvider", "Container", "IdentityProvider", "OperationsProvider", "OrderingProvider"]
 
 
 class OperationsProvider:
@@ -37,6 +38,7 @@ class Container:
     operations: OperationsProvider
     identity: IdentityProvider
     catalog: CatalogProvider
+    ordering: OrderingProvider
 
     @classmethod
     def create(cls, settings: Settings) -> Container:
@@ -50,6 +52,7 @@ class Container:
             operations=OperationsProvider(adapters),
             identity=identity,
             catalog=CatalogProvider(adapters, identity),
+            ordering=OrderingProvider(adapters),
         )
 
     @property

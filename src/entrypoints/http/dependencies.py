@@ -20,12 +20,13 @@ from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from application.identity.authenticate import Authenticated
 from domain.errors import AuthenticationFailed
 from domain.identity.roles import Actor
-from entrypoints.container import CatalogProvider, Container, IdentityProvider, OperationsProvider
+from entrypoints.container import CatalogProvider, Container, IdentityProvider, OperationsProvider, OrderingProvider
 from entrypoints.http.shared import Cursors
 
 Operations = NamedDependency[OperationsProvider]
 Identity = NamedDependency[IdentityProvider]
 Catalog = NamedDependency[CatalogProvider]
+Ordering = NamedDependency[OrderingProvider]
 
 
 def container_of(state: State) -> Container:
