@@ -84,7 +84,7 @@ class CheckoutsController(Controller):
     async def place(
         self,
         data: JSONBody[CheckoutRequest],
-        idempotency_key: Annotated[str, HeaderParameter(header="Idempotency-Key", max_length=255)],
+        idempotency_key: Annotated[str, HeaderParameter(name="Idempotency-Key", max_length=255)],
         request: ApiRequest,
         ordering: Ordering,
     ) -> Response[bytes]:
