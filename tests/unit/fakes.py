@@ -27,6 +27,8 @@ from application.ports import (
     OutboxMessage,
     UserFilter,
 )
+from application.ports.audit import AuditFilter, AuditLog, RecordedAuditEvent
+from domain.audit import AuditEvent
 from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus
 from domain.errors import AuthenticationFailed, Conflict
 from domain.identity.activation import ActivationCode
@@ -213,6 +215,7 @@ class Database:
     refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
     revoked_access_tokens: set[str] = field(default_factory=set)
     outbox: list[OutboxMessage] = field(default_factory=list)
+    audit_events: list[RecordedAuditEvent] = field(default_factory=list)
     reads: int = 0
     commits: int = 0
 
@@ -405,6 +408,30 @@ class InMemoryMemberships:
         self._uow.pending.memberships.pop(user_id, None)
 
 
+class InMemoryAuditLog(AuditLog):
+    def __init__(self, uow: FakeUnitOfWork, ids: SequentialIds) -> None:
+        self._uow = uow
+        self._ids = ids
+
+    async def record(self, event: AuditEvent) -> None:
+        self._uow.pending.audit_events.append(RecordedAuditEvent(id=self._ids.new_id(), event=event))
+
+    async def list(self, audit_filter: AuditFilter, *, after: UUID | None, limit: int) -> list[RecordedAuditEvent]:
+        wanted = audit_filter
+        rows = [
+            recorded
+            for recorded in sorted(self._uow.pending.audit_events, key=lambda recorded: recorded.id, reverse=True)
+            if (after is None or recorded.id < after)
+            and (wanted.actor_id is None or recorded.event.actor_id == wanted.actor_id)
+            and (wanted.action is None or recorded.event.action is wanted.action)
+            and (wanted.subject_type is None or recorded.event.subject_type is wanted.subject_type)
+            and (wanted.subject_id is None or recorded.event.subject_id == wanted.subject_id)
+            and (wanted.occurred_from is None or recorded.event.occurred_at >= wanted.occurred_from)
+            and (wanted.occurred_to is None or recorded.event.occurred_at < wanted.occurred_to)
+        ]
+        return rows[:limit]
+
+
 def _copy(database: Database) -> Database:
     return Database(
         merchants={key: replace(value) for key, value in database.merchants.items()},
@@ -414,6 +441,7 @@ def _copy(database: Database) -> Database:
         refresh_tokens={key: replace(value) for key, value in database.refresh_tokens.items()},
         revoked_access_tokens=set(database.revoked_access_tokens),
         outbox=list(database.outbox),
+        audit_events=list(database.audit_events),
     )
 
 
@@ -430,6 +458,7 @@ class FakeUnitOfWork:
         self.notifier = self.outbox = InMemoryOutbox(self, ids, clock)
         self.merchants = InMemoryMerchants(self)
         self.memberships = InMemoryMemberships(self)
+        self.audit = InMemoryAuditLog(self, ids)
 
     async def __aenter__(self) -> Self:
         self.pending = _copy(self.database)
@@ -449,6 +478,7 @@ class FakeUnitOfWork:
         self.database.refresh_tokens = committed.refresh_tokens
         self.database.revoked_access_tokens = committed.revoked_access_tokens
         self.database.outbox = committed.outbox
+        self.database.audit_events = committed.audit_events
         self.database.commits += 1
 
     async def rollback(self) -> None:

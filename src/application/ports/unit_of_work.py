@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.ports.audit import AuditLog
 from application.ports.catalog import (
     CatalogReader,
     CategoryRepository,
@@ -45,6 +46,7 @@ class UnitOfWork(Protocol):
     products: ProductRepository
     stock_ledger: StockLedger
     catalog: CatalogReader
+    audit: AuditLog
 
     async def __aenter__(self) -> Self: ...
 
