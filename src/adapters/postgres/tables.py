@@ -211,3 +211,6 @@ __all__ = [
     "UserRow",
     "metadata",
 ]
+
+# The support desk's and the audit trail's tables live in their own package, on this same metadata.
+import adapters.postgres.support.tables  # noqa: E402, F401
