@@ -107,6 +107,8 @@ class InMemorySupportStats(SupportStatsReader):
         first = [(t.first_response_at - t.created_at).total_seconds() for t in tickets if t.first_response_at]
         resolved = [(t.resolved_at - t.created_at).total_seconds() for t in tickets if t.resolved_at]
         return SupportStats(
+            opened_from=opened_from,
+            opened_to=opened_to,
             opened=len(tickets),
             by_status=dict(Counter(ticket.status for ticket in tickets)),
             by_category=dict(Counter(ticket.category for ticket in tickets)),

@@ -241,3 +241,19 @@ async def test_only_admins_read_the_audit_trail_and_its_filters_narrow_it(world)
     everything = await trail(ListAuditEventsQuery(admin, limit=1))
     assert [recorded.event.subject_id for recorded in everything.items] == [two.id]
     assert everything.last_id is not None
+
+
+async def test_the_audit_trail_refuses_times_without_an_offset(world):
+    admin = person(world, Role.ADMIN, 1)
+    trail = ListAuditEvents(unit_of_work=world.unit_of_work)
+    naive = world.clock.now().replace(tzinfo=None)
+    with pytest.raises(InvalidValue) as error:
+        await trail(ListAuditEventsQuery(admin, AuditFilter(occurred_to=naive)))
+    assert error.value.field == "to"
+
+
+async def test_stats_cover_the_thirty_days_before_now_unless_told_otherwise(world):
+    stats = await world.stats(SupportStatsQuery(person(world, Role.SUPPORT, 1)))
+    assert (stats.opened_from, stats.opened_to) == (world.clock.now() - timedelta(days=30), world.clock.now())
+    assert stats.opened == 0
+    assert stats.median_first_response_seconds is None

@@ -9,7 +9,7 @@ from uuid import UUID
 from application.pagination import keyset_page
 from application.ports import UnitOfWork
 from application.ports.audit import AuditFilter, RecordedAuditEvent
-from domain.errors import NotAllowed
+from domain.errors import InvalidValue, NotAllowed
 from domain.identity.roles import Actor, Role
 
 MAX_PAGE = 100
@@ -46,6 +46,9 @@ class ListAuditEvents:
 
     async def __call__(self, query: ListAuditEventsQuery) -> AuditEventPage:
         require_admin(query.actor)
+        for name, moment in (("from", query.audit_filter.occurred_from), ("to", query.audit_filter.occurred_to)):
+            if moment is not None and moment.tzinfo is None:
+                raise InvalidValue("times need a UTC offset", field=name, rule="aware_datetime")
         limit = max(1, min(query.limit, MAX_PAGE))
         async with self._unit_of_work() as uow:
             rows = await uow.audit.list(query.audit_filter, after=query.after, limit=limit + 1)

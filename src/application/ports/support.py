@@ -75,6 +75,8 @@ class TicketMessageRepository(Protocol):
 class SupportStats:
     """Tickets opened in a period: how many by status and category, and how fast the desk was (seconds)."""
 
+    opened_from: datetime
+    opened_to: datetime
     opened: int
     by_status: dict[TicketStatus, int] = field(default_factory=dict)
     by_category: dict[TicketCategory, int] = field(default_factory=dict)

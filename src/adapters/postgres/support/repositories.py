@@ -197,6 +197,8 @@ class SqlaSupportStats(SupportStatsReader):
             )
         ).one()
         return SupportStats(
+            opened_from=opened_from,
+            opened_to=opened_to,
             opened=sum(by_status.values()),
             by_status=by_status,
             by_category=by_category,
