@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.metrics import PrometheusAuthMetrics
 from adapters.postgres import PostgresProbe, SqlaUnitOfWork, create_database_engine, create_session_factory
+from adapters.postgres.support.unit_of_work import SqlaSupportUnitOfWork
 from adapters.redis import (
     RedisAccessTokenDenylist,
     RedisCatalogCache,
@@ -29,6 +30,7 @@ from adapters.security import (
     Uuid7Generator,
     load_common_passwords,
 )
+from application.audit.list_audit_events import ListAuditEvents
 from application.catalog.browse import BrowseProducts, GetPublicProduct
 from application.catalog.categories import ManageCategories
 from application.catalog.merchants import ApplyForMerchant, DecideOnMerchant, GetMerchantProfile, ListMerchants
@@ -48,6 +50,12 @@ from application.identity.refresh_session import RefreshSession
 from application.identity.request_activation_code import RequestActivationCode
 from application.identity.sessions import SessionIssuer, SessionLifetimes
 from application.identity.sign_up import SignUp
+from application.support.get_ticket import GetTicket
+from application.support.list_tickets import ListTickets
+from application.support.open_ticket import OpenTicket
+from application.support.post_ticket_message import PostTicketMessage
+from application.support.support_stats import GetSupportStats
+from application.support.update_ticket import UpdateTicket
 from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Role
 from domain.money import Currency
@@ -130,6 +138,37 @@ class Container:
 
     def unit_of_work(self) -> SqlaUnitOfWork:
         return SqlaUnitOfWork(self.adapters.session_factory, self.clock.now)
+
+    def support_unit_of_work(self) -> SqlaSupportUnitOfWork:
+        return SqlaSupportUnitOfWork(self.adapters.session_factory, self.clock.now)
+
+    @cached_property
+    def open_ticket(self) -> OpenTicket:
+        return OpenTicket(unit_of_work=self.support_unit_of_work, clock=self.clock, ids=self.adapters.ids)
+
+    @cached_property
+    def list_tickets(self) -> ListTickets:
+        return ListTickets(unit_of_work=self.support_unit_of_work)
+
+    @cached_property
+    def get_ticket(self) -> GetTicket:
+        return GetTicket(unit_of_work=self.support_unit_of_work)
+
+    @cached_property
+    def post_ticket_message(self) -> PostTicketMessage:
+        return PostTicketMessage(unit_of_work=self.support_unit_of_work, clock=self.clock, ids=self.adapters.ids)
+
+    @cached_property
+    def update_ticket(self) -> UpdateTicket:
+        return UpdateTicket(unit_of_work=self.support_unit_of_work, clock=self.clock)
+
+    @cached_property
+    def support_stats(self) -> GetSupportStats:
+        return GetSupportStats(unit_of_work=self.support_unit_of_work, clock=self.clock)
+
+    @cached_property
+    def list_audit_events(self) -> ListAuditEvents:
+        return ListAuditEvents(unit_of_work=self.unit_of_work)
 
     @cached_property
     def cursors(self) -> CursorCodec:

@@ -28,6 +28,8 @@ from entrypoints.http.identity.auth import AuthController
 from entrypoints.http.identity.me import MeController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.request_context import request_context_middleware
+from entrypoints.http.support.staff import AuditController, SupportStatsController
+from entrypoints.http.support.tickets import TicketsController
 from entrypoints.observability import configure_logging
 from entrypoints.settings import Settings, load_settings
 
@@ -70,6 +72,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             AdminProductsController,
             CategoriesController,
             ProductsController,
+            TicketsController,
+            SupportStatsController,
+            AuditController,
         ],
     )
     prometheus = PrometheusConfig(

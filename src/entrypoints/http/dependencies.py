@@ -12,6 +12,7 @@ from application.identity.authenticate import Authenticated
 from domain.errors import AuthenticationFailed
 from domain.identity.roles import Actor
 from entrypoints.container import Container
+from entrypoints.observability import request_id_var
 
 
 def container_of(state: State) -> Container:
@@ -67,10 +68,24 @@ USE_CASES = (
     "get_public_product",
     "catalog_cache",
     "cursors",
+    "open_ticket",
+    "list_tickets",
+    "get_ticket",
+    "post_ticket_message",
+    "update_ticket",
+    "support_stats",
+    "list_audit_events",
 )
+
+
+def provide_request_id() -> str | None:
+    """The id of the request being served (``X-Request-ID``), for the audit trail of staff actions."""
+    return request_id_var.get()
+
 
 DEPENDENCIES: dict[str, Provide] = {
     **{name: _use_case(name) for name in USE_CASES},
     "authenticated": Provide(provide_authenticated),
     "actor": Provide(provide_actor, sync_to_thread=False),
+    "request_id": Provide(provide_request_id, sync_to_thread=False),
 }

@@ -69,6 +69,7 @@ class AdminUsersController(Controller):
         user_id: FromPath[UUID],
         data: JSONBody[UserAccessUpdate],
         actor: NamedDependency[Actor],
+        request_id: NamedDependency[str | None],
         change_user_access: NamedDependency[ChangeUserAccess],
     ) -> UserResponse:
         user = await change_user_access(
@@ -77,6 +78,7 @@ class AdminUsersController(Controller):
                 user_id=UserId(user_id),
                 role=unset_to_none(data.role),
                 is_active=unset_to_none(data.is_active),
+                request_id=request_id,
             )
         )
         return UserResponse.of(user)
