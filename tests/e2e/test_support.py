@@ -1,6 +1,7 @@
 """The support desk and the audit trail through HTTP, on real PostgreSQL and Redis."""
 
 from datetime import datetime, timedelta
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import text
@@ -137,3 +138,55 @@ async def test_audit_events_cannot_be_updated_or_deleted_through_sql(client, adm
             async with engine.begin() as connection:
                 await connection.execute(text(statement), {"id": event["id"]})
     assert await audit_events(client, admin_tokens, subject_id=agent["user"]["id"]) == [event]
+
+
+async def test_bad_ticket_input_is_a_problem_naming_the_field_and_writes_nothing(client, admin_tokens):
+    agent = await support_agent(client, admin_tokens)
+    person = await active_customer(client, admin_tokens)
+    customer = await log_in(client, person["email"])
+    cases = [
+        ({"subject": "Ayuda", "body": "x", "category": "refund"}, 400, "category"),
+        ({"subject": "Ayuda", "body": "x", "category": "other", "urgent": True}, 400, "urgent"),
+        ({"subject": "ab", "body": "x", "category": "other"}, 422, "subject"),
+        ({"subject": "Ayuda", "body": "   ", "category": "other"}, 422, "body"),
+        ({"subject": "Ayuda", "body": "x", "category": "order", "order_id": str(uuid4())}, 404, "order_id"),
+    ]
+    for body, status, field in cases:
+        response = await client.post("/api/v1/tickets", json=body, headers=bearer(customer))
+        assert response.status_code == status, (body, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert field in response.text
+    assert (await client.get("/api/v1/tickets", headers=bearer(customer))).json()["items"] == []
+
+    ticket = await open_ticket(client, customer)
+    path = f"/api/v1/tickets/{ticket['id']}"
+    not_staff = await client.patch(
+        path, json={"assignee_id": customer["user"]["id"], "status": "pending"}, headers=bearer(agent)
+    )
+    assert not_staff.status_code == 422
+    assert not_staff.json()["field"] == "assignee_id"
+    assert (await client.get(path, headers=bearer(agent))).json()["ticket"]["status"] == "open"
+    assert (await client.patch(path, json={"status": "done"}, headers=bearer(agent))).status_code == 400
+    assert (await client.patch(path, json={"status": "closed"}, headers=bearer(agent))).status_code == 200
+    late = await client.post(f"{path}/messages", json={"body": "¿Sigue ahí?"}, headers=bearer(customer))
+    assert late.status_code == 409
+    assert (await client.patch(path, json={"status": "open"}, headers=bearer(agent))).status_code == 409
+
+
+async def test_ticket_pages_follow_their_cursor_and_a_cursor_only_continues_its_own_listing(client, admin_tokens):
+    agent = await support_agent(client, admin_tokens)
+    person = await active_customer(client, admin_tokens)
+    customer = await log_in(client, person["email"])
+    opened = [await open_ticket(client, customer, subject=f"Pregunta {n}") for n in range(3)]
+    first = await client.get("/api/v1/tickets", params={"limit": 2}, headers=bearer(customer))
+    second = await client.get(
+        "/api/v1/tickets", params={"limit": 2, "cursor": first.json()["next_cursor"]}, headers=bearer(customer)
+    )
+    assert [t["id"] for t in first.json()["items"] + second.json()["items"]] == [t["id"] for t in reversed(opened)]
+    assert second.json()["next_cursor"] is None
+    queue = await client.get("/api/v1/tickets", params={"sort": "oldest_open", "limit": 1}, headers=bearer(agent))
+    assert [t["id"] for t in queue.json()["items"]] == [opened[0]["id"]]
+    replayed = await client.get(
+        "/api/v1/tickets", params={"cursor": queue.json()["next_cursor"]}, headers=bearer(agent)
+    )
+    assert replayed.status_code == 422
