@@ -1,5 +1,6 @@
 """The support desk and the audit trail through HTTP, on real PostgreSQL and Redis."""
 
+import asyncio
 from datetime import datetime, timedelta
 from uuid import uuid4
 
@@ -190,3 +191,17 @@ async def test_ticket_pages_follow_their_cursor_and_a_cursor_only_continues_its_
         "/api/v1/tickets", params={"cursor": queue.json()["next_cursor"]}, headers=bearer(agent)
     )
     assert replayed.status_code == 422
+
+
+async def test_concurrent_closes_of_one_ticket_leave_exactly_one_audit_event(client, admin_tokens):
+    agent = await support_agent(client, admin_tokens)
+    person = await active_customer(client, admin_tokens)
+    ticket = await open_ticket(client, await log_in(client, person["email"]))
+    path = f"/api/v1/tickets/{ticket['id']}"
+
+    responses = await asyncio.gather(
+        *(client.patch(path, json={"status": "closed"}, headers=bearer(agent)) for _ in range(10))
+    )
+    assert {response.status_code for response in responses} == {200}
+    events = await audit_events(client, admin_tokens, subject_id=ticket["id"])
+    assert [(event["before"], event["after"]) for event in events] == [({"status": "open"}, {"status": "closed"})]

@@ -1,5 +1,6 @@
 """Support desk and audit trail adapters against real PostgreSQL."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -206,3 +207,26 @@ async def test_the_database_refuses_to_update_or_delete_audit_events(unit_of_wor
     async with unit_of_work() as uow:
         [kept] = await uow.audit.list(AuditFilter(), after=None, limit=10)
     assert kept.event.action is AuditAction.TICKET_STATUS_CHANGED
+
+
+async def test_a_ticket_read_for_update_waits_for_the_other_writer_and_sees_its_change(unit_of_work):
+    customer, _ = await _people(unit_of_work)
+    ticket = _ticket(customer.id)
+    async with unit_of_work() as uow:
+        await uow.tickets.add(ticket)
+        await uow.commit()
+
+    async def second_writer() -> TicketStatus:
+        async with unit_of_work() as uow:
+            seen = await uow.tickets.get(ticket.id, for_update=True)
+            return seen.status
+
+    async with unit_of_work() as uow:
+        first = await uow.tickets.get(ticket.id, for_update=True)
+        waiting = asyncio.create_task(second_writer())
+        await asyncio.sleep(0.3)
+        assert not waiting.done()
+        first.move_to(TicketStatus.CLOSED, NOW)
+        await uow.tickets.save(first)
+        await uow.commit()
+    assert await waiting is TicketStatus.CLOSED
