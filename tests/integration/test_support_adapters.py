@@ -230,3 +230,28 @@ async def test_a_ticket_read_for_update_waits_for_the_other_writer_and_sees_its_
         await uow.tickets.save(first)
         await uow.commit()
     assert await waiting is TicketStatus.CLOSED
+
+
+async def test_staff_filters_narrow_by_assignee_requester_store_and_category(unit_of_work):
+    customer, agent = await _people(unit_of_work)
+    mine, theirs, assigned = (
+        _ticket(customer.id),
+        _ticket(agent.id),
+        _ticket(customer.id, category=TicketCategory.OTHER),
+    )
+    assigned.assign_to(agent.id, NOW)
+    async with unit_of_work() as uow:
+        for ticket in (mine, theirs, assigned):
+            await uow.tickets.add(ticket)
+        await uow.commit()
+    everyone = TicketScope()
+
+    async def ids(**wanted) -> list[TicketId]:
+        async with unit_of_work() as uow:
+            found = await uow.tickets.list(everyone, TicketFilter(**wanted), after=None, limit=10)
+        return [ticket.id for ticket in found]
+
+    assert await ids(assignee_id=agent.id) == [assigned.id]
+    assert await ids(requester_id=customer.id) == [assigned.id, mine.id]
+    assert await ids(category=TicketCategory.OTHER) == [assigned.id]
+    assert await ids(merchant_id=UUID(int=404)) == []

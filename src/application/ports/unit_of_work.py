@@ -31,7 +31,7 @@ class UnitOfWork(Protocol):
     :meth:`commit`. Leaving the block without committing, or with an error,
     rolls everything back. Repositories hang off the unit of work so that all
     the reads and writes of one call share its transaction, including the
-    notifications queued in the outbox.
+    notifications queued in the outbox and the audit events of staff actions.
     """
 
     users: UserRepository
