@@ -96,18 +96,20 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def upgrade(revision: str) -> None:
     """Apply migrations up to REVISION."""
-    with running_engines(_settings()) as settings:
-        migrator.upgrade(settings.require_database_url(), revision)
-    click.echo(f"database upgraded to {revision}")
+    _migrate(migrator.upgrade, revision, done="upgraded")
 
 
 @db.command()
 @click.option("--revision", default="-1", show_default=True)
 def downgrade(revision: str) -> None:
     """Revert migrations down to REVISION (default: one step)."""
+    _migrate(migrator.downgrade, revision, done="downgraded")
+
+
+def _migrate(step: Callable[[str, str], None], revision: str, *, done: str) -> None:
     with running_engines(_settings()) as settings:
-        migrator.downgrade(settings.require_database_url(), revision)
-    click.echo(f"database downgraded to {revision}")
+        step(settings.require_database_url(), revision)
+    click.echo(f"database {done} to {revision}")
 
 
 @db.command()
@@ -169,7 +171,7 @@ def create_admin(*, email: str, phone: str, national_id: str, first_name: str, l
         last_name=last_name,
         password=password,
     )
-    user = _run_use_case(lambda container: container.create_admin(command))
+    user = _run_use_case(lambda container: container.identity.create_admin(command))
     click.echo(f"admin {user.email.value} created (id {user.id})")
 
 
@@ -185,7 +187,7 @@ def list_users(role: str | None, is_active: bool | None, text: str | None, limit
         user_filter=UserFilter(role=Role(role) if role else None, is_active=is_active, text=text),
         limit=limit,
     )
-    page = _run_use_case(lambda container: container.list_users(query))
+    page = _run_use_case(lambda container: container.identity.list_users(query))
     for user in page.items:
         status = "active" if user.is_active else "inactive"
         click.echo(f"{user.id}  {user.role.value:<16} {status:<8} {user.email.value}  {user.phone.value}")

@@ -198,10 +198,10 @@ async def test_the_work_queue_lists_unresolved_tickets_oldest_first(world):
     queue = await world.list_tickets(ListTicketsQuery(support, TicketFilter(sort=TicketSort.OLDEST_OPEN), limit=1))
     assert [t.id for t in queue.items] == [first.id]
     rest = await world.list_tickets(
-        ListTicketsQuery(support, TicketFilter(sort=TicketSort.OLDEST_OPEN), after=queue.last_id)
+        ListTicketsQuery(support, TicketFilter(sort=TicketSort.OLDEST_OPEN), after=queue.next_position)
     )
     assert [t.id for t in rest.items] == [third.id]
-    assert rest.last_id is None
+    assert rest.next_position is None
 
 
 async def test_stats_give_median_first_response_and_resolution_times(world):
@@ -240,7 +240,7 @@ async def test_only_admins_read_the_audit_trail_and_its_filters_narrow_it(world)
     assert [recorded.event.subject_id for recorded in page.items] == [one.id]
     everything = await trail(ListAuditEventsQuery(admin, limit=1))
     assert [recorded.event.subject_id for recorded in everything.items] == [two.id]
-    assert everything.last_id is not None
+    assert everything.next_position is not None
 
 
 async def test_the_audit_trail_refuses_times_without_an_offset(world):

@@ -95,13 +95,11 @@ class OutboxMessage:
     sent_at: datetime | None
 
 
-class Notifier(Protocol):
-    """Queues a message in the transactional outbox: it is sent only if the change commits."""
+class Outbox(Protocol):
+    """The transactional outbox: a message queued here is sent only if the change commits."""
 
     async def notify(self, notification: Notification) -> None: ...
 
-
-class OutboxReader(Protocol):
     async def list(
         self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int
     ) -> list[OutboxMessage]: ...

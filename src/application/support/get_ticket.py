@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.ports.support import SupportUnitOfWork
 from application.support.access import visible_ticket
+from application.use_case import use_case
 from domain.identity.roles import Actor
 from domain.support.tickets import Ticket, TicketId, TicketMessage
 
@@ -23,6 +24,7 @@ class TicketConversation:
     messages: list[TicketMessage]
 
 
+@use_case
 class GetTicket:
     """A ticket and its messages, oldest first.
 
@@ -31,11 +33,10 @@ class GetTicket:
     to platform staff only.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], SupportUnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], SupportUnitOfWork]
 
     async def __call__(self, query: GetTicketQuery) -> TicketConversation:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             ticket = await visible_ticket(uow, query.actor, query.ticket_id)
             messages = await uow.ticket_messages.of_ticket(ticket.id, include_internal=query.actor.role.is_staff)
         return TicketConversation(ticket=ticket, messages=messages)

@@ -9,6 +9,7 @@ from uuid import UUID
 from application.ports import Clock, IdGenerator
 from application.ports.support import SupportUnitOfWork
 from application.support.access import require_requester
+from application.use_case import use_case
 from domain.errors import NotFound
 from domain.identity.roles import Actor
 from domain.support.tickets import Ticket, TicketCategory, TicketId, TicketMessage, TicketMessageId, message_body
@@ -29,6 +30,7 @@ class OpenedTicket:
     message: TicketMessage
 
 
+@use_case
 class OpenTicket:
     """Open a ticket, its body the first message of the conversation.
 
@@ -40,16 +42,15 @@ class OpenTicket:
     It starts ``open``, priority ``normal``, unassigned.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], SupportUnitOfWork], clock: Clock, ids: IdGenerator) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
+    unit_of_work: Callable[[], SupportUnitOfWork]
+    clock: Clock
+    ids: IdGenerator
 
     async def __call__(self, command: OpenTicketCommand) -> OpenedTicket:
         require_requester(command.actor)
         body = message_body(command.body)
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             membership = await uow.memberships.of_user(command.actor.user_id)
             store = membership.merchant_id if membership else None
             if command.order_id is not None:
@@ -59,7 +60,7 @@ class OpenTicket:
                 if not (is_buyer or is_seller):
                     raise NotFound("no such order", field="order_id")
             ticket = Ticket.open(
-                id=TicketId(self._ids.new_id()),
+                id=TicketId(self.ids.new_id()),
                 requester_id=command.actor.user_id,
                 merchant_id=store,
                 order_id=command.order_id,
@@ -68,7 +69,7 @@ class OpenTicket:
                 now=now,
             )
             message = TicketMessage(
-                id=TicketMessageId(self._ids.new_id()),
+                id=TicketMessageId(self.ids.new_id()),
                 ticket_id=ticket.id,
                 author_id=command.actor.user_id,
                 from_staff=False,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from application.ports import Clock, IdGenerator, Notification
 from application.ports.support import SupportUnitOfWork
 from application.support.access import visible_ticket
+from application.use_case import use_case
 from domain.errors import NotAllowed
 from domain.identity.roles import Actor
 from domain.support.tickets import TicketId, TicketMessage, TicketMessageId, message_body
@@ -24,6 +25,7 @@ class PostTicketMessageCommand:
     internal: bool = False
 
 
+@use_case
 class PostTicketMessage:
     """Add a message to a ticket.
 
@@ -35,25 +37,24 @@ class PostTicketMessage:
     requester's side moves a pending or resolved ticket back to ``open``.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], SupportUnitOfWork], clock: Clock, ids: IdGenerator) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
+    unit_of_work: Callable[[], SupportUnitOfWork]
+    clock: Clock
+    ids: IdGenerator
 
     async def __call__(self, command: PostTicketMessageCommand) -> TicketMessage:
         from_staff = command.actor.role.is_staff
         if command.internal and not from_staff:
             raise NotAllowed("only platform staff write internal notes")
         body = message_body(command.body)
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             ticket = await visible_ticket(uow, command.actor, command.ticket_id, for_update=True)
             if from_staff:
                 ticket.reply_from_staff(internal=command.internal, now=now)
             else:
                 ticket.reply_from_requester(now)
             message = TicketMessage(
-                id=TicketMessageId(self._ids.new_id()),
+                id=TicketMessageId(self.ids.new_id()),
                 ticket_id=ticket.id,
                 author_id=command.actor.user_id,
                 from_staff=from_staff,
@@ -66,7 +67,7 @@ class PostTicketMessage:
             if from_staff and not command.internal:
                 requester = await uow.users.get(ticket.requester_id)
                 if requester is not None:
-                    await uow.notifier.notify(
+                    await uow.outbox.notify(
                         Notification(
                             recipient=requester.email.value,
                             kind=TICKET_REPLY,

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from application.identity.policies import require_staff
 from application.ports import Clock
 from application.ports.support import SupportStats, SupportUnitOfWork
+from application.use_case import use_case
 from domain.errors import InvalidValue
 from domain.identity.roles import Actor
 
@@ -22,6 +23,7 @@ class SupportStatsQuery:
     opened_to: datetime | None = None
 
 
+@use_case
 class GetSupportStats:
     """Counts by status and category, and median first-response and resolution times.
 
@@ -31,18 +33,17 @@ class GetSupportStats:
     tickets not yet answered (or resolved).
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], SupportUnitOfWork], clock: Clock) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
+    unit_of_work: Callable[[], SupportUnitOfWork]
+    clock: Clock
 
     async def __call__(self, query: SupportStatsQuery) -> SupportStats:
         require_staff(query.actor)
-        opened_to = query.opened_to or self._clock.now()
+        opened_to = query.opened_to or self.clock.now()
         opened_from = query.opened_from or opened_to - DEFAULT_PERIOD
         for name, moment in (("from", opened_from), ("to", opened_to)):
             if moment.tzinfo is None:
                 raise InvalidValue("times need a UTC offset", field=name, rule="aware_datetime")
         if opened_from >= opened_to:
             raise InvalidValue("'from' must come before 'to'", field="from", rule="period_order")
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             return await uow.support_stats.stats(opened_from=opened_from, opened_to=opened_to)

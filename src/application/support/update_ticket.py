@@ -9,6 +9,7 @@ from application.identity.policies import require_staff
 from application.ports import Clock
 from application.ports.support import SupportUnitOfWork
 from application.support.access import no_such_ticket
+from application.use_case import use_case
 from domain.audit import AuditAction, AuditEvent, SubjectType
 from domain.errors import InvalidValue
 from domain.identity.roles import Actor, UserId
@@ -34,6 +35,7 @@ class UpdateTicketCommand:
     request_id: str | None = None
 
 
+@use_case
 class UpdateTicket:
     """Platform staff change a ticket's assignee, priority or status, all or nothing.
 
@@ -46,14 +48,13 @@ class UpdateTicket:
     none.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], SupportUnitOfWork], clock: Clock) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
+    unit_of_work: Callable[[], SupportUnitOfWork]
+    clock: Clock
 
     async def __call__(self, command: UpdateTicketCommand) -> Ticket:
         require_staff(command.actor)
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             if command.assignment is not None and command.assignment.assignee_id is not None:
                 assignee = await uow.users.get(command.assignment.assignee_id)
                 if assignee is None or not assignee.is_active or not assignee.role.is_staff:

@@ -14,20 +14,21 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from entrypoints.container import Container
 from entrypoints.engines import RunningEngines, start_engines
+from entrypoints.http.catalog.merchants import MerchantProductsController, MerchantsController, MerchantStaffController
 from entrypoints.http.catalog.public import CategoriesController, ProductsController
 from entrypoints.http.catalog.staff_area import (
     AdminCategoriesController,
     AdminMerchantsController,
     AdminProductsController,
 )
-from entrypoints.http.catalog.stores import MerchantsController, StoreProductsController
-from entrypoints.http.dependencies import DEPENDENCIES
+from entrypoints.http.dependencies import ApiRequest, authenticate_bearer_routes, provider_dependencies
 from entrypoints.http.health import HealthController
 from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersController
 from entrypoints.http.identity.auth import AuthController
 from entrypoints.http.identity.me import MeController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.request_context import request_context_middleware
+from entrypoints.http.shared import Cursors
 from entrypoints.http.support.staff import AuditController, SupportStatsController
 from entrypoints.http.support.tickets import TicketsController
 from entrypoints.observability import configure_logging
@@ -66,7 +67,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             AdminUsersController,
             AdminOutboxController,
             MerchantsController,
-            StoreProductsController,
+            MerchantStaffController,
+            MerchantProductsController,
             AdminMerchantsController,
             AdminCategoriesController,
             AdminProductsController,
@@ -86,7 +88,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app = Litestar(
         route_handlers=[HealthController, PrometheusController, api],
         middleware=[prometheus.middleware],
-        dependencies=DEPENDENCIES,
+        dependencies=provider_dependencies(),
+        guards=[authenticate_bearer_routes],
+        request_class=ApiRequest,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(
@@ -110,6 +114,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         request_max_body_size=MAX_REQUEST_BODY,
         debug=False,
     )
+    app.state.cursors = Cursors(settings.secret_key)
     if container is not None:
         app.state.container = container
     # Wrapped around the whole ASGI handler (like CORS), not per route, so that

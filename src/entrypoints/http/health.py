@@ -6,10 +6,9 @@ from http import HTTPStatus
 
 import msgspec
 from litestar import Controller, Response, get
-from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
-from application.check_readiness import CheckReadiness
+from entrypoints.http.dependencies import Operations
 
 
 class Health(msgspec.Struct, frozen=True):
@@ -37,8 +36,8 @@ class HealthController(Controller):
         cache=False,
         responses={503: ResponseSpec(data_container=ReadinessReport, description="A dependency is unreachable")},
     )
-    async def ready(self, check_readiness: NamedDependency[CheckReadiness]) -> Response[ReadinessReport]:
-        readiness = await check_readiness()
+    async def ready(self, operations: Operations) -> Response[ReadinessReport]:
+        readiness = await operations.check_readiness()
         report = ReadinessReport(
             status="ready" if readiness.is_ready else "unavailable",
             reachable=list(readiness.reachable),

@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from application.identity.activate_account import ActivateAccount, ActivateAccountCommand
-from application.identity.authenticate import Authenticated
-from application.identity.log_in import LogIn, LogInCommand
-from application.identity.log_out import LogOut
-from application.identity.refresh_session import RefreshSession, RefreshSessionCommand
-from application.identity.request_activation_code import RequestActivationCode, RequestActivationCodeCommand
-from application.identity.sign_up import SignUp, SignUpCommand
+from application.identity.activate_account import ActivateAccountCommand
+from application.identity.log_in import LogInCommand
+from application.identity.refresh_session import RefreshSessionCommand
+from application.identity.request_activation_code import RequestActivationCodeCommand
+from application.identity.sign_up import SignUpCommand
+from entrypoints.http.dependencies import ApiRequest, Identity
 from entrypoints.http.identity.schemas import (
     ActivateRequest,
     ActivateResponse,
@@ -27,33 +25,20 @@ from entrypoints.http.identity.schemas import (
     TokenPairResponse,
     UserResponse,
 )
-
-BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
+from entrypoints.http.shared import BEARER, fields_of
 
 
 class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @post("/signup", operation_id="signUp", status_code=HTTP_201_CREATED, summary="Create a customer account")
-    async def sign_up(self, data: JSONBody[SignUpRequest], sign_up: NamedDependency[SignUp]) -> UserResponse:
-        user = await sign_up(
-            SignUpCommand(
-                email=data.email,
-                phone=data.phone,
-                national_id=data.national_id,
-                first_name=data.first_name,
-                last_name=data.last_name,
-                password=data.password,
-            )
-        )
-        return UserResponse.of(user)
+    @post("/signup", operation_id="signUp", summary="Create a customer account")
+    async def sign_up(self, data: JSONBody[SignUpRequest], identity: Identity) -> UserResponse:
+        return UserResponse.of(await identity.sign_up(SignUpCommand(**fields_of(data))))
 
     @post("/activate", operation_id="activateAccount", status_code=HTTP_200_OK, summary="Activate with the code")
-    async def activate(
-        self, data: JSONBody[ActivateRequest], activate_account: NamedDependency[ActivateAccount]
-    ) -> ActivateResponse:
-        await activate_account(ActivateAccountCommand(email=data.email, code=data.code))
+    async def activate(self, data: JSONBody[ActivateRequest], identity: Identity) -> ActivateResponse:
+        await identity.activate_account(ActivateAccountCommand(email=data.email, code=data.code))
         return ActivateResponse(is_active=True)
 
     @post(
@@ -62,17 +47,15 @@ class AuthController(Controller):
         status_code=HTTP_202_ACCEPTED,
         summary="Send a fresh activation code (always 202)",
     )
-    async def request_code(
-        self, data: JSONBody[ActivationCodeRequest], request_activation_code: NamedDependency[RequestActivationCode]
-    ) -> None:
-        await request_activation_code(RequestActivationCodeCommand(email=data.email))
+    async def request_code(self, data: JSONBody[ActivationCodeRequest], identity: Identity) -> None:
+        await identity.request_activation_code(RequestActivationCodeCommand(email=data.email))
 
     @post("/login", operation_id="logIn", status_code=HTTP_200_OK, summary="Log in with email or phone")
     async def log_in(
-        self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest], log_in: NamedDependency[LogIn]
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest], identity: Identity
     ) -> LoginResponse:
         client_address = request.client.host if request.client is not None else "unknown"
-        result = await log_in(
+        result = await identity.log_in(
             LogInCommand(username=data.username, password=data.password, client_address=client_address)
         )
         return LoginResponse(
@@ -84,10 +67,9 @@ class AuthController(Controller):
         )
 
     @post("/refresh", operation_id="refreshSession", status_code=HTTP_200_OK, summary="Rotate the refresh token")
-    async def refresh(
-        self, data: JSONBody[RefreshRequest], refresh_session: NamedDependency[RefreshSession]
-    ) -> TokenPairResponse:
-        return TokenPairResponse.of(await refresh_session(RefreshSessionCommand(refresh_token=data.refresh_token)))
+    async def refresh(self, data: JSONBody[RefreshRequest], identity: Identity) -> TokenPairResponse:
+        pair = await identity.refresh_session(RefreshSessionCommand(refresh_token=data.refresh_token))
+        return TokenPairResponse.of(pair)
 
     @post(
         "/logout",
@@ -96,5 +78,5 @@ class AuthController(Controller):
         summary="Revoke this session and its access token",
         security=BEARER,
     )
-    async def log_out(self, authenticated: NamedDependency[Authenticated], log_out: NamedDependency[LogOut]) -> None:
-        await log_out(authenticated.claims)
+    async def log_out(self, request: ApiRequest, identity: Identity) -> None:
+        await identity.log_out(request.auth.claims)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
@@ -23,19 +23,7 @@ from domain.support.tickets import (
     TicketPriority,
     TicketStatus,
 )
-
-
-class RequestBody(msgspec.Struct, forbid_unknown_fields=True):
-    """A field the API does not know is a 400 naming it, never ignored."""
-
-
-class Copied(msgspec.Struct):
-    """A response that copies an application or domain object field by field."""
-
-    @classmethod
-    def of(cls, source: object) -> Self:
-        return msgspec.convert(source, cls, from_attributes=True)
-
+from entrypoints.http.shared import Copied, RequestBody
 
 Subject = Annotated[str, Meta(max_length=SUBJECT_LENGTH[1] * 2, description="3 to 200 characters")]
 Body = Annotated[str, Meta(max_length=BODY_LENGTH[1] * 2, description="1 to 5000 characters")]

@@ -6,53 +6,42 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, get
-from litestar.di import NamedDependency
+from litestar import get
 from litestar.params import QueryParameter
 
-from application.audit.list_audit_events import ListAuditEvents, ListAuditEventsQuery
+from application.audit.list_audit_events import ListAuditEventsQuery
 from application.ports.audit import AuditFilter
-from application.support.support_stats import GetSupportStats, SupportStatsQuery
+from application.support.support_stats import SupportStatsQuery
 from domain.audit import AuditAction, SubjectType
-from domain.identity.roles import Actor, UserId
-from entrypoints.http.cursors import CursorCodec
-from entrypoints.http.identity.auth import BEARER
+from domain.identity.roles import UserId
+from entrypoints.http.dependencies import ApiRequest, Support
+from entrypoints.http.shared import Cursor, Limit, Listing, StaffArea
 from entrypoints.http.support.schemas import AuditEventPage, AuditEventResponse, SupportStatsResponse
 
+AUDIT = Listing(name="audit", load=UUID, dump=str)
 From = Annotated[datetime | None, QueryParameter(query="from", description="Inclusive, ISO 8601 with offset")]
 To = Annotated[datetime | None, QueryParameter(query="to", description="Exclusive, ISO 8601 with offset")]
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size (1-100)")]
-Cursor = Annotated[str | None, QueryParameter(max_length=512, description="next_cursor of the previous page")]
 
 
-class SupportStatsController(Controller):
+class SupportStatsController(StaffArea):
     path = "/admin/support/stats"
-    tags = ["staff"]
-    security = BEARER
 
-    @get("/", operation_id="supportStats", summary="Tickets by status and category, median response times (staff)")
+    @get("/", operation_id="supportStats", summary="Tickets by status and category, median response times")
     async def stats(
-        self,
-        actor: NamedDependency[Actor],
-        support_stats: NamedDependency[GetSupportStats],
-        opened_from: From = None,
-        opened_to: To = None,
+        self, request: ApiRequest, support: Support, opened_from: From = None, opened_to: To = None
     ) -> SupportStatsResponse:
-        stats = await support_stats(SupportStatsQuery(actor=actor, opened_from=opened_from, opened_to=opened_to))
-        return SupportStatsResponse.of(stats)
+        query = SupportStatsQuery(actor=request.actor, opened_from=opened_from, opened_to=opened_to)
+        return SupportStatsResponse.of(await support.support_stats(query))
 
 
-class AuditController(Controller):
+class AuditController(StaffArea):
     path = "/admin/audit"
-    tags = ["staff"]
-    security = BEARER
 
     @get("/", operation_id="listAuditEvents", summary="Staff actions, newest first (admin)")
     async def list_events(
         self,
-        actor: NamedDependency[Actor],
-        list_audit_events: NamedDependency[ListAuditEvents],
-        cursors: NamedDependency[CursorCodec],
+        request: ApiRequest,
+        support: Support,
         acting: Annotated[UUID | None, QueryParameter(query="actor", description="Acting user's id")] = None,
         action: Annotated[AuditAction | None, QueryParameter()] = None,
         subject_type: Annotated[SubjectType | None, QueryParameter()] = None,
@@ -70,11 +59,15 @@ class AuditController(Controller):
             occurred_from=occurred_from,
             occurred_to=occurred_to,
         )
-        after = UUID(cursors.decode("audit", cursor)["after"]) if cursor else None
-        page = await list_audit_events(
-            ListAuditEventsQuery(actor=actor, audit_filter=audit_filter, after=after, limit=limit)
+        page = await support.list_audit_events(
+            ListAuditEventsQuery(
+                actor=request.actor,
+                audit_filter=audit_filter,
+                after=request.cursors.position(AUDIT, cursor),
+                limit=limit,
+            )
         )
-        next_cursor = cursors.encode("audit", {"after": str(page.last_id)}) if page.last_id else None
         return AuditEventPage(
-            items=[AuditEventResponse.of(recorded) for recorded in page.items], next_cursor=next_cursor
+            items=[AuditEventResponse.of(recorded) for recorded in page.items],
+            next_cursor=request.cursors.next_cursor(AUDIT, page),
         )

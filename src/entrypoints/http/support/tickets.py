@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get, patch, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import UnsetType
 
 from application.ports.support import TicketFilter, TicketSort
-from application.support.get_ticket import GetTicket, GetTicketQuery
-from application.support.list_tickets import ListTickets, ListTicketsQuery
-from application.support.open_ticket import OpenTicket, OpenTicketCommand
-from application.support.post_ticket_message import PostTicketMessage, PostTicketMessageCommand
-from application.support.update_ticket import Assignment, UpdateTicket, UpdateTicketCommand
+from application.support.get_ticket import GetTicketQuery
+from application.support.list_tickets import ListTicketsQuery
+from application.support.open_ticket import OpenTicketCommand
+from application.support.post_ticket_message import PostTicketMessageCommand
+from application.support.update_ticket import Assignment, UpdateTicketCommand
 from domain.catalog.merchants import MerchantId
-from domain.errors import InvalidValue
-from domain.identity.roles import Actor, UserId
+from domain.identity.roles import UserId
 from domain.support.tickets import TicketCategory, TicketId, TicketStatus
-from entrypoints.http.cursors import CursorCodec
-from entrypoints.http.identity.auth import BEARER
+from entrypoints.http.dependencies import ApiRequest, Support
+from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id, unset_to_none
 from entrypoints.http.support.schemas import (
     OpenTicketRequest,
     TicketDetail,
@@ -32,15 +30,7 @@ from entrypoints.http.support.schemas import (
     TicketUpdate,
 )
 
-Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size (1-100)")]
-Cursor = Annotated[str | None, QueryParameter(max_length=512, description="next_cursor of the previous page")]
-
-
-T = TypeVar("T")
-
-
-def _unset_to_none(value: T | UnsetType) -> T | None:
-    return None if isinstance(value, UnsetType) else value
+TICKETS = listed_by_id("tickets", TicketId)
 
 
 class TicketsController(Controller):
@@ -50,11 +40,15 @@ class TicketsController(Controller):
 
     @post("/", operation_id="openTicket", summary="Ask the support desk for help (customers, store people)")
     async def open_ticket(
-        self, data: JSONBody[OpenTicketRequest], actor: NamedDependency[Actor], open_ticket: NamedDependency[OpenTicket]
+        self, data: JSONBody[OpenTicketRequest], request: ApiRequest, support: Support
     ) -> TicketDetail:
-        opened = await open_ticket(
+        opened = await support.open_ticket(
             OpenTicketCommand(
-                actor=actor, subject=data.subject, body=data.body, category=data.category, order_id=data.order_id
+                actor=request.actor,
+                subject=data.subject,
+                body=data.body,
+                category=data.category,
+                order_id=data.order_id,
             )
         )
         return TicketDetail.of(opened.ticket, [opened.message])
@@ -62,9 +56,8 @@ class TicketsController(Controller):
     @get("/", operation_id="listTickets", summary="Tickets you may see: your own and your store's (staff: all)")
     async def list_tickets(
         self,
-        actor: NamedDependency[Actor],
-        list_tickets: NamedDependency[ListTickets],
-        cursors: NamedDependency[CursorCodec],
+        request: ApiRequest,
+        support: Support,
         status: Annotated[TicketStatus | None, QueryParameter()] = None,
         assignee: Annotated[UUID | None, QueryParameter(description="Assignee's user id")] = None,
         category: Annotated[TicketCategory | None, QueryParameter()] = None,
@@ -85,21 +78,22 @@ class TicketsController(Controller):
             sort=sort,
         )
         scope = "|".join(str(value or "") for value in (status, assignee, category, requester, merchant, sort))
-        after = None
-        if cursor:
-            position = cursors.decode("tickets", cursor)
-            if position.get("q") != scope:
-                raise InvalidValue("the cursor belongs to another listing", field="cursor", rule="cursor")
-            after = TicketId(UUID(position["after"]))
-        page = await list_tickets(ListTicketsQuery(actor=actor, ticket_filter=ticket_filter, after=after, limit=limit))
-        next_cursor = cursors.encode("tickets", {"after": str(page.last_id), "q": scope}) if page.last_id else None
-        return TicketPage(items=[TicketResponse.of(ticket) for ticket in page.items], next_cursor=next_cursor)
+        page = await support.list_tickets(
+            ListTicketsQuery(
+                actor=request.actor,
+                ticket_filter=ticket_filter,
+                after=request.cursors.position(TICKETS, cursor, scope=scope),
+                limit=limit,
+            )
+        )
+        return TicketPage(
+            items=[TicketResponse.of(ticket) for ticket in page.items],
+            next_cursor=request.cursors.next_cursor(TICKETS, page, scope=scope),
+        )
 
     @get("/{ticket_id:uuid}", operation_id="getTicket", summary="A ticket and its conversation")
-    async def get_ticket(
-        self, ticket_id: FromPath[UUID], actor: NamedDependency[Actor], get_ticket: NamedDependency[GetTicket]
-    ) -> TicketDetail:
-        conversation = await get_ticket(GetTicketQuery(actor=actor, ticket_id=TicketId(ticket_id)))
+    async def get_ticket(self, ticket_id: FromPath[UUID], request: ApiRequest, support: Support) -> TicketDetail:
+        conversation = await support.get_ticket(GetTicketQuery(actor=request.actor, ticket_id=TicketId(ticket_id)))
         return TicketDetail.of_conversation(conversation)
 
     @post(
@@ -108,36 +102,33 @@ class TicketsController(Controller):
         summary="Reply in a ticket; internal notes are for platform staff only",
     )
     async def post_message(
-        self,
-        ticket_id: FromPath[UUID],
-        data: JSONBody[TicketMessageRequest],
-        actor: NamedDependency[Actor],
-        post_ticket_message: NamedDependency[PostTicketMessage],
+        self, ticket_id: FromPath[UUID], data: JSONBody[TicketMessageRequest], request: ApiRequest, support: Support
     ) -> TicketMessageResponse:
-        message = await post_ticket_message(
-            PostTicketMessageCommand(actor=actor, ticket_id=TicketId(ticket_id), body=data.body, internal=data.internal)
+        message = await support.post_ticket_message(
+            PostTicketMessageCommand(
+                actor=request.actor, ticket_id=TicketId(ticket_id), body=data.body, internal=data.internal
+            )
         )
         return TicketMessageResponse.of(message)
 
-    @patch("/{ticket_id:uuid}", operation_id="updateTicket", summary="Assign, prioritise or move a ticket (staff)")
+    @patch(
+        "/{ticket_id:uuid}",
+        operation_id="updateTicket",
+        summary="Assign, prioritise or move a ticket (support, admin)",
+    )
     async def update_ticket(
-        self,
-        ticket_id: FromPath[UUID],
-        data: JSONBody[TicketUpdate],
-        actor: NamedDependency[Actor],
-        request_id: NamedDependency[str | None],
-        update_ticket: NamedDependency[UpdateTicket],
+        self, ticket_id: FromPath[UUID], data: JSONBody[TicketUpdate], request: ApiRequest, support: Support
     ) -> TicketResponse:
         assignee = data.assignee_id
         assignment = None if isinstance(assignee, UnsetType) else Assignment(UserId(assignee) if assignee else None)
-        ticket = await update_ticket(
+        ticket = await support.update_ticket(
             UpdateTicketCommand(
-                actor=actor,
+                actor=request.actor,
                 ticket_id=TicketId(ticket_id),
-                status=_unset_to_none(data.status),
+                status=unset_to_none(data.status),
                 assignment=assignment,
-                priority=_unset_to_none(data.priority),
-                request_id=request_id,
+                priority=unset_to_none(data.priority),
+                request_id=request.request_id,
             )
         )
         return TicketResponse.of(ticket)
