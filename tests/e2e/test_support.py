@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from tests.e2e.catalog_flows import add_staff, open_store
+from tests.e2e.catalog_flows import add_staff, create_category, create_product, open_store
 from tests.e2e.identity_flows import active_customer, bearer, create_admin, log_in
 from tests.e2e.support_flows import audit_events, open_ticket, support_agent
 
@@ -102,10 +102,24 @@ async def test_every_staff_action_leaves_exactly_one_audit_event_with_its_reques
     person = await active_customer(client, admin_tokens)
     customer = await log_in(client, person["email"])
     ticket = await open_ticket(client, customer)
-    admin_id, agent_id = admin_tokens["user"]["id"], agent["user"]["id"]
-
-    customer_id = customer["user"]["id"]
+    admin_id, agent_id, customer_id = admin_tokens["user"]["id"], agent["user"]["id"], customer["user"]["id"]
+    applicant = await log_in(client, (await active_customer(client, admin_tokens))["email"])
+    applied = await client.post(
+        "/api/v1/merchants",
+        json={"name": "Tienda Auditada", "legal_id": "900777111-1", "description": "", "contact_email": "a@ex.co"},
+        headers=bearer(applicant),
+    )
+    assert applied.status_code == 201, applied.text
+    store = await open_store(client, admin_tokens)
+    category = await create_category(client, admin_tokens, "Hogar")
+    product = await create_product(client, store.id, store.manager, category["id"])
+    store_id, product_id = applied.json()["id"], product["id"]
     actions = [
+        ("post", f"/admin/merchants/{store_id}/approve", None, "merchant.approved"),
+        ("post", f"/admin/merchants/{store_id}/suspend", {"reason": "documentos vencidos"}, "merchant.suspended"),
+        ("post", f"/admin/merchants/{store_id}/reinstate", None, "merchant.reinstated"),
+        ("post", f"/admin/products/{product_id}/suspend", {"reason": "foto engañosa"}, "product.suspended"),
+        ("post", f"/admin/products/{product_id}/reinstate", None, "product.reinstated"),
         ("patch", f"/tickets/{ticket['id']}", {"assignee_id": agent_id}, "ticket.assigned"),
         ("patch", f"/tickets/{ticket['id']}", {"status": "resolved"}, "ticket.status_changed"),
         ("patch", f"/admin/users/{customer_id}", {"is_active": False}, "user.status_changed"),
