@@ -15,6 +15,7 @@ from application.ports.support import (
     OrderParties,
     SupportStats,
     SupportStatsReader,
+    SupportUnitOfWork,
     TicketFilter,
     TicketMessageRepository,
     TicketRepository,
@@ -131,7 +132,7 @@ class InMemoryOrders(OrderOwnership):
         return self.orders.get(order_id)
 
 
-class FakeSupportUnitOfWork(FakeUnitOfWork):
+class FakeSupportUnitOfWork(FakeUnitOfWork, SupportUnitOfWork):
     """The shared fake plus the desk's tables; only ``commit`` writes them back."""
 
     def __init__(
