@@ -18,6 +18,10 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    def extensions(self) -> dict[str, object]:
+        """Extra members a client needs to act on this error (problem-details extensions)."""
+        return {}
+
 
 class InvalidValue(DomainError):
     """A value breaks a rule of its type (bad email, negative money, weak password)."""

@@ -18,6 +18,7 @@ from adapters.postgres import migrator
 from application.identity.administration import ListUsersQuery
 from application.identity.policies import OPERATOR
 from application.identity.sign_up import SignUpCommand
+from application.ordering.expire_checkouts import ExpireCheckoutsCommand
 from application.ports import UserFilter
 from domain.errors import DomainError
 from domain.identity.roles import Role
@@ -193,6 +194,24 @@ def list_users(role: str | None, is_active: bool | None, text: str | None, limit
         click.echo(f"{user.id}  {user.role.value:<16} {status:<8} {user.email.value}  {user.phone.value}")
     if not page.items:
         click.echo("no accounts match")
+
+
+@main.group()
+def jobs() -> None:
+    """Batch jobs, run by the scheduler (or by hand)."""
+
+
+@jobs.command("expire-checkouts")
+@click.option("--batch-size", type=click.IntRange(1, 1000), default=100, show_default=True)
+def expire_checkouts(batch_size: int) -> None:
+    """Expire unpaid checkouts past their deadline and return their stock."""
+    command = ExpireCheckoutsCommand(actor=OPERATOR, batch_size=batch_size)
+    report = _run_use_case(lambda container: container.ordering.expire_checkouts(command))
+    click.echo(
+        f"expired {report.checkouts} checkouts ({report.orders} orders, {report.units_returned} units back in stock); "
+        f"refunded {report.late_charges_refunded} late charges; "
+        f"forgot {report.idempotency_keys_forgotten} idempotency keys"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

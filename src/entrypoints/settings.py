@@ -15,6 +15,7 @@ from pathlib import Path
 
 from domain.errors import InvalidValue
 from domain.money import Currency
+from domain.ordering.pricing import Rate
 
 PREFIX = "COMMERCE_"
 DEVELOPMENT_SECRET = "development-secret-change-me-0123456789"  # noqa: S105 - a known placeholder, refused in production
@@ -58,6 +59,11 @@ class Settings:
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     credential_cache_ttl_seconds: int = 24 * 3600
     argon2: Argon2Parameters = field(default_factory=Argon2Parameters)
+    tax_rate: Rate = field(default_factory=lambda: Rate(1900))
+    commission_rate: Rate = field(default_factory=lambda: Rate(1000))
+    checkout_expiry_minutes: int = 30
+    cart_quantity_cap: int = 99
+    funds_available_after_days: int = 7
 
     @property
     def uses_embedded_engines(self) -> bool:
@@ -159,6 +165,11 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         refresh_token_ttl_seconds=positive_int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
         credential_cache_ttl_seconds=positive_int("CREDENTIAL_CACHE_TTL_SECONDS", 24 * 3600),
         argon2=argon2,
+        tax_rate=_rate("TAX_RATE", get("TAX_RATE"), Rate(1900)),
+        commission_rate=_rate("COMMISSION_RATE", get("COMMISSION_RATE"), Rate(1000)),
+        checkout_expiry_minutes=positive_int("CHECKOUT_EXPIRY_MINUTES", 30),
+        cart_quantity_cap=positive_int("CART_QUANTITY_CAP", 99),
+        funds_available_after_days=positive_int("FUNDS_AVAILABLE_AFTER_DAYS", 7),
     )
     if env is Environment.PRODUCTION:
         if secret_key is None or secret_key == DEVELOPMENT_SECRET:
@@ -170,6 +181,15 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         if redis_url is None:
             raise SettingsError("REDIS_URL", "production refuses the embedded Redis; set a URL")
     return settings
+
+
+def _rate(name: str, raw: str | None, default: Rate) -> Rate:
+    if raw is None:
+        return default
+    try:
+        return Rate.percent(raw)
+    except InvalidValue as error:
+        raise SettingsError(name, f"expected a percentage from 0 to 100 (e.g. 19 or 12.5): {error.message}") from None
 
 
 def _normalise_database_url(url: str) -> str:

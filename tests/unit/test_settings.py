@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.ordering.pricing import Rate
 from entrypoints.settings import DEVELOPMENT_SECRET, Environment, SettingsError, load_settings
 
 STRONG_SECRET = "s" * 40
@@ -38,6 +39,12 @@ def test_database_url_is_normalised_to_the_asyncpg_driver():
         ({"ACCESS_TOKEN_TTL_SECONDS": "soon"}, "COMMERCE_ACCESS_TOKEN_TTL_SECONDS"),
         ({"ACCESS_TOKEN_TTL_SECONDS": "-5"}, "COMMERCE_ACCESS_TOKEN_TTL_SECONDS"),
         ({"ARGON2_MEMORY_COST_KIB": "1024"}, "COMMERCE_ARGON2_MEMORY_COST_KIB"),
+        ({"TAX_RATE": "101"}, "COMMERCE_TAX_RATE"),
+        ({"TAX_RATE": "19,5"}, "COMMERCE_TAX_RATE"),
+        ({"COMMISSION_RATE": "-1"}, "COMMERCE_COMMISSION_RATE"),
+        ({"CHECKOUT_EXPIRY_MINUTES": "0"}, "COMMERCE_CHECKOUT_EXPIRY_MINUTES"),
+        ({"CART_QUANTITY_CAP": "many"}, "COMMERCE_CART_QUANTITY_CAP"),
+        ({"FUNDS_AVAILABLE_AFTER_DAYS": "-7"}, "COMMERCE_FUNDS_AVAILABLE_AFTER_DAYS"),
     ],
 )
 def test_an_invalid_value_fails_fast_naming_the_variable(variables, named):
@@ -74,3 +81,16 @@ def test_dotenv_fills_what_the_environment_leaves_unset(tmp_path):
     settings = load_settings({"COMMERCE_LOG_LEVEL": "warning"}, dotenv=dotenv)
     assert settings.currency == "USD"
     assert settings.log_level == "WARNING"
+
+
+def test_buying_terms_default_to_the_platform_policy_and_read_percentages_exactly():
+    settings = load()
+    assert (settings.tax_rate, settings.commission_rate) == (Rate(1900), Rate(1000))
+    assert (settings.checkout_expiry_minutes, settings.cart_quantity_cap, settings.funds_available_after_days) == (
+        30,
+        99,
+        7,
+    )
+    custom = load(TAX_RATE="12.5", COMMISSION_RATE="8", CHECKOUT_EXPIRY_MINUTES="15", CART_QUANTITY_CAP="10")
+    assert (custom.tax_rate, custom.commission_rate) == (Rate(1250), Rate(800))
+    assert (custom.checkout_expiry_minutes, custom.cart_quantity_cap) == (15, 10)

@@ -25,6 +25,13 @@ _CONFLICTS: dict[str, tuple[str, str]] = {
     "uq_products_merchant_sku": ("the store already has a product with this SKU", "sku"),
     "fk_products_category_id_categories": ("the category has products", "category"),
     "fk_categories_parent_id_categories": ("the category has subcategories", "category"),
+    # Buying: invariants the use cases keep; if a race ever got past them, a 409, never a double booking.
+    "uq_payment_attempts_one_open": ("a payment for this checkout is already in progress", "checkout"),
+    "uq_payment_attempts_one_approved": ("this checkout is already paid", "checkout"),
+    "uq_invoices_one_per_order": ("this order already has its invoice", "order"),
+    "uq_invoices_one_credit_note": ("this invoice was already credited", "order"),
+    "uq_merchant_ledger_entries_order_kind": ("this order's money is already booked", "order"),
+    "uq_orders_checkout_merchant": ("a checkout has one order per merchant", "checkout"),
 }
 
 

@@ -17,10 +17,19 @@ from application.check_readiness import CheckReadiness
 from entrypoints.container.adapters import Adapters
 from entrypoints.container.catalog import CatalogProvider
 from entrypoints.container.identity import IdentityProvider
+from entrypoints.container.ordering import OrderingProvider
 from entrypoints.container.support import SupportProvider
 from entrypoints.settings import Settings
 
-__all__ = ["Adapters", "CatalogProvider", "Container", "IdentityProvider", "OperationsProvider", "SupportProvider"]
+__all__ = [
+    "Adapters",
+    "CatalogProvider",
+    "Container",
+    "IdentityProvider",
+    "OperationsProvider",
+    "OrderingProvider",
+    "SupportProvider",
+]
 
 
 class OperationsProvider:
@@ -39,6 +48,7 @@ class Container:
     identity: IdentityProvider
     catalog: CatalogProvider
     support: SupportProvider
+    ordering: OrderingProvider
 
     @classmethod
     def create(cls, settings: Settings) -> Container:
@@ -53,6 +63,7 @@ class Container:
             identity=identity,
             catalog=CatalogProvider(adapters, identity),
             support=SupportProvider(adapters),
+            ordering=OrderingProvider(adapters),
         )
 
     @property

@@ -26,6 +26,9 @@ from entrypoints.http.health import HealthController
 from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersController
 from entrypoints.http.identity.auth import AuthController
 from entrypoints.http.identity.me import MeController
+from entrypoints.http.ordering.customer import CartController, CheckoutsController, OrdersController
+from entrypoints.http.ordering.staff_area import AdminMerchantTermsController, AdminOrdersController
+from entrypoints.http.ordering.stores import MerchantOrdersController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.request_context import request_context_middleware
 from entrypoints.http.shared import Cursors
@@ -77,6 +80,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             TicketsController,
             SupportStatsController,
             AuditController,
+            CartController,
+            CheckoutsController,
+            OrdersController,
+            MerchantOrdersController,
+            AdminOrdersController,
+            AdminMerchantTermsController,
         ],
     )
     prometheus = PrometheusConfig(

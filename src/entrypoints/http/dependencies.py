@@ -20,7 +20,14 @@ from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from application.identity.authenticate import Authenticated
 from domain.errors import AuthenticationFailed
 from domain.identity.roles import Actor
-from entrypoints.container import CatalogProvider, Container, IdentityProvider, OperationsProvider, SupportProvider
+from entrypoints.container import (
+    CatalogProvider,
+    Container,
+    IdentityProvider,
+    OperationsProvider,
+    OrderingProvider,
+    SupportProvider,
+)
 from entrypoints.http.shared import Cursors
 from entrypoints.observability import request_id_var
 
@@ -28,6 +35,7 @@ Operations = NamedDependency[OperationsProvider]
 Identity = NamedDependency[IdentityProvider]
 Catalog = NamedDependency[CatalogProvider]
 Support = NamedDependency[SupportProvider]
+Ordering = NamedDependency[OrderingProvider]
 
 
 def container_of(state: State) -> Container:

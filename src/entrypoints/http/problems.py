@@ -19,6 +19,7 @@ from domain.errors import (
     NotFound,
     TooManyAttempts,
 )
+from domain.ordering.payments import PaymentDeclined, PaymentFailed, PaymentOutcomeUnknown
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
     NotAllowed: HTTPStatus.FORBIDDEN,
     AuthenticationFailed: HTTPStatus.UNAUTHORIZED,
     TooManyAttempts: HTTPStatus.TOO_MANY_REQUESTS,
+    PaymentDeclined: HTTPStatus.PAYMENT_REQUIRED,
+    PaymentFailed: HTTPStatus.BAD_GATEWAY,
+    PaymentOutcomeUnknown: HTTPStatus.GATEWAY_TIMEOUT,
 }
 
 
@@ -77,6 +81,7 @@ def domain_error_to_problem(request: Request[Any, Any, Any], error: DomainError)
         code=error.code,
         field=error.field,
         rule=getattr(error, "rule", None),
+        **error.extensions(),
     )
 
 

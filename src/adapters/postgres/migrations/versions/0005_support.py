@@ -1,7 +1,7 @@
 """Support desk and audit trail: tickets, their messages, append-only audit events.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-26 20:20:14.134982
 """
 
@@ -14,8 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0005"
-# TODO(integration): "0004" (buying) once that migration is in this branch's history.
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

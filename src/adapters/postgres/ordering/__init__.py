@@ -1,0 +1,1 @@
+"""PostgreSQL adapters of buying: tables, repositories, the unit of work, the fake payment gateway."""

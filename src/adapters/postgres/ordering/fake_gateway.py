@@ -1,0 +1,114 @@
+"""The built-in fake card gateway: deterministic by token, idempotent by key, its book in PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.postgres.ordering.tables import FakeGatewayOperationRow
+from application.ports.ordering import ChargeOutcome, ChargeResult, PaymentGateway
+from domain.money import Money
+
+APPROVE = "tok_visa_ok"
+DECLINE = "tok_declined"
+TIME_OUT = "tok_timeout"
+FAIL = "tok_error"
+
+
+class FakePaymentGateway(PaymentGateway):
+    """Behaves like a processor that keeps its own book, on its own connection (not our transaction).
+
+    - ``tok_visa_ok`` approves; ``tok_declined`` (or any unknown token) declines;
+    - ``tok_timeout`` *makes the charge* but answers too late: the caller sees a timeout;
+    - ``tok_error`` fails before charging anything.
+    A key seen before gets the first answer back (a late charge is then reported approved) and
+    nothing new is recorded, which is how a real processor's idempotency keys behave.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def charge(self, *, idempotency_key: UUID, amount: Money, token: str) -> ChargeResult:
+        if token == FAIL:
+            return ChargeResult(ChargeOutcome.FAILED, reason="the processor is unavailable")
+        declined = token not in {APPROVE, TIME_OUT}
+        outcome = ChargeOutcome.DECLINED if declined else ChargeOutcome.APPROVED
+        async with self._engine.begin() as connection:
+            inserted = await connection.scalar(
+                insert(FakeGatewayOperationRow)
+                .values(
+                    idempotency_key=idempotency_key,
+                    kind="charge",
+                    token=token,
+                    amount_minor=amount.amount_minor,
+                    currency=amount.currency.code,
+                    outcome=outcome.value,
+                    reference=f"ch_{idempotency_key.hex[:24]}",
+                    created_at=datetime.now(UTC),
+                )
+                .on_conflict_do_nothing(index_elements=[FakeGatewayOperationRow.idempotency_key])
+                .returning(FakeGatewayOperationRow.idempotency_key)
+            )
+            row = (
+                await connection.execute(
+                    select(FakeGatewayOperationRow.outcome, FakeGatewayOperationRow.reference).where(
+                        FakeGatewayOperationRow.idempotency_key == idempotency_key
+                    )
+                )
+            ).one()
+        if inserted is not None and token == TIME_OUT:
+            return ChargeResult(ChargeOutcome.TIMED_OUT)
+        if row.outcome == ChargeOutcome.DECLINED.value:
+            reason = "insufficient funds" if token == DECLINE else "unknown card token"
+            return ChargeResult(ChargeOutcome.DECLINED, reason=reason)
+        return ChargeResult(ChargeOutcome.APPROVED, reference=row.reference)
+
+    async def refund(self, *, idempotency_key: UUID, charge_reference: str, amount: Money) -> ChargeResult:
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                insert(FakeGatewayOperationRow)
+                .values(
+                    idempotency_key=idempotency_key,
+                    kind="refund",
+                    token=None,
+                    amount_minor=amount.amount_minor,
+                    currency=amount.currency.code,
+                    outcome=ChargeOutcome.APPROVED.value,
+                    reference=f"re_{idempotency_key.hex[:24]}",
+                    charge_reference=charge_reference,
+                    created_at=datetime.now(UTC),
+                )
+                .on_conflict_do_nothing(index_elements=[FakeGatewayOperationRow.idempotency_key])
+            )
+        return ChargeResult(ChargeOutcome.APPROVED, reference=f"re_{idempotency_key.hex[:24]}")
+
+    async def look_up(self, *, idempotency_key: UUID) -> ChargeResult | None:
+        async with self._engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    select(FakeGatewayOperationRow.outcome, FakeGatewayOperationRow.reference).where(
+                        FakeGatewayOperationRow.idempotency_key == idempotency_key,
+                        FakeGatewayOperationRow.kind == "charge",
+                    )
+                )
+            ).one_or_none()
+        if row is None:
+            return None
+        if row.outcome == ChargeOutcome.DECLINED.value:
+            return ChargeResult(ChargeOutcome.DECLINED, reason="declined")
+        return ChargeResult(ChargeOutcome.APPROVED, reference=row.reference)
+
+    async def approved_charges(self) -> int:
+        """How many charges the processor has made (for tests and operators)."""
+        async with self._engine.connect() as connection:
+            count = await connection.scalar(
+                select(func.count()).where(
+                    FakeGatewayOperationRow.kind == "charge",
+                    FakeGatewayOperationRow.outcome == ChargeOutcome.APPROVED.value,
+                )
+            )
+        return int(count or 0)

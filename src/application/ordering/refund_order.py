@@ -1,0 +1,61 @@
+"""Use case: support or an admin refunds an order, shipped or not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.identity.policies import require_staff
+from application.ordering.access import no_such_order
+from application.ordering.notifications import tell_buyer, tell_stores
+from application.ordering.reversal import reverse_order, send_refund
+from application.ordering.stock import announce
+from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
+from application.ports.ordering import OrderingUnitOfWork, PaymentGateway
+from application.use_case import use_case
+from domain.identity.roles import Actor
+from domain.ordering.orders import Order, OrderId
+
+
+@dataclass(frozen=True, slots=True)
+class RefundOrderCommand:
+    actor: Actor
+    order_id: OrderId
+    reason: str
+
+
+@use_case
+class RefundOrder:
+    """Platform staff refund a paid, shipped or delivered order, saying why.
+
+    Rules: the domain decides whether the order may become ``refunded``. Units
+    go back to stock only if they never shipped. Ledger reversals and a credit
+    note are written with the state change; the money goes back through the
+    gateway after commit, under a key derived from the order (never twice).
+    """
+
+    unit_of_work: Callable[[], OrderingUnitOfWork]
+    clock: Clock
+    ids: IdGenerator
+    gateway: PaymentGateway
+    cache: CatalogCacheInvalidation
+
+    async def __call__(self, command: RefundOrderCommand) -> Order:
+        require_staff(command.actor)
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
+            order = await uow.orders.get(command.order_id, for_update=True)
+            if order is None:
+                raise no_such_order()
+            unshipped = order.holds_stock
+            order.refund(command.reason, now)
+            await uow.orders.save(order)
+            changes, refund = await reverse_order(
+                uow, order, returns_stock=unshipped, actor_id=command.actor.user_id, ids=self.ids, now=now
+            )
+            await tell_buyer(uow, order.buyer_id, "order_refunded", {"order_id": str(order.id)})
+            await tell_stores(uow, [order], "order_refunded")
+            await uow.commit()
+        await send_refund(self.gateway, refund)
+        await announce(self.cache, changes)
+        return order

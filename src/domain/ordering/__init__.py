@@ -1,0 +1,1 @@
+"""Buying: carts, checkouts, orders per store, payments, invoices and the merchants' ledger."""

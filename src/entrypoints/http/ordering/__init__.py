@@ -1,0 +1,1 @@
+"""HTTP routes of buying: cart, checkouts, orders, store orders and balance, staff orders."""

@@ -1,0 +1,94 @@
+"""A merchant's side of buying: its orders (ship, deliver) and its balance."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from application.ordering.deliver_order import DeliverOrderCommand
+from application.ordering.list_store_orders import ListStoreOrdersQuery
+from application.ordering.merchant_balance import MerchantBalanceQuery
+from application.ordering.ship_order import ShipOrderCommand
+from domain.catalog.merchants import MerchantId
+from domain.ordering.orders import OrderId, OrderStatus
+from entrypoints.http.dependencies import ApiRequest, Ordering
+from entrypoints.http.ordering.schemas import BalanceResponse, OrderPage, OrderResponse, ShipmentRequest
+from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id
+
+MERCHANT_ORDERS = listed_by_id("merchant-orders", OrderId)
+LEDGER_ENTRIES = listed_by_id("merchant-ledger", lambda entry_id: entry_id)
+
+
+class MerchantOrdersController(Controller):
+    path = "/merchants/{merchant_id:uuid}"
+    tags = ["merchant orders"]
+    security = BEARER
+
+    @get("/orders", operation_id="listStoreOrders", summary="The merchant's orders, newest first")
+    async def list_orders(
+        self,
+        merchant_id: FromPath[MerchantId],
+        request: ApiRequest,
+        ordering: Ordering,
+        status: Annotated[OrderStatus | None, QueryParameter()] = None,
+        limit: Limit = 20,
+        cursor: Cursor = None,
+    ) -> OrderPage:
+        scope = f"{merchant_id}:{status}"
+        after = request.cursors.position(MERCHANT_ORDERS, cursor, scope=scope)
+        page = await ordering.list_store_orders(
+            ListStoreOrdersQuery(actor=request.actor, merchant_id=merchant_id, status=status, after=after, limit=limit)
+        )
+        return OrderPage(
+            items=[OrderResponse.of(order) for order in page.items],
+            next_cursor=request.cursors.next_cursor(MERCHANT_ORDERS, page, scope=scope),
+        )
+
+    @post("/orders/{order_id:uuid}/ship", operation_id="shipOrder", status_code=HTTP_200_OK)
+    async def ship(
+        self,
+        merchant_id: FromPath[MerchantId],
+        order_id: FromPath[OrderId],
+        data: JSONBody[ShipmentRequest],
+        request: ApiRequest,
+        ordering: Ordering,
+    ) -> OrderResponse:
+        order = await ordering.ship_order(
+            ShipOrderCommand(
+                actor=request.actor,
+                merchant_id=merchant_id,
+                order_id=order_id,
+                carrier=data.carrier,
+                tracking_code=data.tracking_code,
+            )
+        )
+        return OrderResponse.of(order)
+
+    @post("/orders/{order_id:uuid}/deliver", operation_id="deliverOrder", status_code=HTTP_200_OK)
+    async def deliver(
+        self, merchant_id: FromPath[MerchantId], order_id: FromPath[OrderId], request: ApiRequest, ordering: Ordering
+    ) -> OrderResponse:
+        order = await ordering.deliver_order(
+            DeliverOrderCommand(actor=request.actor, merchant_id=merchant_id, order_id=order_id)
+        )
+        return OrderResponse.of(order)
+
+    @get("/balance", operation_id="getStoreBalance", summary="Pending and available money, and the ledger entries")
+    async def balance(
+        self,
+        merchant_id: FromPath[MerchantId],
+        request: ApiRequest,
+        ordering: Ordering,
+        limit: Limit = 20,
+        cursor: Cursor = None,
+    ) -> BalanceResponse:
+        scope = str(merchant_id)
+        after = request.cursors.position(LEDGER_ENTRIES, cursor, scope=scope)
+        result = await ordering.merchant_balance(
+            MerchantBalanceQuery(actor=request.actor, merchant_id=merchant_id, after=after, limit=limit)
+        )
+        next_cursor = request.cursors.next_cursor(LEDGER_ENTRIES, result.entries, scope=scope)
+        return BalanceResponse.of(result.balance, result.entries.items, next_cursor)
