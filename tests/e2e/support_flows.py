@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
+from tests.e2e.buying_flows import catalog, check_out, customers, pay, put_in_cart, store_with_product
+from tests.e2e.catalog_flows import Store
 from tests.e2e.identity_flows import active_customer, bearer, log_in
 
 
@@ -29,3 +31,17 @@ async def audit_events(client: AsyncClient, admin_tokens: dict, **filters: str) 
     response = await client.get("/api/v1/admin/audit", params=filters | {"limit": 100}, headers=bearer(admin_tokens))
     assert response.status_code == 200, response.text
     return response.json()["items"]
+
+
+async def bought_order(client, admin_tokens) -> tuple[dict, Store, dict]:
+    """A customer who paid for one product of a fresh store: (the buyer's tokens, the store, the order)."""
+    shop = await catalog(client, admin_tokens)
+    store, product = await store_with_product(client, admin_tokens, shop, price=50_000, stock=5)
+    [buyer] = await customers(client, 1)
+    assert (await put_in_cart(client, buyer, product["id"], 1)).status_code == 200
+    placed = await check_out(client, buyer)
+    assert placed.status_code == 201, placed.text
+    paid = await pay(client, buyer, placed.json()["id"])
+    assert paid.status_code == 200, paid.text
+    [order] = placed.json()["orders"]
+    return buyer, store, order

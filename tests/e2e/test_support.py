@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tests.e2e.catalog_flows import add_staff, create_category, create_product, open_store
 from tests.e2e.identity_flows import active_customer, bearer, create_admin, log_in
-from tests.e2e.support_flows import audit_events, open_ticket, support_agent
+from tests.e2e.support_flows import audit_events, bought_order, open_ticket, support_agent
 
 
 @pytest.fixture
@@ -219,3 +219,75 @@ async def test_concurrent_closes_of_one_ticket_leave_exactly_one_audit_event(cli
     assert {response.status_code for response in responses} == {200}
     events = await audit_events(client, admin_tokens, subject_id=ticket["id"])
     assert [(event["before"], event["after"]) for event in events] == [({"status": "open"}, {"status": "closed"})]
+
+
+async def test_an_order_ticket_is_answered_noted_reopened_and_resolved_and_the_stats_show_it(client, admin_tokens):
+    agent = await support_agent(client, admin_tokens)
+    customer, _, order = await bought_order(client, admin_tokens)
+    ticket = await open_ticket(client, customer, subject="No llegó", category="order", order_id=order["id"])
+    path = f"/api/v1/tickets/{ticket['id']}"
+    assert (ticket["status"], ticket["order_id"]) == ("open", order["id"])
+
+    assigned = await client.patch(path, json={"assignee_id": agent["user"]["id"]}, headers=bearer(agent))
+    assert assigned.json()["assignee_id"] == agent["user"]["id"]
+    reply = await client.post(f"{path}/messages", json={"body": "Ya lo revisamos"}, headers=bearer(agent))
+    note = await client.post(
+        f"{path}/messages", json={"body": "La transportadora lo perdió", "internal": True}, headers=bearer(agent)
+    )
+    assert (reply.status_code, note.status_code) == (201, 201)
+    customer_view = (await client.get(path, headers=bearer(customer))).json()
+    assert [m["body"] for m in customer_view["messages"]] == ["No llega mi pedido", "Ya lo revisamos"]
+    outbox = await client.get(
+        "/api/v1/admin/outbox",
+        params={"recipient": customer["user"]["email"], "kind": "ticket_reply"},
+        headers=bearer(agent),
+    )
+    [sent] = outbox.json()["items"]
+    assert sent["payload"]["ticket_id"] == ticket["id"]
+    assert "transportadora" not in str(outbox.json())
+
+    await client.patch(path, json={"status": "pending"}, headers=bearer(agent))
+    answer = await client.post(f"{path}/messages", json={"body": "Sigo esperando"}, headers=bearer(customer))
+    assert answer.status_code == 201
+    assert (await client.get(path, headers=bearer(customer))).json()["ticket"]["status"] == "open"
+    resolved = (await client.patch(path, json={"status": "resolved"}, headers=bearer(agent))).json()
+    assert resolved["status"] == "resolved"
+
+    period = {"from": ticket["created_at"], "to": (_moment(resolved["resolved_at"]) + timedelta(seconds=1)).isoformat()}
+    body = (await client.get("/api/v1/admin/support/stats", params=period, headers=bearer(agent))).json()
+    assert (body["opened"], body["by_status"]["resolved"], body["by_category"]["order"]) == (1, 1, 1)
+    created = _moment(ticket["created_at"])
+    first_response = (_moment(resolved["first_response_at"]) - created).total_seconds()
+    assert body["median_first_response_seconds"] == pytest.approx(first_response, abs=1e-3)
+    assert body["median_resolution_seconds"] == pytest.approx(
+        (_moment(resolved["resolved_at"]) - created).total_seconds(), abs=1e-3
+    )
+
+
+async def test_an_order_ticket_needs_the_requesters_own_order(client, admin_tokens):
+    _, store, order = await bought_order(client, admin_tokens)
+    stranger = await log_in(client, (await active_customer(client, admin_tokens))["email"])
+    other_store = await open_store(client, admin_tokens)
+    body = {"subject": "Pedido", "body": "Consulta", "category": "order", "order_id": order["id"]}
+    for outsider in (stranger, other_store.manager):
+        refused = await client.post("/api/v1/tickets", json=body, headers=bearer(outsider))
+        assert refused.status_code == 404
+        assert refused.json()["field"] == "order_id"
+    seller = await client.post("/api/v1/tickets", json=body, headers=bearer(store.manager))
+    assert seller.status_code == 201, seller.text
+    assert seller.json()["ticket"]["merchant_id"] == store.id
+
+
+async def test_a_refund_leaves_exactly_one_audit_event_with_its_request_id(client, admin_tokens):
+    _, _, order = await bought_order(client, admin_tokens)
+    earlier = await audit_events(client, admin_tokens)
+    refunded = await client.post(
+        f"/api/v1/admin/orders/{order['id']}/refund",
+        json={"reason": "llegó roto"},
+        headers=bearer(admin_tokens) | {"X-Request-ID": "refund-1"},
+    )
+    assert refunded.status_code == 200, refunded.text
+    now = await audit_events(client, admin_tokens)
+    assert len(now) == len(earlier) + 1
+    assert (now[0]["action"], now[0]["subject_id"], now[0]["request_id"]) == ("order.refunded", order["id"], "refund-1")
+    assert (now[0]["before"]["status"], now[0]["after"]["status"]) == ("paid", "refunded")

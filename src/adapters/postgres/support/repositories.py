@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import Float, and_, cast, extract, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,8 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.postgres.errors import flush
 from adapters.postgres.support.tables import TicketMessageRow, TicketRow
 from application.ports.support import (
-    OrderOwnership,
-    OrderParties,
     SupportStats,
     SupportStatsReader,
     TicketFilter,
@@ -206,10 +203,3 @@ class SqlaSupportStats(SupportStatsReader):
             median_first_response_seconds=medians[0],
             median_resolution_seconds=medians[1],
         )
-
-
-class UnknownOrders(OrderOwnership):
-    """Stands in until the buying side's orders exist: no order belongs to anyone, so order tickets are 404s."""
-
-    async def parties(self, order_id: UUID) -> OrderParties | None:  # noqa: ARG002 (no order exists yet)
-        return None
