@@ -9,6 +9,7 @@ only the fields its rule is about: ``UserFactory.build(role=Role.SUPPORT)``.
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from uuid import UUID
 
 from polyfactory import Use
@@ -24,6 +25,7 @@ from domain.identity.roles import Role, UserId
 from domain.identity.sessions import RefreshToken
 from domain.identity.users import User
 from domain.money import Currency, Money
+from domain.support.tickets import Ticket, TicketCategory, TicketId, TicketPriority, TicketStatus
 from tests.unit.fakes import START
 
 COP = Currency("COP")
@@ -152,3 +154,27 @@ class ProductSummaryFactory(DataclassFactory[ProductSummary]):
     category_path = Use(lambda: "ropa")
     created_at = Use(lambda: START)
     position = Use(lambda: (_next(),))
+
+
+class TicketFactory(DataclassFactory[Ticket]):
+    """A ticket opened at ``START``, untouched since: open, normal, unassigned, nobody's store."""
+
+    __check_model__ = False
+    __use_defaults__ = True
+    id = Use(lambda: TicketId(new_id()))
+    requester_id = Use(lambda: UserId(new_id()))
+    merchant_id = None
+    order_id = None
+    subject = Use(lambda: "My parcel never arrived")
+    category = Use(lambda: TicketCategory.ORDER)
+    status = Use(lambda: TicketStatus.OPEN)
+    priority = Use(lambda: TicketPriority.NORMAL)
+    assignee_id = None
+    created_at = Use(lambda: START)
+    updated_at = Use(lambda: START)
+    first_response_at = None
+    resolved_at = None
+
+    @classmethod
+    def resolved(cls, after: timedelta = timedelta(hours=1)) -> Ticket:
+        return cls.build(status=TicketStatus.RESOLVED, resolved_at=START + after, first_response_at=START + after)

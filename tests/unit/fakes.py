@@ -56,6 +56,8 @@ from application.ports import (
     UserFilter,
     UserRepository,
 )
+from application.ports.audit import AuditFilter, AuditLog, RecordedAuditEvent
+from domain.audit import AuditEvent
 from domain.catalog.categories import Category, CategoryId
 from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus
 from domain.catalog.products import Product, ProductId, ProductStatus, StockMovement
@@ -244,6 +246,7 @@ class Database:
     refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
     revoked_access_tokens: set[str] = field(default_factory=set)
     outbox: list[OutboxMessage] = field(default_factory=list)
+    audit_events: list[RecordedAuditEvent] = field(default_factory=list)
     categories: dict[CategoryId, Category] = field(default_factory=dict)
     products: dict[ProductId, Product] = field(default_factory=dict)
     listed: set[ProductId] = field(default_factory=set)
@@ -447,6 +450,32 @@ class InMemoryMemberships(MembershipRepository):
         self._uow.pending.memberships.pop(user_id, None)
 
 
+class InMemoryAuditLog(AuditLog):
+    def __init__(self, uow: FakeUnitOfWork, ids: SequentialIds) -> None:
+        self._uow = uow
+        self._ids = ids
+
+    async def record(self, event: AuditEvent) -> None:
+        self._uow.pending.audit_events.append(RecordedAuditEvent(id=self._ids.new_id(), event=event))
+
+    async def list(
+        self, audit_filter: AuditFilter, *, after: UUID | None, limit: int
+    ) -> builtins.list[RecordedAuditEvent]:
+        wanted = audit_filter
+        rows = [
+            recorded
+            for recorded in sorted(self._uow.pending.audit_events, key=lambda recorded: recorded.id, reverse=True)
+            if (after is None or recorded.id < after)
+            and (wanted.actor_id is None or recorded.event.actor_id == wanted.actor_id)
+            and (wanted.action is None or recorded.event.action is wanted.action)
+            and (wanted.subject_type is None or recorded.event.subject_type is wanted.subject_type)
+            and (wanted.subject_id is None or recorded.event.subject_id == wanted.subject_id)
+            and (wanted.occurred_from is None or recorded.event.occurred_at >= wanted.occurred_from)
+            and (wanted.occurred_to is None or recorded.event.occurred_at < wanted.occurred_to)
+        ]
+        return rows[:limit]
+
+
 class InMemoryCategories(CategoryRepository):
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
@@ -623,6 +652,7 @@ def _copy(database: Database) -> Database:
         refresh_tokens={key: replace(value) for key, value in database.refresh_tokens.items()},
         revoked_access_tokens=set(database.revoked_access_tokens),
         outbox=list(database.outbox),
+        audit_events=list(database.audit_events),
         categories={key: replace(value) for key, value in database.categories.items()},
         products={key: replace(value) for key, value in database.products.items()},
         listed=set(database.listed),
@@ -643,6 +673,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.outbox = InMemoryOutbox(self, ids, clock)
         self.merchants = InMemoryMerchants(self)
         self.memberships = InMemoryMemberships(self)
+        self.audit = InMemoryAuditLog(self, ids)
         self.categories = InMemoryCategories(self)
         self.products = InMemoryProducts(self)
         self.stock_ledger = InMemoryStockLedger(self)
@@ -666,6 +697,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.database.refresh_tokens = committed.refresh_tokens
         self.database.revoked_access_tokens = committed.revoked_access_tokens
         self.database.outbox = committed.outbox
+        self.database.audit_events = committed.audit_events
         self.database.categories = committed.categories
         self.database.products = committed.products
         self.database.listed = committed.listed

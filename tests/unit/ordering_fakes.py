@@ -35,6 +35,7 @@ from application.ordering.ship_order import ShipOrder
 from application.ordering.terms import CommerceTerms
 from application.ordering.view_cart import ViewCart
 from application.ports import CatalogCacheInvalidation, Notification, Outbox, OutboxMessage
+from application.ports.audit import AuditFilter, AuditLog, RecordedAuditEvent
 from application.ports.ordering import (
     Balance,
     CartRepository,
@@ -54,6 +55,7 @@ from application.ports.ordering import (
     StoredResponse,
     StoreTerms,
 )
+from domain.audit import AuditEvent
 from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus, StoreRole
 from domain.catalog.products import ProductId, StockMovement
 from domain.identity.contact import Email, NationalId, Phone
@@ -107,6 +109,7 @@ class Shop:
     ledger: list[LedgerEntry] = field(default_factory=list)
     commission_rates: dict[MerchantId, Rate] = field(default_factory=dict)
     outbox: list[OutboxMessage] = field(default_factory=list)
+    audit_events: list[AuditEvent] = field(default_factory=list)
     commits: int = 0
 
 
@@ -338,6 +341,14 @@ class InMemoryStoreTerms(_Repo, StoreTerms):
         self.shop.commission_rates[merchant_id] = rate
 
 
+class InMemoryShopAuditLog(_Repo, AuditLog):
+    async def record(self, event: AuditEvent) -> None:
+        self.shop.audit_events.append(event)
+
+    async def list(self, audit_filter: AuditFilter, *, after: UUID | None, limit: int) -> list[RecordedAuditEvent]:
+        raise NotImplementedError("buying's use cases only record staff actions")
+
+
 class FakeShopUnitOfWork:
     def __init__(self, shop: Shop, clock: FakeClock) -> None:
         self.shop = shop
@@ -358,6 +369,7 @@ class FakeShopUnitOfWork:
         self.invoices = InMemoryInvoices(self)
         self.merchant_ledger = InMemoryMerchantLedger(self)
         self.store_terms = InMemoryStoreTerms(self)
+        self.audit = InMemoryShopAuditLog(self)
 
     async def __aenter__(self) -> Self:
         self.pending = copy.deepcopy(self.shop)

@@ -21,6 +21,7 @@ from application.ordering.set_cart_item import SetCartItemCommand
 from application.ordering.set_store_commission import SetStoreCommission, SetStoreCommissionCommand
 from application.ordering.ship_order import ShipOrderCommand
 from application.ordering.view_cart import ViewCartQuery
+from domain.audit import AuditAction
 from domain.errors import Conflict, InvalidValue, NotAllowed, NotFound
 from domain.identity.roles import Actor, Role
 from domain.money import Money
@@ -461,11 +462,17 @@ async def test_staff_refund_a_delivered_order_without_returning_shipped_stock(wo
     support = world.customer("sofia", Role.SUPPORT)
     with pytest.raises(NotAllowed):
         await world.refund_order(RefundOrderCommand(world.customer(), order_a.id, "broken"))
-    refunded = await world.refund_order(RefundOrderCommand(support, order_a.id, "arrived broken"))
+    refunded = await world.refund_order(
+        RefundOrderCommand(support, order_a.id, "arrived broken", request_id="req-refund")
+    )
     assert refunded.status is OrderStatus.REFUNDED
     assert refunded.history[-1].note == "arrived broken"
     assert world.stock(boots) == stock
     assert len(world.gateway.refunds) == 1
+    [event] = world.shop.audit_events  # the refused attempt left none
+    assert (event.action, event.subject_id, event.actor_id) == (AuditAction.ORDER_REFUNDED, order_a.id, support.user_id)
+    assert (event.before, event.after) == ({"status": "delivered"}, {"status": "refunded", "reason": "arrived broken"})
+    assert event.request_id == "req-refund"
 
 
 async def test_money_becomes_available_days_after_delivery_and_the_balance_sums_the_entries(world, two_stores):

@@ -212,5 +212,7 @@ __all__ = [
     "metadata",
 ]
 
+# The support desk's and the audit trail's tables live in their own package, on this same metadata.
 # Buying's tables live in their own package, on this same metadata (migrations and tests see them all).
-import adapters.postgres.ordering.tables  # noqa: E402, F401
+import adapters.postgres.ordering.tables  # noqa: E402
+import adapters.postgres.support.tables  # noqa: E402, F401

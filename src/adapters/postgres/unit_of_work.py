@@ -9,6 +9,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.postgres.audit import SqlaAuditLog
 from adapters.postgres.catalog import (
     SqlaCatalogReader,
     SqlaCategoryRepository,
@@ -41,6 +42,7 @@ class SqlaUnitOfWork(UnitOfWork):
     products: SqlaProductRepository
     stock_ledger: SqlaStockLedger
     catalog: SqlaCatalogReader
+    audit: SqlaAuditLog
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], now: Callable[[], datetime]) -> None:
         self._session_factory = session_factory
@@ -67,6 +69,7 @@ class SqlaUnitOfWork(UnitOfWork):
         self.products = SqlaProductRepository(session)
         self.stock_ledger = SqlaStockLedger(session)
         self.catalog = SqlaCatalogReader(session)
+        self.audit = SqlaAuditLog(session)
         return self
 
     async def __aexit__(

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.merchant_decisions import merchant_and_applicant, record_decision, refresh_listings
+from application.catalog.merchant_decisions import (
+    decision_event,
+    merchant_and_applicant,
+    record_decision,
+    refresh_listings,
+    store_summary,
+)
 from application.identity.credentials import CredentialLookup
 from application.identity.policies import require_staff
 from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
 from application.use_case import use_case
+from domain.audit import AuditAction
 from domain.catalog.merchants import Membership, Merchant, MerchantId, StoreRole
 from domain.errors import Conflict
 from domain.identity.roles import Actor, Role
@@ -19,6 +26,7 @@ from domain.identity.roles import Actor, Role
 class ApproveMerchantCommand:
     actor: Actor
     merchant_id: MerchantId
+    request_id: str | None = None
 
 
 @use_case
@@ -32,7 +40,9 @@ class ApproveMerchant:
     - the applicant becomes ``merchant_manager``: a role change, so their
       current tokens stop working;
     - the applicant is told through the outbox; the merchant's products become
-      visible, cache included.
+      visible, cache included;
+    - one ``merchant.approved`` audit event (the manager's new role is part of
+      the approval, not an action of its own).
     """
 
     unit_of_work: Callable[[], UnitOfWork]
@@ -45,6 +55,7 @@ class ApproveMerchant:
         now = self.clock.now()
         async with self.unit_of_work() as uow:
             merchant, applicant = await merchant_and_applicant(uow, command.merchant_id)
+            before = store_summary(merchant)
             merchant.approve(now)
             if await uow.memberships.of_user(applicant.id) is not None:
                 raise Conflict("the applicant already works for another store", field="applicant")
@@ -54,6 +65,16 @@ class ApproveMerchant:
             applicant.change_role(Role.MERCHANT_MANAGER, now)
             await uow.users.save(applicant)
             changed = await record_decision(uow, merchant, applicant, "merchant_approved")
+            await uow.audit.record(
+                decision_event(
+                    command.actor,
+                    AuditAction.MERCHANT_APPROVED,
+                    merchant,
+                    before=before,
+                    request_id=command.request_id,
+                    now=now,
+                )
+            )
             await uow.commit()
         await self.credentials.forget_user(applicant)
         await refresh_listings(self.cache, changed)

@@ -11,6 +11,7 @@ from datetime import datetime
 from application.identity.policies import require_staff
 from application.ports import CatalogCacheInvalidation, Clock, Notification, UnitOfWork
 from application.use_case import use_case
+from domain.audit import AuditAction, AuditEvent, SubjectType, Summary
 from domain.catalog.merchants import Merchant, MerchantId
 from domain.catalog.products import ProductId
 from domain.errors import NotFound
@@ -43,6 +44,26 @@ async def record_decision(uow: UnitOfWork, merchant: Merchant, applicant: User, 
     return changed
 
 
+def store_summary(merchant: Merchant) -> Summary:
+    """What the audit trail keeps of a store before and after a staff decision."""
+    return {"status": merchant.status.value, "suspension_reason": merchant.suspension_reason}
+
+
+def decision_event(
+    actor: Actor, action: AuditAction, merchant: Merchant, *, before: Summary, request_id: str | None, now: datetime
+) -> AuditEvent:
+    return AuditEvent.of(
+        actor,
+        action,
+        SubjectType.MERCHANT,
+        merchant.id,
+        before=before,
+        after=store_summary(merchant),
+        request_id=request_id,
+        now=now,
+    )
+
+
 async def refresh_listings(cache: CatalogCacheInvalidation, changed: list[ProductId]) -> None:
     if changed:
         await cache.products_changed(changed)
@@ -58,13 +79,25 @@ class MerchantVisibilityDecision:
     cache: CatalogCacheInvalidation
 
     async def _decide(
-        self, actor: Actor, merchant_id: MerchantId, kind: str, decide: Callable[[Merchant, datetime], None]
+        self,
+        actor: Actor,
+        merchant_id: MerchantId,
+        kind: str,
+        decide: Callable[[Merchant, datetime], None],
+        *,
+        action: AuditAction,
+        request_id: str | None,
     ) -> Merchant:
+        """Apply ``decide`` to the locked store, tell its applicant, and leave one ``action`` audit event."""
         require_staff(actor)
         async with self.unit_of_work() as uow:
             merchant, applicant = await merchant_and_applicant(uow, merchant_id)
-            decide(merchant, self.clock.now())
+            before, now = store_summary(merchant), self.clock.now()
+            decide(merchant, now)
             changed = await record_decision(uow, merchant, applicant, kind)
+            await uow.audit.record(
+                decision_event(actor, action, merchant, before=before, request_id=request_id, now=now)
+            )
             await uow.commit()
         await refresh_listings(self.cache, changed)
         return merchant

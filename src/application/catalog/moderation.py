@@ -8,6 +8,7 @@ from datetime import datetime
 from application.identity.policies import require_staff
 from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
 from application.use_case import use_case
+from domain.audit import AuditAction, AuditEvent, SubjectType
 from domain.catalog.products import Product, ProductId
 from domain.errors import NotFound
 from domain.identity.roles import Actor
@@ -22,17 +23,39 @@ class ProductModeration:
     cache: CatalogCacheInvalidation
 
     async def _moderate(
-        self, actor: Actor, product_id: ProductId, decide: Callable[[Product, datetime], None]
+        self,
+        actor: Actor,
+        product_id: ProductId,
+        decide: Callable[[Product, datetime], None],
+        *,
+        action: AuditAction,
+        request_id: str | None,
     ) -> Product:
-        """Apply ``decide`` to the locked product, merchant whether customers can see it, and tell the cache."""
+        """Apply ``decide`` to the locked product, store whether customers can see it, and tell the cache.
+
+        One ``action`` audit event records the suspension reason before and after, in the same transaction.
+        """
         require_staff(actor)
         async with self.unit_of_work() as uow:
             product = await uow.products.get(product_id, for_update=True)
             if product is None:
                 raise NotFound("no such product")
             merchant = await uow.merchants.get(product.merchant_id)
-            decide(product, self.clock.now())
+            before, now = {"suspension_reason": product.suspension_reason}, self.clock.now()
+            decide(product, now)
             await uow.products.save(product, listed=product.is_listed(merchant is not None and merchant.is_open))
+            await uow.audit.record(
+                AuditEvent.of(
+                    actor,
+                    action,
+                    SubjectType.PRODUCT,
+                    product.id,
+                    before=before,
+                    after={"suspension_reason": product.suspension_reason},
+                    request_id=request_id,
+                    now=now,
+                )
+            )
             await uow.commit()
         await self.cache.products_changed([product.id])
         await self.cache.listings_changed()

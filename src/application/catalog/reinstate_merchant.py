@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.catalog.merchant_decisions import MerchantVisibilityDecision
+from domain.audit import AuditAction
 from domain.catalog.merchants import Merchant, MerchantId
 from domain.identity.roles import Actor
 
@@ -13,16 +14,23 @@ from domain.identity.roles import Actor
 class ReinstateMerchantCommand:
     actor: Actor
     merchant_id: MerchantId
+    request_id: str | None = None
 
 
 class ReinstateMerchant(MerchantVisibilityDecision):
     """Reopen a suspended merchant: its listable products are shown again, cache included.
 
     Rules: support agents and admins only; only a suspended merchant can be
-    reinstated (409); the applicant is told through the outbox.
+    reinstated (409); the applicant is told through the outbox; one
+    ``merchant.reinstated`` audit event.
     """
 
     async def __call__(self, command: ReinstateMerchantCommand) -> Merchant:
         return await self._decide(
-            command.actor, command.merchant_id, "merchant_reinstated", lambda merchant, now: merchant.reinstate(now)
+            command.actor,
+            command.merchant_id,
+            "merchant_reinstated",
+            lambda merchant, now: merchant.reinstate(now),
+            action=AuditAction.MERCHANT_REINSTATED,
+            request_id=command.request_id,
         )

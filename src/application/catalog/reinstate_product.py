@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.catalog.moderation import ProductModeration
+from domain.audit import AuditAction
 from domain.catalog.products import Product, ProductId
 from domain.identity.roles import Actor
 
@@ -13,14 +14,21 @@ from domain.identity.roles import Actor
 class ReinstateProductCommand:
     actor: Actor
     product_id: ProductId
+    request_id: str | None = None
 
 
 class ReinstateProduct(ProductModeration):
     """Lift a product's suspension: customers see it again if it is otherwise listed.
 
     Rules: support agents and admins only; a product that is not suspended
-    is a conflict (409).
+    is a conflict (409); one ``product.reinstated`` audit event.
     """
 
     async def __call__(self, command: ReinstateProductCommand) -> Product:
-        return await self._moderate(command.actor, command.product_id, lambda product, now: product.reinstate(now))
+        return await self._moderate(
+            command.actor,
+            command.product_id,
+            lambda product, now: product.reinstate(now),
+            action=AuditAction.PRODUCT_REINSTATED,
+            request_id=command.request_id,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.catalog.merchant_decisions import MerchantVisibilityDecision
+from domain.audit import AuditAction
 from domain.catalog.merchants import Merchant, MerchantId
 from domain.identity.roles import Actor
 
@@ -14,6 +15,7 @@ class SuspendMerchantCommand:
     actor: Actor
     merchant_id: MerchantId
     reason: str
+    request_id: str | None = None
 
 
 class SuspendMerchant(MerchantVisibilityDecision):
@@ -21,7 +23,7 @@ class SuspendMerchant(MerchantVisibilityDecision):
 
     Rules: support agents and admins only; only an approved merchant can be
     suspended (409); the reason (3 to 500 characters) is kept and sent to the
-    applicant through the outbox.
+    applicant through the outbox; one ``merchant.suspended`` audit event.
     """
 
     async def __call__(self, command: SuspendMerchantCommand) -> Merchant:
@@ -30,4 +32,6 @@ class SuspendMerchant(MerchantVisibilityDecision):
             command.merchant_id,
             "merchant_suspended",
             lambda merchant, now: merchant.suspend(command.reason, now),
+            action=AuditAction.MERCHANT_SUSPENDED,
+            request_id=command.request_id,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.catalog.moderation import ProductModeration
+from domain.audit import AuditAction
 from domain.catalog.products import Product, ProductId
 from domain.identity.roles import Actor
 
@@ -14,16 +15,22 @@ class SuspendProductCommand:
     actor: Actor
     product_id: ProductId
     reason: str
+    request_id: str | None = None
 
 
 class SuspendProduct(ProductModeration):
     """Hide a product from customers at once, cached pages included.
 
     Rules: support agents and admins only; the reason (3 to 500 characters)
-    is kept on the product; the merchant keeps seeing its product.
+    is kept on the product; the merchant keeps seeing its product; one
+    ``product.suspended`` audit event.
     """
 
     async def __call__(self, command: SuspendProductCommand) -> Product:
         return await self._moderate(
-            command.actor, command.product_id, lambda product, now: product.suspend(command.reason, now)
+            command.actor,
+            command.product_id,
+            lambda product, now: product.suspend(command.reason, now),
+            action=AuditAction.PRODUCT_SUSPENDED,
+            request_id=command.request_id,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from application.identity.credentials import CredentialLookup
@@ -11,6 +12,7 @@ from application.identity.policies import check_access_change, require_staff
 from application.pagination import Page, keyset_page, page_size
 from application.ports import Clock, CredentialRecord, OutboxMessage, UnitOfWork, UserFilter
 from application.use_case import use_case
+from domain.audit import AuditAction, AuditEvent, SubjectType
 from domain.errors import NotFound
 from domain.identity.roles import Actor, Role, UserId
 from domain.identity.users import User
@@ -46,6 +48,7 @@ class ChangeUserAccessCommand:
     user_id: UserId
     role: Role | None = None
     is_active: bool | None = None
+    request_id: str | None = None
 
 
 @use_case
@@ -54,7 +57,10 @@ class ChangeUserAccess:
 
     Deactivation ends every session of the account. Either change moves the
     credentials version on, so the account's existing tokens stop working at
-    once, and evicts its cached credentials.
+    once, and evicts its cached credentials. A role change and a status change
+    are staff actions: each one that actually changes the account leaves one
+    audit event (``user.role_changed``, ``user.status_changed``) in the same
+    transaction.
     """
 
     unit_of_work: Callable[[], UnitOfWork]
@@ -69,6 +75,31 @@ class ChangeUserAccess:
                 raise NotFound("no such account")
             check_access_change(command.actor, user, role=command.role, is_active=command.is_active)
             now = self.clock.now()
+            events: list[AuditEvent] = []
+            if command.role is not None and command.role is not user.role:
+                events.append(
+                    _audited(
+                        command,
+                        AuditAction.USER_ROLE_CHANGED,
+                        user,
+                        part="role",
+                        before=user.role,
+                        after=command.role,
+                        now=now,
+                    )
+                )
+            if command.is_active is not None and command.is_active is not user.is_active:
+                events.append(
+                    _audited(
+                        command,
+                        AuditAction.USER_STATUS_CHANGED,
+                        user,
+                        part="status",
+                        before=_status(user.is_active),
+                        after=_status(command.is_active),
+                        now=now,
+                    )
+                )
             if command.role is not None:
                 user.change_role(command.role, now)
             if command.is_active is True:
@@ -77,9 +108,37 @@ class ChangeUserAccess:
                 user.deactivate(now)
                 await uow.refresh_tokens.revoke_all_of_user(user.id, now)
             await uow.users.save(user)
+            for event in events:
+                await uow.audit.record(event)
             await uow.commit()
         await self.credentials.forget(CredentialRecord.of(user))
         return user
+
+
+def _status(is_active: bool) -> str:
+    return "active" if is_active else "inactive"
+
+
+def _audited(
+    command: ChangeUserAccessCommand,
+    action: AuditAction,
+    user: User,
+    *,
+    part: str,
+    before: str,
+    after: str,
+    now: datetime,
+) -> AuditEvent:
+    return AuditEvent.of(
+        command.actor,
+        action,
+        SubjectType.USER,
+        user.id,
+        before={part: before},
+        after={part: after},
+        request_id=command.request_id,
+        now=now,
+    )
 
 
 @dataclass(frozen=True, slots=True)

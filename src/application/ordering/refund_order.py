@@ -13,6 +13,7 @@ from application.ordering.stock import announce
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
 from application.ports.ordering import OrderingUnitOfWork, PaymentGateway
 from application.use_case import use_case
+from domain.audit import AuditAction, AuditEvent, SubjectType
 from domain.identity.roles import Actor
 from domain.ordering.orders import Order, OrderId
 
@@ -22,6 +23,7 @@ class RefundOrderCommand:
     actor: Actor
     order_id: OrderId
     reason: str
+    request_id: str | None = None
 
 
 @use_case
@@ -32,6 +34,8 @@ class RefundOrder:
     go back to stock only if they never shipped. Ledger reversals and a credit
     note are written with the state change; the money goes back through the
     gateway after commit, under a key derived from the order (never twice).
+    A refund is a staff action: one ``order.refunded`` audit event, in the
+    same transaction.
     """
 
     unit_of_work: Callable[[], OrderingUnitOfWork]
@@ -47,9 +51,21 @@ class RefundOrder:
             order = await uow.orders.get(command.order_id, for_update=True)
             if order is None:
                 raise no_such_order()
-            unshipped = order.holds_stock
+            unshipped, before = order.holds_stock, order.status.value
             order.refund(command.reason, now)
             await uow.orders.save(order)
+            await uow.audit.record(
+                AuditEvent.of(
+                    command.actor,
+                    AuditAction.ORDER_REFUNDED,
+                    SubjectType.ORDER,
+                    order.id,
+                    before={"status": before},
+                    after={"status": order.status.value, "reason": command.reason},
+                    request_id=command.request_id,
+                    now=now,
+                )
+            )
             changes, refund = await reverse_order(
                 uow, order, returns_stock=unshipped, actor_id=command.actor.user_id, ids=self.ids, now=now
             )

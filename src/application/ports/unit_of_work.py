@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.ports.audit import AuditLog
 from application.ports.catalog import (
     CatalogReader,
     CategoryRepository,
@@ -29,7 +30,7 @@ class UnitOfWork(Protocol):
     :meth:`commit`. Leaving the block without committing, or with an error,
     rolls everything back. Repositories hang off the unit of work so that all
     the reads and writes of one call share its transaction, including the
-    notifications queued in the outbox.
+    notifications queued in the outbox and the audit events of staff actions.
     """
 
     users: UserRepository
@@ -43,6 +44,7 @@ class UnitOfWork(Protocol):
     products: ProductRepository
     stock_ledger: StockLedger
     catalog: CatalogReader
+    audit: AuditLog
 
     async def __aenter__(self) -> Self: ...
 

@@ -18,9 +18,18 @@ from entrypoints.container.adapters import Adapters
 from entrypoints.container.catalog import CatalogProvider
 from entrypoints.container.identity import IdentityProvider
 from entrypoints.container.ordering import OrderingProvider
+from entrypoints.container.support import SupportProvider
 from entrypoints.settings import Settings
 
-__all__ = ["Adapters", "CatalogProvider", "Container", "IdentityProvider", "OperationsProvider", "OrderingProvider"]
+__all__ = [
+    "Adapters",
+    "CatalogProvider",
+    "Container",
+    "IdentityProvider",
+    "OperationsProvider",
+    "OrderingProvider",
+    "SupportProvider",
+]
 
 
 class OperationsProvider:
@@ -38,6 +47,7 @@ class Container:
     operations: OperationsProvider
     identity: IdentityProvider
     catalog: CatalogProvider
+    support: SupportProvider
     ordering: OrderingProvider
 
     @classmethod
@@ -52,6 +62,7 @@ class Container:
             operations=OperationsProvider(adapters),
             identity=identity,
             catalog=CatalogProvider(adapters, identity),
+            support=SupportProvider(adapters),
             ordering=OrderingProvider(adapters),
         )
 

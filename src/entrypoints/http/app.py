@@ -32,6 +32,8 @@ from entrypoints.http.ordering.stores import MerchantOrdersController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.request_context import request_context_middleware
 from entrypoints.http.shared import Cursors
+from entrypoints.http.support.staff import AuditController, SupportStatsController
+from entrypoints.http.support.tickets import TicketsController
 from entrypoints.observability import configure_logging
 from entrypoints.settings import Settings, load_settings
 
@@ -75,6 +77,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             AdminProductsController,
             CategoriesController,
             ProductsController,
+            TicketsController,
+            SupportStatsController,
+            AuditController,
             CartController,
             CheckoutsController,
             OrdersController,

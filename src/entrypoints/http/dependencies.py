@@ -20,12 +20,21 @@ from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from application.identity.authenticate import Authenticated
 from domain.errors import AuthenticationFailed
 from domain.identity.roles import Actor
-from entrypoints.container import CatalogProvider, Container, IdentityProvider, OperationsProvider, OrderingProvider
+from entrypoints.container import (
+    CatalogProvider,
+    Container,
+    IdentityProvider,
+    OperationsProvider,
+    OrderingProvider,
+    SupportProvider,
+)
 from entrypoints.http.shared import Cursors
+from entrypoints.observability import request_id_var
 
 Operations = NamedDependency[OperationsProvider]
 Identity = NamedDependency[IdentityProvider]
 Catalog = NamedDependency[CatalogProvider]
+Support = NamedDependency[SupportProvider]
 Ordering = NamedDependency[OrderingProvider]
 
 
@@ -83,3 +92,8 @@ class ApiRequest(Request[Actor, Authenticated, State]):
     @property
     def cursors(self) -> Cursors:
         return cast("Cursors", self.app.state.cursors)
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``X-Request-ID`` being served (see ``request_context``), for the audit trail of staff actions."""
+        return request_id_var.get()

@@ -61,7 +61,9 @@ class AdminMerchantsController(StaffArea):
     async def approve(
         self, merchant_id: FromPath[MerchantId], request: ApiRequest, catalog: Catalog
     ) -> MerchantResponse:
-        merchant = await catalog.approve_merchant(ApproveMerchantCommand(actor=request.actor, merchant_id=merchant_id))
+        merchant = await catalog.approve_merchant(
+            ApproveMerchantCommand(actor=request.actor, merchant_id=merchant_id, request_id=request.request_id)
+        )
         return MerchantResponse.of(merchant)
 
     @post("/{merchant_id:uuid}/suspend", operation_id="suspendStore", status_code=HTTP_200_OK)
@@ -73,7 +75,9 @@ class AdminMerchantsController(StaffArea):
         catalog: Catalog,
     ) -> MerchantResponse:
         merchant = await catalog.suspend_merchant(
-            SuspendMerchantCommand(actor=request.actor, merchant_id=merchant_id, reason=data.reason)
+            SuspendMerchantCommand(
+                actor=request.actor, merchant_id=merchant_id, reason=data.reason, request_id=request.request_id
+            )
         )
         return MerchantResponse.of(merchant)
 
@@ -82,7 +86,7 @@ class AdminMerchantsController(StaffArea):
         self, merchant_id: FromPath[MerchantId], request: ApiRequest, catalog: Catalog
     ) -> MerchantResponse:
         merchant = await catalog.reinstate_merchant(
-            ReinstateMerchantCommand(actor=request.actor, merchant_id=merchant_id)
+            ReinstateMerchantCommand(actor=request.actor, merchant_id=merchant_id, request_id=request.request_id)
         )
         return MerchantResponse.of(merchant)
 
@@ -132,7 +136,9 @@ class AdminProductsController(StaffArea):
         self, product_id: FromPath[ProductId], data: JSONBody[SuspensionRequest], request: ApiRequest, catalog: Catalog
     ) -> MerchantProduct:
         product = await catalog.suspend_product(
-            SuspendProductCommand(actor=request.actor, product_id=product_id, reason=data.reason)
+            SuspendProductCommand(
+                actor=request.actor, product_id=product_id, reason=data.reason, request_id=request.request_id
+            )
         )
         return MerchantProduct.of(product)
 
@@ -140,5 +146,7 @@ class AdminProductsController(StaffArea):
     async def reinstate(
         self, product_id: FromPath[ProductId], request: ApiRequest, catalog: Catalog
     ) -> MerchantProduct:
-        product = await catalog.reinstate_product(ReinstateProductCommand(actor=request.actor, product_id=product_id))
+        product = await catalog.reinstate_product(
+            ReinstateProductCommand(actor=request.actor, product_id=product_id, request_id=request.request_id)
+        )
         return MerchantProduct.of(product)

@@ -65,6 +65,7 @@ class AdminUsersController(StaffArea):
                 user_id=user_id,
                 role=unset_to_none(data.role),
                 is_active=unset_to_none(data.is_active),
+                request_id=request.request_id,
             )
         )
         return UserResponse.of(user)

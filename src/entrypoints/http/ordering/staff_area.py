@@ -56,7 +56,13 @@ class AdminOrdersController(StaffArea):
     async def refund(
         self, order_id: FromPath[OrderId], data: JSONBody[RefundRequest], request: ApiRequest, ordering: Ordering
     ) -> OrderResponse:
-        return OrderResponse.of(await ordering.refund_order(RefundOrderCommand(request.actor, order_id, data.reason)))
+        return OrderResponse.of(
+            await ordering.refund_order(
+                RefundOrderCommand(
+                    actor=request.actor, order_id=order_id, reason=data.reason, request_id=request.request_id
+                )
+            )
+        )
 
 
 class AdminMerchantTermsController(StaffArea):

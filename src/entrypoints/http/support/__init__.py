@@ -1,0 +1,1 @@
+"""Support desk and audit trail routes."""
