@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 from collections.abc import Awaitable, Callable
-from types import FrameType
-from typing import NoReturn, TypeVar
+from typing import TypeVar
 
 import click
 import uvicorn
@@ -22,7 +20,7 @@ from application.ports import UserFilter
 from domain.errors import DomainError
 from domain.identity.roles import Role
 from entrypoints.container import Container
-from entrypoints.engines import running_engines, start_engines
+from entrypoints.engines import RunningEngines, StopSignals, running_engines
 from entrypoints.observability import configure_logging
 from entrypoints.settings import Environment, Settings, SettingsError, load_settings
 
@@ -34,11 +32,6 @@ def _settings() -> Settings:
         raise click.ClickException(f"invalid configuration: {error}") from None
     configure_logging(settings.log_level)
     return settings
-
-
-def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> NoReturn:
-    # A requested stop is a normal exit: `finally` blocks stop the embedded engines, status 0.
-    raise SystemExit(0)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,35 +49,34 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     settings = _settings()
     if reload and settings.env is Environment.PRODUCTION:
         raise click.ClickException("--reload is for development only")
-    previous_handler: Callable[[int, FrameType | None], object] | int | None = signal.signal(
-        signal.SIGTERM, _exit_on_sigterm
-    )
-    try:
-        engines = start_engines(settings)
-    except EngineStartError as error:
-        raise click.ClickException(str(error)) from None
-    try:
-        resolved = engines.settings
-        # Workers (and the reloader) build their settings from the environment.
-        os.environ["COMMERCE_DATABASE_URL"] = resolved.require_database_url()
-        os.environ["COMMERCE_REDIS_URL"] = resolved.require_redis_url()
-        if settings.env is Environment.DEVELOPMENT:
-            migrator.upgrade(resolved.require_database_url())
-        uvicorn.run(
-            "entrypoints.http.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            reload=reload,
-            log_config=None,
-            access_log=False,
-            server_header=False,
-            proxy_headers=True,
-        )
-    finally:
-        engines.stop()
-        signal.signal(signal.SIGTERM, previous_handler)
+    engines = RunningEngines(settings)
+    # Installed before the engines start: a Ctrl-C at any moment still stops every engine started.
+    with StopSignals(engines):
+        try:
+            engines.start()
+            resolved = engines.settings
+            # Workers (and the reloader) build their settings from the environment.
+            os.environ["COMMERCE_DATABASE_URL"] = resolved.require_database_url()
+            os.environ["COMMERCE_REDIS_URL"] = resolved.require_redis_url()
+            if settings.env is Environment.DEVELOPMENT:
+                migrator.upgrade(resolved.require_database_url())
+            # uvicorn handles SIGINT/SIGTERM while it serves, then hands them back to StopSignals.
+            uvicorn.run(
+                "entrypoints.http.app:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                reload=reload,
+                log_config=None,
+                access_log=False,
+                server_header=False,
+                proxy_headers=True,
+            )
+        except EngineStartError as error:
+            raise click.ClickException(str(error)) from None
+        finally:
+            engines.stop()
 
 
 @main.group()

@@ -1,7 +1,9 @@
 """`commerce serve` on a fresh data folder: real engines up, a clean stop, data kept."""
 
 import asyncio
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -124,3 +126,120 @@ def test_serve_starts_real_engines_stops_cleanly_and_keeps_data(tmp_path):
     finally:
         _stop(second)
     assert _engine_processes(data_dir, []) == []
+
+
+# --- Stopping: every way a person or a supervisor ends `serve` stops the engines it started ---
+
+UV = shutil.which("uv")
+STOP_BUDGET = 15.0
+
+
+def _serve_in_own_group(data_dir: Path, port: int, log: Path, *, through_uv: bool = False) -> subprocess.Popen:
+    """`serve` as a terminal runs it: leader of its own process group, which a Ctrl-C signals as a whole."""
+    command = [str(COMMERCE), "serve", "--port", str(port)]
+    if through_uv:
+        assert UV is not None
+        command = [UV, "run", "--frozen", "--no-sync", "commerce", "serve", "--port", str(port)]
+    with log.open("wb") as sink:
+        return subprocess.Popen(
+            command,
+            env=_environment(data_dir),
+            cwd=Path(__file__).parents[2],
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+            start_new_session=True,
+        )
+
+
+def _ctrl_c(process: subprocess.Popen) -> None:
+    """What a terminal does on Ctrl-C: SIGINT to every process of the foreground group."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGINT)
+
+
+def _wait_for_log(process: subprocess.Popen, log: Path, text: str, timeout: float = STOP_BUDGET) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in log.read_text(errors="replace"):
+            return
+        if process.poll() is not None:
+            return  # already gone: the signal that follows finds nothing to interrupt
+        time.sleep(0.01)
+    pytest.fail(f"{text!r} never logged: {log.read_text(errors='replace')}")
+
+
+def _running_serve(tmp_path: Path, *, through_uv: bool = False) -> tuple[subprocess.Popen, Path, Path, list[int]]:
+    data_dir = tmp_path / "data"
+    log = tmp_path / "serve.log"
+    port = _free_port()
+    process = _serve_in_own_group(data_dir, port, log, through_uv=through_uv)
+    try:
+        _wait_until_ready(process, port)
+    except BaseException:
+        process.kill()
+        raise
+    pids = [EmbeddedPostgres(data_dir).server_pid(), EmbeddedRedis(data_dir).server_pid()]
+    assert None not in pids
+    return process, data_dir, log, [pid for pid in pids if pid is not None]
+
+
+def _assert_stopped_everything(process: subprocess.Popen, data_dir: Path, pids: list[int], started: float) -> None:
+    try:
+        process.wait(timeout=STOP_BUDGET)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("serve did not stop within 15 s")
+    assert time.monotonic() - started < STOP_BUDGET
+    deadline = time.monotonic() + 2
+    while _engine_processes(data_dir, pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _engine_processes(data_dir, pids) == []
+
+
+def test_one_ctrl_c_stops_serve_and_its_engines(tmp_path):
+    process, data_dir, _log, pids = _running_serve(tmp_path)
+    started = time.monotonic()
+    _ctrl_c(process)
+    _assert_stopped_everything(process, data_dir, pids, started)
+    assert process.returncode == 0
+
+
+def test_a_second_ctrl_c_during_shutdown_does_not_interrupt_the_engines_stop(tmp_path):
+    process, data_dir, log, pids = _running_serve(tmp_path)
+    started = time.monotonic()
+    _ctrl_c(process)
+    _wait_for_log(process, log, "stopping the embedded engines")
+    _ctrl_c(process)
+    _assert_stopped_everything(process, data_dir, pids, started)
+    assert process.returncode == 0, log.read_text()
+    assert "fast shutdown" not in log.read_text()
+
+
+def test_a_third_ctrl_c_forces_the_stop_and_still_stops_the_engines(tmp_path):
+    process, data_dir, log, pids = _running_serve(tmp_path)
+    started = time.monotonic()
+    _ctrl_c(process)
+    _wait_for_log(process, log, "stopping the embedded engines")
+    _ctrl_c(process)
+    _ctrl_c(process)
+    _assert_stopped_everything(process, data_dir, pids, started)
+    assert process.returncode in {0, 130}, log.read_text()
+
+
+def test_sigterm_stops_serve_and_its_engines(tmp_path):
+    process, data_dir, _log, pids = _running_serve(tmp_path)
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _assert_stopped_everything(process, data_dir, pids, started)
+    assert process.returncode == 0
+
+
+@pytest.mark.skipif(UV is None, reason="uv is not on PATH")
+def test_ctrl_c_on_uv_run_serve_stops_serve_and_its_engines(tmp_path):
+    # uv forwards the SIGINT its group already delivered: the app gets two, a few hundred ms apart.
+    process, data_dir, log, pids = _running_serve(tmp_path, through_uv=True)
+    started = time.monotonic()
+    _ctrl_c(process)
+    _assert_stopped_everything(process, data_dir, pids, started)
+    assert process.returncode == 0, log.read_text()
+    assert "fast shutdown" not in log.read_text()
