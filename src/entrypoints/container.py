@@ -9,6 +9,7 @@ from functools import cached_property
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.console import ConsoleNotificationSender
 from adapters.metrics import PrometheusAuthMetrics
 from adapters.postgres import PostgresProbe, SqlaUnitOfWork, create_database_engine, create_session_factory
 from adapters.redis import (
@@ -48,11 +49,12 @@ from application.identity.refresh_session import RefreshSession
 from application.identity.request_activation_code import RequestActivationCode
 from application.identity.sessions import SessionIssuer, SessionLifetimes
 from application.identity.sign_up import SignUp
+from application.ports import NotificationSender
 from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Role
 from domain.money import Currency
 from entrypoints.http.cursors import CursorCodec
-from entrypoints.settings import Settings
+from entrypoints.settings import Environment, Settings
 
 
 @dataclass(slots=True)
@@ -67,6 +69,7 @@ class Adapters:
     ids: Uuid7Generator = field(default_factory=Uuid7Generator)
     secrets: SystemSecretGenerator = field(default_factory=SystemSecretGenerator)
     metrics: PrometheusAuthMetrics = field(default_factory=PrometheusAuthMetrics)
+    notification_sender: NotificationSender | None = None
 
 
 class Container:
@@ -121,6 +124,11 @@ class Container:
                 engine=engine,
                 session_factory=create_session_factory(engine),
                 redis=create_redis_client(settings.require_redis_url()),
+                notification_sender=(
+                    ConsoleNotificationSender()
+                    if settings.console_notifications and settings.env is Environment.DEVELOPMENT
+                    else None
+                ),
             )
         )
 
@@ -129,7 +137,7 @@ class Container:
         await self.engine.dispose()
 
     def unit_of_work(self) -> SqlaUnitOfWork:
-        return SqlaUnitOfWork(self.adapters.session_factory, self.clock.now)
+        return SqlaUnitOfWork(self.adapters.session_factory, self.clock.now, self.adapters.notification_sender)
 
     @cached_property
     def cursors(self) -> CursorCodec:

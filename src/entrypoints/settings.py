@@ -58,6 +58,8 @@ class Settings:
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     credential_cache_ttl_seconds: int = 24 * 3600
     argon2: Argon2Parameters = field(default_factory=Argon2Parameters)
+    # Development: every notification (activation codes included) is logged as it is committed.
+    console_notifications: bool = True
 
     @property
     def uses_embedded_engines(self) -> bool:
@@ -72,6 +74,9 @@ class Settings:
         if self.redis_url is None:
             raise RuntimeError("the Redis URL has not been resolved (start the engines first)")
         return self.redis_url
+
+
+_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -136,6 +141,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
     if redis_url is not None and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError("REDIS_URL", "expected a redis://, rediss:// or unix:// URL")
 
+    console_notifications = _flag("CONSOLE_NOTIFICATIONS", get("CONSOLE_NOTIFICATIONS"), env is Environment.DEVELOPMENT)
     secret_key = get("SECRET_KEY")
     argon2 = Argon2Parameters(
         memory_cost_kib=positive_int("ARGON2_MEMORY_COST_KIB", OWASP_MIN_MEMORY_KIB),
@@ -159,17 +165,33 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         refresh_token_ttl_seconds=positive_int("REFRESH_TOKEN_TTL_SECONDS", 30 * 24 * 3600),
         credential_cache_ttl_seconds=positive_int("CREDENTIAL_CACHE_TTL_SECONDS", 24 * 3600),
         argon2=argon2,
+        console_notifications=console_notifications,
     )
     if env is Environment.PRODUCTION:
-        if secret_key is None or secret_key == DEVELOPMENT_SECRET:
-            raise SettingsError("SECRET_KEY", "production needs its own secret key")
-        if len(secret_key) < 32:
-            raise SettingsError("SECRET_KEY", "production needs a secret key of at least 32 characters")
-        if database_url is None:
-            raise SettingsError("DATABASE_URL", "production refuses the embedded PostgreSQL; set a URL")
-        if redis_url is None:
-            raise SettingsError("REDIS_URL", "production refuses the embedded Redis; set a URL")
+        _check_production(settings, secret_key)
     return settings
+
+
+def _check_production(settings: Settings, secret_key: str | None) -> None:
+    """What production refuses to run with."""
+    if secret_key is None or secret_key == DEVELOPMENT_SECRET:
+        raise SettingsError("SECRET_KEY", "production needs its own secret key")
+    if len(secret_key) < 32:
+        raise SettingsError("SECRET_KEY", "production needs a secret key of at least 32 characters")
+    if settings.database_url is None:
+        raise SettingsError("DATABASE_URL", "production refuses the embedded PostgreSQL; set a URL")
+    if settings.redis_url is None:
+        raise SettingsError("REDIS_URL", "production refuses the embedded Redis; set a URL")
+    if settings.console_notifications:
+        raise SettingsError("CONSOLE_NOTIFICATIONS", "production never logs notifications: they hold codes")
+
+
+def _flag(name: str, raw: str | None, default: bool) -> bool:
+    if raw is None:
+        return default
+    if raw.lower() not in _BOOLEANS:
+        raise SettingsError(name, f"expected true or false, got {raw!r}")
+    return _BOOLEANS[raw.lower()]
 
 
 def _normalise_database_url(url: str) -> str:

@@ -74,3 +74,23 @@ def test_dotenv_fills_what_the_environment_leaves_unset(tmp_path):
     settings = load_settings({"COMMERCE_LOG_LEVEL": "warning"}, dotenv=dotenv)
     assert settings.currency == "USD"
     assert settings.log_level == "WARNING"
+
+
+def test_notifications_go_to_the_console_by_default_in_development_only():
+    assert load().console_notifications is True
+    assert load(CONSOLE_NOTIFICATIONS="false").console_notifications is False
+    production = load(
+        ENV="production", SECRET_KEY=STRONG_SECRET, DATABASE_URL="postgresql://h/db", REDIS_URL="redis://h"
+    )
+    assert production.console_notifications is False
+
+
+def test_production_refuses_console_notifications():
+    with pytest.raises(SettingsError, match="COMMERCE_CONSOLE_NOTIFICATIONS"):
+        load(
+            ENV="production",
+            SECRET_KEY=STRONG_SECRET,
+            DATABASE_URL="postgresql://h/db",
+            REDIS_URL="redis://h",
+            CONSOLE_NOTIFICATIONS="true",
+        )

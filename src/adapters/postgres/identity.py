@@ -250,8 +250,10 @@ class SqlaOutbox(Notifier, OutboxReader):
     def __init__(self, session: AsyncSession, now: Callable[[], datetime]) -> None:
         self._session = session
         self._now = now
+        self.written: list[Notification] = []
 
     async def notify(self, notification: Notification) -> None:
+        self.written.append(notification)
         self._session.add(
             OutboxRow(
                 recipient=notification.recipient,

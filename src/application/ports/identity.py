@@ -101,6 +101,12 @@ class Notifier(Protocol):
     async def notify(self, notification: Notification) -> None: ...
 
 
+class NotificationSender(Protocol):
+    """Hands a committed outbox message to a channel that reaches its recipient (mail, SMS, a console)."""
+
+    async def send(self, notification: Notification) -> None: ...
+
+
 class OutboxReader(Protocol):
     async def list(
         self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int
