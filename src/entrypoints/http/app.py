@@ -7,9 +7,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router
-from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from entrypoints.container import Container
@@ -22,6 +19,7 @@ from entrypoints.http.catalog.staff_area import (
 )
 from entrypoints.http.catalog.stores import MerchantsController, StoreProductsController
 from entrypoints.http.dependencies import DEPENDENCIES
+from entrypoints.http.docs import docs_assets_router, openapi_config
 from entrypoints.http.health import HealthController
 from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersController
 from entrypoints.http.identity.auth import AuthController
@@ -79,27 +77,15 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         exclude=["/metrics", "/schema"],
     )
     app = Litestar(
-        route_handlers=[HealthController, PrometheusController, api],
+        route_handlers=[HealthController, PrometheusController, api, docs_assets_router()],
         middleware=[prometheus.middleware],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
-        openapi_config=OpenAPIConfig(
+        openapi_config=openapi_config(
             title="commerce",
             version="0.1.0",
             description="API-first marketplace backend. Errors are RFC 9457 problem details.",
-            path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(), RedocRenderPlugin()],
-            components=Components(
-                security_schemes={
-                    "BearerToken": SecurityScheme(
-                        type="http",
-                        scheme="bearer",
-                        bearer_format="JWT",
-                        description="The access_token from POST /api/v1/auth/login",
-                    )
-                }
-            ),
         ),
         logging_config=None,
         request_max_body_size=MAX_REQUEST_BODY,
