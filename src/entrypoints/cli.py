@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 import click
@@ -85,18 +85,18 @@ def db() -> None:
 
 
 @db.command()
-@click.option("--revision", default="head", show_default=True)
+@click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
-    """Apply migrations up to REVISION."""
+    """Apply migrations up to REVISION (default: head, the newest)."""
     with running_engines(_settings()) as settings:
         migrator.upgrade(settings.require_database_url(), revision)
     click.echo(f"database upgraded to {revision}")
 
 
 @db.command()
-@click.option("--revision", default="-1", show_default=True)
+@click.argument("revision", default="-1")
 def downgrade(revision: str) -> None:
-    """Revert migrations down to REVISION (default: one step)."""
+    """Revert migrations down to REVISION (default: -1, one step back; 'base' empties the schema)."""
     with running_engines(_settings()) as settings:
         migrator.downgrade(settings.require_database_url(), revision)
     click.echo(f"database downgraded to {revision}")
@@ -139,20 +139,22 @@ def users() -> None:
 
 
 @users.command("create-admin")
-@click.option("--email", required=True)
-@click.option("--phone", required=True)
-@click.option("--national-id", required=True)
-@click.option("--first-name", required=True)
-@click.option("--last-name", required=True)
+@click.option("--email", required=True, help="Login email; also where notifications go.")
+@click.option("--phone", required=True, help="Mobile number, 10 digits (also a login name).")
+@click.option("--national-id", required=True, help="National identity number (cédula).")
+@click.option("--first-name", required=True, help="Given name.")
+@click.option("--last-name", required=True, help="Family name.")
 @click.option(
     "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="Prompted (never echoed) when not given.",
+    help="Omit it: you are asked twice, without echo (or it is read from a pipe). "
+    "Given here it lands in the shell history.",
 )
-def create_admin(*, email: str, phone: str, national_id: str, first_name: str, last_name: str, password: str) -> None:
+def create_admin(
+    *, email: str, phone: str, national_id: str, first_name: str, last_name: str, password: str | None
+) -> None:
     """Create an active administrator account."""
+    if password is None:
+        password = _read_password()
     command = SignUpCommand(
         email=email,
         phone=phone,
@@ -166,10 +168,10 @@ def create_admin(*, email: str, phone: str, national_id: str, first_name: str, l
 
 
 @users.command("list")
-@click.option("--role", type=click.Choice([role.value for role in Role]))
+@click.option("--role", type=click.Choice([role.value for role in Role]), help="Only accounts with this role.")
 @click.option("--active/--inactive", "is_active", default=None, help="Only active (or inactive) accounts.")
 @click.option("--search", "text", help="Text in email, phone or name.")
-@click.option("--limit", type=click.IntRange(1, 100), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=50, show_default=True, help="At most this many.")
 def list_users(role: str | None, is_active: bool | None, text: str | None, limit: int) -> None:
     """List accounts, newest first."""
     query = ListUsersQuery(
@@ -178,11 +180,34 @@ def list_users(role: str | None, is_active: bool | None, text: str | None, limit
         limit=limit,
     )
     page = _run_use_case(lambda container: container.list_users(query))
-    for user in page.items:
-        status = "active" if user.is_active else "inactive"
-        click.echo(f"{user.id}  {user.role.value:<16} {status:<8} {user.email.value}  {user.phone.value}")
     if not page.items:
         click.echo("no accounts match")
+        return
+    rows = [
+        (str(user.id), user.role.value, "active" if user.is_active else "inactive", user.email.value, user.phone.value)
+        for user in page.items
+    ]
+    click.echo(_table(("ID", "ROLE", "STATUS", "EMAIL", "PHONE"), rows))
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    """Columns as wide as their widest cell, two spaces apart."""
+    widths = [max(len(row[column]) for row in (header, *rows)) for column in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in (header, *rows)
+    )
+
+
+def _read_password() -> str:
+    """Asked twice without echo on a terminal; read as one line from a pipe (no echo to control there)."""
+    if sys.stdin.isatty():
+        password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return password
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise click.UsageError("no password on standard input; pipe one line, or run in a terminal")
+    return line
 
 
 if __name__ == "__main__":  # pragma: no cover

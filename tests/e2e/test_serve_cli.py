@@ -176,7 +176,9 @@ def _running_serve(tmp_path: Path, *, through_uv: bool = False) -> tuple[subproc
     try:
         _wait_until_ready(process, port)
     except BaseException:
-        process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        print(log.read_text(errors="replace"))  # noqa: T201 - shown by pytest for the failed test
         raise
     pids = [EmbeddedPostgres(data_dir).server_pid(), EmbeddedRedis(data_dir).server_pid()]
     assert None not in pids
