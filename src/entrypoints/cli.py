@@ -21,6 +21,8 @@ from domain.errors import DomainError
 from domain.identity.roles import Role
 from entrypoints.container import Container
 from entrypoints.engines import RunningEngines, StopSignals, running_engines
+from entrypoints.http.app import create_app
+from entrypoints.http.contract import openapi_document
 from entrypoints.observability import configure_logging
 from entrypoints.settings import Environment, Settings, SettingsError, load_settings
 
@@ -77,6 +79,21 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
             raise click.ClickException(str(error)) from None
         finally:
             engines.stop()
+
+
+@main.command()
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="Where to write it ('-': standard output). The committed copy is docs/openapi.json.",
+)
+def openapi(output: str) -> None:
+    """Print the OpenAPI document the API serves at /schema/openapi.json (no server or database needed)."""
+    document = openapi_document(create_app(_settings()))
+    with click.open_file(output, "w", encoding="utf-8") as sink:
+        sink.write(document)
 
 
 @main.group()

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 
 from entrypoints.container import Container
 from entrypoints.engines import RunningEngines, start_engines
@@ -18,12 +18,14 @@ from entrypoints.http.catalog.staff_area import (
     AdminProductsController,
 )
 from entrypoints.http.catalog.stores import MerchantsController, StoreProductsController
+from entrypoints.http.contract import document_problems
 from entrypoints.http.dependencies import DEPENDENCIES
 from entrypoints.http.docs import docs_assets_router, openapi_config
 from entrypoints.http.health import HealthController
 from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersController
 from entrypoints.http.identity.auth import AuthController
 from entrypoints.http.identity.me import MeController
+from entrypoints.http.metrics import MetricsController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.request_context import request_context_middleware
 from entrypoints.observability import configure_logging
@@ -77,7 +79,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         exclude=["/metrics", "/schema"],
     )
     app = Litestar(
-        route_handlers=[HealthController, PrometheusController, api, docs_assets_router()],
+        route_handlers=[HealthController, MetricsController, api, docs_assets_router()],
         middleware=[prometheus.middleware],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         request_max_body_size=MAX_REQUEST_BODY,
         debug=False,
     )
+    document_problems(app)
     if container is not None:
         app.state.container = container
     # Wrapped around the whole ASGI handler (like CORS), not per route, so that

@@ -41,7 +41,9 @@ def openapi_config(*, title: str, version: str, description: str) -> OpenAPIConf
         version=version,
         description=description,
         path=DOCS_PATH,
-        openapi_router=Router(path=DOCS_PATH, route_handlers=[], after_request=docs_page_not_found),
+        openapi_router=Router(
+            path=DOCS_PATH, route_handlers=[], include_in_schema=False, after_request=docs_page_not_found
+        ),
         render_plugins=[
             ScalarRenderPlugin(
                 js_url=f"{ASSETS_PATH}/scalar/standalone.js",
