@@ -32,6 +32,7 @@ from adapters.security import (
 )
 from application.catalog.browse import BrowseProducts, GetPublicProduct
 from application.catalog.categories import ManageCategories
+from application.catalog.import_products import ImportProducts
 from application.catalog.merchants import ApplyForMerchant, DecideOnMerchant, GetMerchantProfile, ListMerchants
 from application.catalog.products import ManageProducts, ModerateProducts
 from application.catalog.staff import AddStoreStaff, ListStoreStaff, RemoveStoreStaff
@@ -287,6 +288,16 @@ class Container:
     @cached_property
     def manage_products(self) -> ManageProducts:
         return ManageProducts(
+            unit_of_work=self.unit_of_work,
+            clock=self.clock,
+            ids=self.adapters.ids,
+            currency=Currency(self.settings.currency),
+            cache=self.catalog_cache,
+        )
+
+    @cached_property
+    def import_products(self) -> ImportProducts:
+        return ImportProducts(
             unit_of_work=self.unit_of_work,
             clock=self.clock,
             ids=self.adapters.ids,

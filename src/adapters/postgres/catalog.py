@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -22,6 +23,7 @@ from sqlalchemy import (
     tuple_,
     update,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
@@ -284,6 +286,11 @@ def _copy_product(product: Product, row: ProductRow, *, listed: bool) -> None:
     row.updated_at = product.updated_at
 
 
+_PRODUCT_INSERT_COLUMNS = (
+    "id", "merchant_id", "sku", "name", "description", "price_minor", "currency", "stock",
+    "category_id", "images", "status", "suspension_reason", "listed", "created_at", "updated_at",
+)  # fmt: skip
+
 _LISTABLE = and_(ProductRow.status == ProductStatus.ACTIVE.value, ProductRow.suspension_reason.is_(None))
 
 
@@ -296,6 +303,23 @@ class SqlaProductRepository(ProductRepository):
         _copy_product(product, row, listed=listed)
         self._session.add(row)
         await flush(self._session)
+
+    async def add_new(self, products: Sequence[Product], *, listed: bool) -> list[ProductId]:
+        if not products:
+            return []
+        rows = []
+        for product in products:
+            row = ProductRow(id=product.id, stock=product.stock)
+            _copy_product(product, row, listed=listed)
+            rows.append({column: getattr(row, column) for column in _PRODUCT_INSERT_COLUMNS})
+        # One multi-row INSERT; a SKU the store already uses is skipped, not an error (idempotent imports).
+        statement = (
+            postgresql.insert(ProductRow)
+            .on_conflict_do_nothing(constraint="uq_products_merchant_sku")
+            .returning(ProductRow.id)
+        )
+        added = await self._session.scalars(statement, rows)
+        return [ProductId(product_id) for product_id in added]
 
     async def save(self, product: Product, *, listed: bool) -> None:
         row = await self._session.get(ProductRow, product.id)
@@ -376,6 +400,24 @@ class SqlaStockLedger(StockLedger):
             )
         )
         await flush(self._session)
+
+    async def record_all(self, movements: Sequence[StockMovement]) -> None:
+        if movements:
+            await self._session.execute(
+                postgresql.insert(StockMovementRow),
+                [
+                    {
+                        "id": movement.id,
+                        "product_id": movement.product_id,
+                        "delta": movement.delta,
+                        "reason": movement.reason,
+                        "actor_id": movement.actor_id,
+                        "resulting_level": movement.resulting_level,
+                        "created_at": movement.created_at,
+                    }
+                    for movement in movements
+                ],
+            )
 
     async def of_product(self, product_id: ProductId, *, limit: int) -> list[StockMovement]:
         rows = await self._session.scalars(
