@@ -20,6 +20,8 @@ from application.ports import UserFilter
 from domain.errors import DomainError
 from domain.identity.roles import Role
 from entrypoints.container import Container
+from entrypoints.demo.catalog_data import DEMO_PASSWORD
+from entrypoints.demo.seed import SeedReport, seed_demo
 from entrypoints.engines import RunningEngines, StopSignals, running_engines
 from entrypoints.http.app import create_app
 from entrypoints.http.contract import openapi_document
@@ -134,20 +136,64 @@ T = TypeVar("T")
 
 def _run_use_case(work: Callable[[Container], Awaitable[T]]) -> T:
     """Run one use case on a container of this process, on the configured (or embedded) engines."""
+    with running_engines(_settings()) as settings:
+        return _run_on(settings, work)
 
-    async def run(settings: Settings) -> T:
+
+def _run_on(settings: Settings, work: Callable[[Container], Awaitable[T]]) -> T:
+    """Run ``work`` on a container of this process; a domain error is a one-line message."""
+
+    async def run() -> T:
         container = Container.create(settings)
         try:
             return await work(container)
         finally:
             await container.close()
 
-    with running_engines(_settings()) as settings:
-        try:
-            return asyncio.run(run(settings))
-        except DomainError as error:
-            where = f" ({error.field})" if error.field else ""
-            raise click.ClickException(f"{error.message}{where}") from None
+    try:
+        return asyncio.run(run())
+    except DomainError as error:
+        where = f" ({error.field})" if error.field else ""
+        raise click.ClickException(f"{error.message}{where}") from None
+
+
+@main.command("seed-demo")
+@click.option(
+    "--products",
+    type=click.IntRange(0, 1_000_000),
+    default=500,
+    show_default=True,
+    help="How many demo products (a larger number later adds only the missing ones).",
+)
+@click.option("--reset", is_flag=True, help="Empty the whole database first (every table, not only the demo's).")
+@click.option("--yes", is_flag=True, help="Do not ask before --reset empties the database.")
+def seed_demo_command(products: int, reset: bool, yes: bool) -> None:
+    """Build a demo marketplace: staff, 5 approved stores, categories, products, 20 customers.
+
+    Runs through the use cases; a second run adds nothing. Works while `serve` runs.
+    """
+    settings = _settings()
+    if settings.env is Environment.PRODUCTION:
+        raise click.ClickException("seed-demo is for development only")
+    if reset and not yes:
+        click.confirm("--reset empties the whole database. Go on?", abort=True)
+
+    async def run(container: Container) -> SeedReport:
+        with click.progressbar(length=products, label="demo products", show_pos=True, file=sys.stderr) as bar:
+            return await seed_demo(container, products=products, progress=bar.update)
+
+    with running_engines(settings) as resolved:
+        if reset:
+            migrator.downgrade(resolved.require_database_url(), "base")
+        migrator.upgrade(resolved.require_database_url())
+        report = _run_on(resolved, run)
+    click.echo(
+        f"demo marketplace: {report.people_added} people, {report.stores_added} stores, "
+        f"{report.categories_added} categories and {report.products_added} products added "
+        f"({report.products_already_there} products were already there)"
+    )
+    rows = [(what, email, DEMO_PASSWORD) for what, email in report.credentials]
+    click.echo(_table(("WHO", "LOG IN AS", "PASSWORD"), rows))
 
 
 @main.group()

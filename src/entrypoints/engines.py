@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType, TracebackType
@@ -94,7 +95,9 @@ class StopSignals:
         self._previous: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
 
     def __enter__(self) -> StopSignals:
-        self._previous = {number: signal.signal(number, self._on_signal) for number in STOP_SIGNALS}
+        # Signals reach the main thread only; elsewhere (a CLI run from a worker thread) there is nothing to do.
+        if threading.current_thread() is threading.main_thread():
+            self._previous = {number: signal.signal(number, self._on_signal) for number in STOP_SIGNALS}
         return self
 
     def __exit__(

@@ -245,3 +245,34 @@ def test_ctrl_c_on_uv_run_serve_stops_serve_and_its_engines(tmp_path):
     _assert_stopped_everything(process, data_dir, pids, started)
     assert process.returncode == 0, log.read_text()
     assert "fast shutdown" not in log.read_text()
+
+
+def test_seed_demo_on_an_empty_data_folder_then_serve_gives_a_browsable_catalog_of_500_products(tmp_path):
+    data_dir = tmp_path / "data"
+    seeded = subprocess.run(
+        [str(COMMERCE), "seed-demo"],
+        env=_environment(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert seeded.returncode == 0, seeded.stderr[-3000:]
+    assert "500 products added" in seeded.stdout
+    assert _engine_processes(data_dir, []) == [], "seed-demo stops the engines it started"
+
+    port = _free_port()
+    server = _serve(data_dir, port)
+    try:
+        _wait_until_ready(server, port)
+        names, cursor = [], None
+        while True:
+            params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+            page = httpx.get(f"http://127.0.0.1:{port}/api/v1/products", params=params, timeout=10).json()
+            names.extend(product["name"] for product in page["items"])
+            cursor = page.get("next_cursor")
+            if not cursor:
+                break
+        assert len(names) == 500
+    finally:
+        _stop(server)
