@@ -55,6 +55,24 @@ async def test_every_secured_operation_documents_401(document):
     assert missing == []
 
 
+async def test_every_api_operation_documents_an_error_beyond_400(document):
+    bare = [
+        name
+        for name, operation in _operations(document)
+        if " /api/v1/" in name and not {status for status in operation["responses"] if int(status) > 400}
+    ]
+    assert bare == []
+
+
+async def test_every_201_documents_its_location_header(document):
+    missing = [
+        name
+        for name, operation in _operations(document)
+        if "201" in operation["responses"] and "Location" not in operation["responses"]["201"].get("headers", {})
+    ]
+    assert missing == []
+
+
 async def test_every_error_response_is_a_problem_document(document):
     for name, operation in _operations(document):
         for status, response in operation["responses"].items():

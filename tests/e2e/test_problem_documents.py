@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.identity_flows import active_customer, bearer, create_admin, log_in
+from tests.e2e.identity_flows import active_customer, bearer, create_admin, log_in, new_person
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -73,3 +73,19 @@ async def test_a_token_from_before_a_role_change_is_refused_with_a_reason_to_log
     assert "log in again" in body["detail"]
     fresh = await log_in(client, person["email"])
     assert (await client.get("/api/v1/me", headers=bearer(fresh))).status_code == 200
+
+
+async def test_a_201_answers_with_the_location_of_what_it_created(client, admin_tokens):
+    signed_up = await client.post("/api/v1/auth/signup", json=new_person())
+    assert signed_up.status_code == 201
+    assert signed_up.headers["location"] == "/api/v1/me"
+
+    category = await client.post("/api/v1/admin/categories", json={"name": "Relojes"}, headers=bearer(admin_tokens))
+    assert category.status_code == 201
+    assert category.headers["location"] == f"/api/v1/admin/categories/{category.json()['id']}"
+
+
+async def test_requesting_an_activation_code_answers_202_with_a_small_documented_body(client):
+    response = await client.post("/api/v1/auth/activation-code", json={"email": "nadie@example.com"})
+    assert response.status_code == 202
+    assert response.json()["status"] == "accepted"

@@ -13,10 +13,11 @@ import dataclasses
 import json
 from collections.abc import Iterable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
-from litestar import Litestar
+from litestar import Litestar, Response
+from litestar.datastructures import ResponseHeader
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
@@ -33,7 +34,9 @@ from domain.errors import (
     NotFound,
     TooManyAttempts,
 )
-from entrypoints.http.problems import DOMAIN_ERROR_STATUS, MALFORMED_BODY, PROBLEM_JSON, problem_type
+from entrypoints.http.problems import DOMAIN_ERROR_STATUS, INTERNAL_ERROR, MALFORMED_BODY, PROBLEM_JSON, problem_type
+
+T = TypeVar("T")
 
 
 class InvalidParam(msgspec.Struct, frozen=True, kw_only=True):
@@ -68,6 +71,8 @@ _DESCRIPTIONS: dict[int, str] = {
     HTTPStatus.UNPROCESSABLE_ENTITY: f"A value breaks a business rule (`{InvalidValue.code}`); `field` names it "
     "and `rule` says which rule.",
     HTTPStatus.TOO_MANY_REQUESTS: f"Too many attempts (`{TooManyAttempts.code}`); retry after `Retry-After` seconds.",
+    HTTPStatus.INTERNAL_SERVER_ERROR: f"Something failed on our side, for example the database was unreachable "
+    f"(`{INTERNAL_ERROR}`); it has been logged with the request id.",
 }
 
 _EXAMPLES: dict[int, dict[str, Any]] = {
@@ -92,6 +97,10 @@ _EXAMPLES: dict[int, dict[str, Any]] = {
         "detail": "the price must be greater than zero",
         "field": "price_minor",
         "rule": "positive_price",
+    },
+    HTTPStatus.INTERNAL_SERVER_ERROR: {
+        "code": INTERNAL_ERROR,
+        "detail": "an unexpected error occurred; it has been logged",
     },
     HTTPStatus.TOO_MANY_REQUESTS: {
         "code": TooManyAttempts.code,
@@ -126,6 +135,8 @@ def problems(*errors: type[DomainError] | int) -> dict[int, ResponseSpec]:
     return {status: problem_response(status) for status in sorted(statuses)}
 
 
+API_PATH = "/api/"
+
 # Handler arguments Litestar fills itself: they are not request input that could be invalid.
 _NOT_INPUT = frozenset({"self", "request", "state", "scope", "socket", "headers", "cookies", "query", "body"})
 
@@ -142,6 +153,9 @@ def _automatic_statuses(route: HTTPRoute, handler: HTTPRouteHandler) -> Iterable
         yield HTTPStatus.BAD_REQUEST
     if handler.resolve_security():
         yield HTTPStatus.UNAUTHORIZED
+    # Any API operation can fail on our side (a database that does not answer); still a problem document.
+    if route.path.startswith(API_PATH):
+        yield HTTPStatus.INTERNAL_SERVER_ERROR
 
 
 def document_problems(app: Litestar) -> None:
@@ -165,3 +179,19 @@ def openapi_document(app: Litestar) -> str:
     """The OpenAPI document the app serves, as stable, readable JSON (``docs/openapi.json``)."""
     served = msgspec.json.decode(encode_json(app.openapi_schema.to_schema()))
     return json.dumps(served, indent=2, ensure_ascii=False) + "\n"
+
+
+LOCATION = [
+    ResponseHeader(
+        name="Location",
+        description="The URL of what was created.",
+        value="/api/v1/...",  # documentation only: gives the header its string schema
+        documentation_only=True,
+    )
+]
+"""The ``response_headers=`` of a route that answers 201."""
+
+
+def created(body: T, location: str) -> Response[T]:
+    """A 201 with the URL of what was created, as RFC 9110 asks."""
+    return Response(body, status_code=HTTPStatus.CREATED, headers={"Location": location})

@@ -18,8 +18,9 @@ from application.catalog.categories import ManageCategories
 from application.ports import ProductQuery, ProductSort
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
-from domain.errors import InvalidValue
+from domain.errors import InvalidValue, NotFound
 from entrypoints.http.catalog.schemas import CategoryResponse, ProductCard, ProductCardPage, ProductDetail
+from entrypoints.http.contract import problems
 from entrypoints.http.cursors import CursorCodec
 
 JSON = "application/json"
@@ -56,7 +57,10 @@ class ProductsController(Controller):
         "/",
         operation_id="browseProducts",
         summary="Listed products: filters, full-text search, keyset pages",
-        responses={200: ResponseSpec(data_container=ProductCardPage, description="A page of products")},
+        responses={
+            200: ResponseSpec(data_container=ProductCardPage, description="A page of products"),
+            **problems(InvalidValue),
+        },
     )
     async def browse(
         self,
@@ -114,7 +118,7 @@ class ProductsController(Controller):
         "/{product_id:uuid}",
         operation_id="getProduct",
         summary="A listed product, with its store and category path",
-        responses={200: ResponseSpec(data_container=ProductDetail, description="The product")},
+        responses={200: ResponseSpec(data_container=ProductDetail, description="The product"), **problems(NotFound)},
     )
     async def detail(
         self,

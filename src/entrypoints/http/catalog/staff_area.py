@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -17,6 +17,7 @@ from application.catalog.products import ModerateProducts, ModerationCommand
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId, MerchantStatus
 from domain.catalog.products import ProductId
+from domain.errors import Conflict, InvalidValue, NotAllowed, NotFound
 from domain.identity.roles import Actor
 from entrypoints.http.catalog.schemas import (
     CategoryCreate,
@@ -27,6 +28,7 @@ from entrypoints.http.catalog.schemas import (
     StoreProduct,
     SuspensionRequest,
 )
+from entrypoints.http.contract import LOCATION, created, problems
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.identity.auth import BEARER
 from entrypoints.http.identity.schemas import unset_to_none
@@ -37,7 +39,12 @@ class AdminMerchantsController(Controller):
     tags = ["staff"]
     security = BEARER
 
-    @get("/", operation_id="listStores", summary="Stores by status, newest first (admin, support)")
+    @get(
+        "/",
+        operation_id="listStores",
+        responses=problems(NotAllowed),
+        summary="Stores by status, newest first (admin, support)",
+    )
     async def list_merchants(
         self,
         actor: NamedDependency[Actor],
@@ -54,7 +61,13 @@ class AdminMerchantsController(Controller):
             next_cursor=cursors.encode("merchants", {"after": str(last)}) if last else None,
         )
 
-    @post("/{merchant_id:uuid}/approve", operation_id="approveStore", status_code=HTTP_200_OK)
+    @post(
+        "/{merchant_id:uuid}/approve",
+        operation_id="approveStore",
+        responses=problems(NotAllowed, NotFound, Conflict),
+        summary="Approve a pending store: its applicant becomes its manager",
+        status_code=HTTP_200_OK,
+    )
     async def approve(
         self,
         merchant_id: FromPath[UUID],
@@ -66,7 +79,13 @@ class AdminMerchantsController(Controller):
         )
         return MerchantResponse.of(merchant)
 
-    @post("/{merchant_id:uuid}/suspend", operation_id="suspendStore", status_code=HTTP_200_OK)
+    @post(
+        "/{merchant_id:uuid}/suspend",
+        operation_id="suspendStore",
+        responses=problems(NotAllowed, NotFound, Conflict, InvalidValue),
+        summary="Suspend a store: its products leave the catalog at once",
+        status_code=HTTP_200_OK,
+    )
     async def suspend(
         self,
         merchant_id: FromPath[UUID],
@@ -79,7 +98,13 @@ class AdminMerchantsController(Controller):
         )
         return MerchantResponse.of(merchant)
 
-    @post("/{merchant_id:uuid}/reinstate", operation_id="reinstateStore", status_code=HTTP_200_OK)
+    @post(
+        "/{merchant_id:uuid}/reinstate",
+        operation_id="reinstateStore",
+        responses=problems(NotAllowed, NotFound, Conflict),
+        summary="Reinstate a suspended store and list its products again",
+        status_code=HTTP_200_OK,
+    )
     async def reinstate(
         self,
         merchant_id: FromPath[UUID],
@@ -97,13 +122,20 @@ class AdminCategoriesController(Controller):
     tags = ["staff"]
     security = BEARER
 
-    @post("/", operation_id="createCategory", status_code=HTTP_201_CREATED)
+    @post(
+        "/",
+        operation_id="createCategory",
+        responses=problems(NotAllowed, Conflict, InvalidValue),
+        summary="Create a category (under a parent, or at the root)",
+        status_code=HTTP_201_CREATED,
+        response_headers=LOCATION,
+    )
     async def create(
         self,
         data: JSONBody[CategoryCreate],
         actor: NamedDependency[Actor],
         manage_categories: NamedDependency[ManageCategories],
-    ) -> CategoryResponse:
+    ) -> Response[CategoryResponse]:
         category = await manage_categories.create(
             CreateCategoryCommand(
                 actor=actor,
@@ -112,9 +144,14 @@ class AdminCategoriesController(Controller):
                 parent_id=CategoryId(data.parent_id) if data.parent_id else None,
             )
         )
-        return CategoryResponse.of(category)
+        return created(CategoryResponse.of(category), f"/api/v1/admin/categories/{category.id}")
 
-    @patch("/{category_id:uuid}", operation_id="updateCategory", summary="Rename or move (parent_id null: to the root)")
+    @patch(
+        "/{category_id:uuid}",
+        operation_id="updateCategory",
+        responses=problems(NotAllowed, NotFound, Conflict, InvalidValue),
+        summary="Rename or move (parent_id null: to the root)",
+    )
     async def update(
         self,
         category_id: FromPath[UUID],
@@ -135,7 +172,13 @@ class AdminCategoriesController(Controller):
         )
         return CategoryResponse.of(category)
 
-    @delete("/{category_id:uuid}", operation_id="deleteCategory", status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{category_id:uuid}",
+        operation_id="deleteCategory",
+        responses=problems(NotAllowed, NotFound, Conflict),
+        summary="Delete an empty category (no subcategories, no products)",
+        status_code=HTTP_204_NO_CONTENT,
+    )
     async def remove(
         self,
         category_id: FromPath[UUID],
@@ -150,7 +193,13 @@ class AdminProductsController(Controller):
     tags = ["staff"]
     security = BEARER
 
-    @post("/{product_id:uuid}/suspend", operation_id="suspendProduct", status_code=HTTP_200_OK)
+    @post(
+        "/{product_id:uuid}/suspend",
+        operation_id="suspendProduct",
+        responses=problems(NotAllowed, NotFound, InvalidValue),
+        summary="Suspend a product: hidden from customers at once",
+        status_code=HTTP_200_OK,
+    )
     async def suspend(
         self,
         product_id: FromPath[UUID],
@@ -163,7 +212,13 @@ class AdminProductsController(Controller):
         )
         return StoreProduct.of(product)
 
-    @post("/{product_id:uuid}/reinstate", operation_id="reinstateProduct", status_code=HTTP_200_OK)
+    @post(
+        "/{product_id:uuid}/reinstate",
+        operation_id="reinstateProduct",
+        responses=problems(NotAllowed, NotFound),
+        summary="Reinstate a suspended product",
+        status_code=HTTP_200_OK,
+    )
     async def reinstate(
         self,
         product_id: FromPath[UUID],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -29,6 +29,7 @@ from application.catalog.staff import (
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId, ProductStatus
+from domain.errors import Conflict, InvalidValue, NotAllowed, NotFound
 from domain.identity.roles import Actor, UserId
 from entrypoints.http.catalog.schemas import (
     MerchantApplication,
@@ -43,6 +44,7 @@ from entrypoints.http.catalog.schemas import (
     StoreProduct,
     StoreProductPage,
 )
+from entrypoints.http.contract import LOCATION, created, problems
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.identity.auth import BEARER
 from entrypoints.http.identity.schemas import unset_to_none
@@ -55,7 +57,9 @@ class MerchantsController(Controller):
     @post(
         "/",
         operation_id="applyForStore",
+        responses=problems(NotAllowed, Conflict, InvalidValue),
         status_code=HTTP_201_CREATED,
+        response_headers=LOCATION,
         security=BEARER,
         summary="Apply to open a store",
     )
@@ -64,7 +68,7 @@ class MerchantsController(Controller):
         data: JSONBody[MerchantApplication],
         actor: NamedDependency[Actor],
         apply_for_merchant: NamedDependency[ApplyForMerchant],
-    ) -> MerchantResponse:
+    ) -> Response[MerchantResponse]:
         merchant = await apply_for_merchant(
             ApplyForMerchantCommand(
                 actor=actor,
@@ -74,9 +78,14 @@ class MerchantsController(Controller):
                 contact_email=data.contact_email,
             )
         )
-        return MerchantResponse.of(merchant)
+        return created(MerchantResponse.of(merchant), f"/api/v1/merchants/{merchant.id}")
 
-    @get("/{merchant_id:uuid}", operation_id="getStoreProfile", summary="Public profile of an approved store")
+    @get(
+        "/{merchant_id:uuid}",
+        operation_id="getStoreProfile",
+        responses=problems(NotFound),
+        summary="Public profile of an approved store",
+    )
     async def profile(
         self, merchant_id: FromPath[UUID], get_merchant_profile: NamedDependency[GetMerchantProfile]
     ) -> MerchantProfile:
@@ -85,7 +94,9 @@ class MerchantsController(Controller):
     @post(
         "/{merchant_id:uuid}/staff",
         operation_id="addStoreStaff",
+        responses=problems(NotAllowed, NotFound, Conflict, InvalidValue),
         status_code=HTTP_201_CREATED,
+        response_headers=LOCATION,
         security=BEARER,
         summary="Add a staff member (manager only)",
     )
@@ -95,13 +106,19 @@ class MerchantsController(Controller):
         data: JSONBody[StaffRequest],
         actor: NamedDependency[Actor],
         add_store_staff: NamedDependency[AddStoreStaff],
-    ) -> StaffResponse:
+    ) -> Response[StaffResponse]:
         member = await add_store_staff(
             AddStaffCommand(actor=actor, merchant_id=MerchantId(merchant_id), email=data.email)
         )
-        return StaffResponse.of(member)
+        return created(StaffResponse.of(member), f"/api/v1/merchants/{merchant_id}/staff/{member.user.id}")
 
-    @get("/{merchant_id:uuid}/staff", operation_id="listStoreStaff", security=BEARER, summary="The store's people")
+    @get(
+        "/{merchant_id:uuid}/staff",
+        operation_id="listStoreStaff",
+        responses=problems(NotFound),
+        security=BEARER,
+        summary="The store's people",
+    )
     async def list_staff(
         self,
         merchant_id: FromPath[UUID],
@@ -110,7 +127,13 @@ class MerchantsController(Controller):
     ) -> list[StaffResponse]:
         return [StaffResponse.of(member) for member in await list_store_staff(actor, MerchantId(merchant_id))]
 
-    @get("/{merchant_id:uuid}/staff/{user_id:uuid}", operation_id="getStoreStaffMember", security=BEARER)
+    @get(
+        "/{merchant_id:uuid}/staff/{user_id:uuid}",
+        operation_id="getStoreStaffMember",
+        responses=problems(NotFound),
+        summary="One person of the store's staff",
+        security=BEARER,
+    )
     async def get_staff(
         self,
         merchant_id: FromPath[UUID],
@@ -123,6 +146,7 @@ class MerchantsController(Controller):
     @delete(
         "/{merchant_id:uuid}/staff/{user_id:uuid}",
         operation_id="removeStoreStaff",
+        responses=problems(NotAllowed, NotFound),
         status_code=HTTP_204_NO_CONTENT,
         security=BEARER,
         summary="Remove a staff member (manager only)",
@@ -144,7 +168,12 @@ class StoreProductsController(Controller):
     tags = ["store catalog"]
     security = BEARER
 
-    @get("/", operation_id="listStoreProducts", summary="The store's products, newest first")
+    @get(
+        "/",
+        operation_id="listStoreProducts",
+        responses=problems(NotFound),
+        summary="The store's products, newest first",
+    )
     async def list_products(
         self,
         merchant_id: FromPath[UUID],
@@ -168,7 +197,12 @@ class StoreProductsController(Controller):
             next_cursor=cursors.encode(kind, {"after": str(last)}) if last else None,
         )
 
-    @get("/{product_id:uuid}", operation_id="getStoreProduct")
+    @get(
+        "/{product_id:uuid}",
+        operation_id="getStoreProduct",
+        responses=problems(NotFound),
+        summary="One of the store's products, in any status",
+    )
     async def get_product(
         self,
         merchant_id: FromPath[UUID],
@@ -178,14 +212,21 @@ class StoreProductsController(Controller):
     ) -> StoreProduct:
         return StoreProduct.of(await manage_products.get(actor, MerchantId(merchant_id), ProductId(product_id)))
 
-    @post("/", operation_id="createProduct", status_code=HTTP_201_CREATED)
+    @post(
+        "/",
+        operation_id="createProduct",
+        responses=problems(NotFound, Conflict, InvalidValue),
+        summary="Add a product to the store's catalog",
+        status_code=HTTP_201_CREATED,
+        response_headers=LOCATION,
+    )
     async def create_product(
         self,
         merchant_id: FromPath[UUID],
         data: JSONBody[ProductCreate],
         actor: NamedDependency[Actor],
         manage_products: NamedDependency[ManageProducts],
-    ) -> StoreProduct:
+    ) -> Response[StoreProduct]:
         product = await manage_products.create(
             CreateProductCommand(
                 actor=actor,
@@ -200,9 +241,14 @@ class StoreProductsController(Controller):
                 status=data.status,
             )
         )
-        return StoreProduct.of(product)
+        return created(StoreProduct.of(product), f"/api/v1/merchants/{merchant_id}/products/{product.id}")
 
-    @patch("/{product_id:uuid}", operation_id="updateProduct")
+    @patch(
+        "/{product_id:uuid}",
+        operation_id="updateProduct",
+        responses=problems(NotFound, Conflict, InvalidValue),
+        summary="Change a product's details, price, category or status",
+    )
     async def update_product(
         self,
         merchant_id: FromPath[UUID],
@@ -228,7 +274,13 @@ class StoreProductsController(Controller):
         )
         return StoreProduct.of(product)
 
-    @delete("/{product_id:uuid}", operation_id="archiveProduct", status_code=200, summary="Archive (never deleted)")
+    @delete(
+        "/{product_id:uuid}",
+        operation_id="archiveProduct",
+        responses=problems(NotFound),
+        status_code=200,
+        summary="Archive (never deleted)",
+    )
     async def archive_product(
         self,
         merchant_id: FromPath[UUID],
@@ -241,7 +293,9 @@ class StoreProductsController(Controller):
     @post(
         "/{product_id:uuid}/stock",
         operation_id="moveStock",
+        responses=problems(NotFound, Conflict, InvalidValue),
         status_code=HTTP_201_CREATED,
+        response_headers=LOCATION,
         summary="Add or remove stock (never below zero: 409)",
     )
     async def move_stock(
@@ -251,7 +305,7 @@ class StoreProductsController(Controller):
         data: JSONBody[StockChange],
         actor: NamedDependency[Actor],
         manage_products: NamedDependency[ManageProducts],
-    ) -> StockMovementResponse:
+    ) -> Response[StockMovementResponse]:
         movement = await manage_products.change_stock(
             StockChangeCommand(
                 actor=actor,
@@ -261,4 +315,5 @@ class StoreProductsController(Controller):
                 reason=data.reason,
             )
         )
-        return StockMovementResponse.of(movement)
+        # A movement has no address of its own: the product whose stock it moved does.
+        return created(StockMovementResponse.of(movement), f"/api/v1/merchants/{merchant_id}/products/{product_id}")

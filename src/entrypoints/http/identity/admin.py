@@ -18,7 +18,9 @@ from application.identity.administration import (
     ListUsersQuery,
 )
 from application.ports import UserFilter
+from domain.errors import InvalidValue, NotAllowed, NotFound
 from domain.identity.roles import Actor, Role, UserId
+from entrypoints.http.contract import problems
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.identity.auth import BEARER
 from entrypoints.http.identity.schemas import (
@@ -39,7 +41,9 @@ class AdminUsersController(Controller):
     tags = ["staff"]
     security = BEARER
 
-    @get("/", operation_id="listUsers", summary="Accounts, newest first (admin, support)")
+    @get(
+        "/", operation_id="listUsers", responses=problems(NotAllowed), summary="Accounts, newest first (admin, support)"
+    )
     async def list_users(
         self,
         actor: NamedDependency[Actor],
@@ -63,7 +67,12 @@ class AdminUsersController(Controller):
         next_cursor = cursors.encode("users", {"after": str(page.last_id)}) if page.last_id else None
         return UserPage(items=[UserResponse.of(user) for user in page.items], next_cursor=next_cursor)
 
-    @patch("/{user_id:uuid}", operation_id="changeUserAccess", summary="Change role or status (admin; support)")
+    @patch(
+        "/{user_id:uuid}",
+        operation_id="changeUserAccess",
+        responses=problems(NotAllowed, NotFound, InvalidValue),
+        summary="Change role or status (admin; support)",
+    )
     async def change_access(
         self,
         user_id: FromPath[UUID],
@@ -87,7 +96,12 @@ class AdminOutboxController(Controller):
     tags = ["staff"]
     security = BEARER
 
-    @get("/", operation_id="listOutbox", summary="Notification outbox, newest first (admin, support)")
+    @get(
+        "/",
+        operation_id="listOutbox",
+        responses=problems(NotAllowed),
+        summary="Notification outbox, newest first (admin, support)",
+    )
     async def list_outbox(
         self,
         actor: NamedDependency[Actor],

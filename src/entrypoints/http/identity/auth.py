@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, post
+from litestar import Controller, Request, Response, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
@@ -16,10 +16,13 @@ from application.identity.log_out import LogOut
 from application.identity.refresh_session import RefreshSession, RefreshSessionCommand
 from application.identity.request_activation_code import RequestActivationCode, RequestActivationCodeCommand
 from application.identity.sign_up import SignUp, SignUpCommand
+from domain.errors import AuthenticationFailed, Conflict, InvalidValue, NotAllowed, TooManyAttempts
+from entrypoints.http.contract import LOCATION, created, problems
 from entrypoints.http.identity.schemas import (
     ActivateRequest,
     ActivateResponse,
     ActivationCodeRequest,
+    ActivationCodeRequested,
     LoginRequest,
     LoginResponse,
     RefreshRequest,
@@ -35,8 +38,15 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @post("/signup", operation_id="signUp", status_code=HTTP_201_CREATED, summary="Create a customer account")
-    async def sign_up(self, data: JSONBody[SignUpRequest], sign_up: NamedDependency[SignUp]) -> UserResponse:
+    @post(
+        "/signup",
+        operation_id="signUp",
+        responses=problems(Conflict, InvalidValue),
+        status_code=HTTP_201_CREATED,
+        response_headers=LOCATION,
+        summary="Create a customer account",
+    )
+    async def sign_up(self, data: JSONBody[SignUpRequest], sign_up: NamedDependency[SignUp]) -> Response[UserResponse]:
         user = await sign_up(
             SignUpCommand(
                 email=data.email,
@@ -47,9 +57,16 @@ class AuthController(Controller):
                 password=data.password,
             )
         )
-        return UserResponse.of(user)
+        # The account's own address, once its owner has logged in.
+        return created(UserResponse.of(user), "/api/v1/me")
 
-    @post("/activate", operation_id="activateAccount", status_code=HTTP_200_OK, summary="Activate with the code")
+    @post(
+        "/activate",
+        operation_id="activateAccount",
+        responses=problems(InvalidValue),
+        status_code=HTTP_200_OK,
+        summary="Activate with the code",
+    )
     async def activate(
         self, data: JSONBody[ActivateRequest], activate_account: NamedDependency[ActivateAccount]
     ) -> ActivateResponse:
@@ -60,14 +77,21 @@ class AuthController(Controller):
         "/activation-code",
         operation_id="requestActivationCode",
         status_code=HTTP_202_ACCEPTED,
-        summary="Send a fresh activation code (always 202)",
+        summary="Send a fresh activation code (always 202, whether or not the account exists)",
     )
     async def request_code(
         self, data: JSONBody[ActivationCodeRequest], request_activation_code: NamedDependency[RequestActivationCode]
-    ) -> None:
+    ) -> ActivationCodeRequested:
         await request_activation_code(RequestActivationCodeCommand(email=data.email))
+        return ActivationCodeRequested()
 
-    @post("/login", operation_id="logIn", status_code=HTTP_200_OK, summary="Log in with email or phone")
+    @post(
+        "/login",
+        operation_id="logIn",
+        responses=problems(AuthenticationFailed, NotAllowed, TooManyAttempts),
+        status_code=HTTP_200_OK,
+        summary="Log in with email or phone",
+    )
     async def log_in(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest], log_in: NamedDependency[LogIn]
     ) -> LoginResponse:
@@ -83,7 +107,13 @@ class AuthController(Controller):
             user=UserResponse.of(result.user),
         )
 
-    @post("/refresh", operation_id="refreshSession", status_code=HTTP_200_OK, summary="Rotate the refresh token")
+    @post(
+        "/refresh",
+        operation_id="refreshSession",
+        responses=problems(AuthenticationFailed),
+        status_code=HTTP_200_OK,
+        summary="Rotate the refresh token",
+    )
     async def refresh(
         self, data: JSONBody[RefreshRequest], refresh_session: NamedDependency[RefreshSession]
     ) -> TokenPairResponse:

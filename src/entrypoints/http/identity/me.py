@@ -9,7 +9,9 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application.identity.change_password import ChangePassword, ChangePasswordCommand
 from application.identity.profile import GetMyProfile, UpdateMyProfile, UpdateMyProfileCommand
+from domain.errors import Conflict, InvalidValue, NotFound
 from domain.identity.roles import Actor
+from entrypoints.http.contract import problems
 from entrypoints.http.identity.auth import BEARER
 from entrypoints.http.identity.schemas import PasswordChange, ProfileUpdate, UserResponse, unset_to_none
 
@@ -19,13 +21,18 @@ class MeController(Controller):
     tags = ["account"]
     security = BEARER
 
-    @get("/", operation_id="getMyProfile", summary="My account")
+    @get("/", operation_id="getMyProfile", responses=problems(NotFound), summary="My account")
     async def get_profile(
         self, actor: NamedDependency[Actor], get_my_profile: NamedDependency[GetMyProfile]
     ) -> UserResponse:
         return UserResponse.of(await get_my_profile(actor))
 
-    @patch("/", operation_id="updateMyProfile", summary="Change my names or phone")
+    @patch(
+        "/",
+        operation_id="updateMyProfile",
+        responses=problems(NotFound, Conflict, InvalidValue),
+        summary="Change my names or phone",
+    )
     async def update_profile(
         self,
         data: JSONBody[ProfileUpdate],
@@ -45,6 +52,7 @@ class MeController(Controller):
     @post(
         "/password",
         operation_id="changeMyPassword",
+        responses=problems(NotFound, InvalidValue),
         status_code=HTTP_204_NO_CONTENT,
         summary="Change my password (ends every session)",
     )
