@@ -107,18 +107,20 @@ def db() -> None:
 @click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (default: head, the newest)."""
-    with running_engines(_settings()) as settings:
-        migrator.upgrade(settings.require_database_url(), revision)
-    click.echo(f"database upgraded to {revision}")
+    _migrate(migrator.upgrade, revision, done="upgraded")
 
 
 @db.command()
 @click.argument("revision", default="-1")
 def downgrade(revision: str) -> None:
     """Revert migrations down to REVISION (default: -1, one step back; 'base' empties the schema)."""
+    _migrate(migrator.downgrade, revision, done="downgraded")
+
+
+def _migrate(step: Callable[[str, str], None], revision: str, *, done: str) -> None:
     with running_engines(_settings()) as settings:
-        migrator.downgrade(settings.require_database_url(), revision)
-    click.echo(f"database downgraded to {revision}")
+        step(settings.require_database_url(), revision)
+    click.echo(f"database {done} to {revision}")
 
 
 @db.command()
@@ -226,7 +228,7 @@ def create_admin(
         last_name=last_name,
         password=password,
     )
-    user = _run_use_case(lambda container: container.create_admin(command))
+    user = _run_use_case(lambda container: container.identity.create_admin(command))
     click.echo(f"admin {user.email.value} created (id {user.id})")
 
 
@@ -242,7 +244,7 @@ def list_users(role: str | None, is_active: bool | None, text: str | None, limit
         user_filter=UserFilter(role=Role(role) if role else None, is_active=is_active, text=text),
         limit=limit,
     )
-    page = _run_use_case(lambda container: container.list_users(query))
+    page = _run_use_case(lambda container: container.identity.list_users(query))
     if not page.items:
         click.echo("no accounts match")
         return

@@ -26,7 +26,7 @@ def new_person() -> dict[str, str]:
 
 async def create_admin(client: AsyncClient) -> dict[str, str]:
     person = new_person()
-    await client.app.state.container.create_admin(SignUpCommand(**person))
+    await client.app.state.container.identity.create_admin(SignUpCommand(**person))
     return person
 
 

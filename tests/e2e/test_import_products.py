@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
+from application.catalog.create_product import PriceInput
 from application.catalog.import_products import ImportedProduct, ImportProductsCommand
-from application.catalog.products import PriceInput
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
 from domain.errors import InvalidValue, NotFound
@@ -40,7 +40,7 @@ def _manager(store) -> Actor:
 async def test_an_import_adds_listed_products_and_running_it_again_adds_nothing(client, admin_tokens):
     store = await open_store(client, admin_tokens)
     category = await create_category(client, admin_tokens, "Morrales")
-    import_products = client.app.state.container.import_products
+    import_products = client.app.state.container.catalog.import_products
     command = ImportProductsCommand(
         actor=_manager(store),
         merchant_id=MerchantId(uuid.UUID(store.id)),
@@ -60,7 +60,7 @@ async def test_one_bad_item_writes_nothing(client, admin_tokens):
     category = await create_category(client, admin_tokens, "Bolsos")
     items = [_item(1, category["id"]), _item(2, category["id"], price=PriceInput(amount_minor=0, currency="COP"))]
     with pytest.raises(InvalidValue):
-        await client.app.state.container.import_products(
+        await client.app.state.container.catalog.import_products(
             ImportProductsCommand(actor=_manager(store), merchant_id=MerchantId(uuid.UUID(store.id)), products=items)
         )
     assert await public_ids(client, limit=100) == []
@@ -71,7 +71,7 @@ async def test_only_the_stores_own_people_import_into_it(client, admin_tokens):
     other = await open_store(client, admin_tokens)
     category = await create_category(client, admin_tokens, "Maletas")
     with pytest.raises(NotFound):
-        await client.app.state.container.import_products(
+        await client.app.state.container.catalog.import_products(
             ImportProductsCommand(
                 actor=_manager(other),
                 merchant_id=MerchantId(uuid.UUID(store.id)),

@@ -8,7 +8,9 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -22,6 +24,15 @@ from adapters.embedded.server import pid_is_alive
 pytestmark = pytest.mark.slow
 
 COMMERCE = Path(sys.executable).parent / "commerce"
+
+
+@pytest.fixture
+def tmp_path() -> Iterator[Path]:
+    """A folder outside pytest's temp root, which every pytest start resets to mode 0700: the embedded
+    PostgreSQL runs as another user under root and must traverse the folders above its data."""
+    folder = Path(tempfile.mkdtemp(prefix="commerce-serve-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _free_port() -> int:

@@ -427,7 +427,7 @@ class FakeUnitOfWork:
         self.activation_codes = InMemoryCodes(self)
         self.refresh_tokens = InMemoryRefreshTokens(self)
         self.revoked_access_tokens = InMemoryRevokedTokens(self)
-        self.notifier = self.outbox = InMemoryOutbox(self, ids, clock)
+        self.outbox = InMemoryOutbox(self, ids, clock)
         self.merchants = InMemoryMerchants(self)
         self.memberships = InMemoryMemberships(self)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from application.catalog.access import store_access
-from application.catalog.merchants import ApplyForMerchant, ApplyForMerchantCommand
+from application.catalog.access import merchant_access
+from application.catalog.apply_for_merchant import ApplyForMerchant, ApplyForMerchantCommand
 from domain.catalog.merchants import Membership, MerchantStatus, StoreRole
 from domain.errors import Conflict, NotAllowed, NotFound
 from domain.identity.roles import Actor, Role
@@ -36,11 +36,11 @@ async def test_members_write_their_store_and_only_the_manager_manages_people(wor
     store, manager, staff = await _store_with_people(world)
     async with world.unit_of_work() as uow:
         assert (
-            await store_access(uow, manager, store.id, write=True, manager_only=True)
+            await merchant_access(uow, manager, store.id, write=True, manager_only=True)
         ).membership.role is StoreRole.MANAGER
-        assert (await store_access(uow, staff, store.id, write=True)).merchant.id == store.id
+        assert (await merchant_access(uow, staff, store.id, write=True)).merchant.id == store.id
         with pytest.raises(NotAllowed):
-            await store_access(uow, staff, store.id, write=True, manager_only=True)
+            await merchant_access(uow, staff, store.id, write=True, manager_only=True)
 
 
 async def test_outsiders_get_the_same_404_as_for_a_store_that_does_not_exist(world):
@@ -49,13 +49,13 @@ async def test_outsiders_get_the_same_404_as_for_a_store_that_does_not_exist(wor
     support = world.add_user(email="s@example.com", phone="3000000013", role=Role.SUPPORT)
     async with world.unit_of_work() as uow:
         with pytest.raises(NotFound) as foreign:
-            await store_access(uow, Actor(outsider.id, Role.CUSTOMER), store.id, write=False)
+            await merchant_access(uow, Actor(outsider.id, Role.CUSTOMER), store.id, write=False)
         with pytest.raises(NotFound) as missing:
-            await store_access(uow, Actor(outsider.id, Role.CUSTOMER), world.ids.new_id(), write=False)
+            await merchant_access(uow, Actor(outsider.id, Role.CUSTOMER), world.ids.new_id(), write=False)
         assert foreign.value.message == missing.value.message
-        assert (await store_access(uow, Actor(support.id, Role.SUPPORT), store.id, write=False)).membership is None
+        assert (await merchant_access(uow, Actor(support.id, Role.SUPPORT), store.id, write=False)).membership is None
         with pytest.raises(NotFound):
-            await store_access(uow, Actor(support.id, Role.SUPPORT), store.id, write=True)
+            await merchant_access(uow, Actor(support.id, Role.SUPPORT), store.id, write=True)
 
 
 async def test_only_customers_apply_and_only_once(world):

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from domain.catalog.products import product_description, product_name, sku
+from domain.catalog.products import product_description, product_name, product_sku
 from entrypoints.demo.catalog_data import CATEGORIES, STORES, demo_person, demo_product
 
 SAMPLE = [demo_product(number, len(STORES)) for number in range(3_000)]
@@ -16,7 +16,7 @@ def test_every_demo_product_passes_the_domain_rules():
     for product in SAMPLE:
         assert product_name(product.name) == product.name
         product_description(product.description)
-        sku(product.sku)
+        product_sku(product.sku)
         assert product.price_minor > 0
         assert product.stock >= 0
     assert len({product.sku for product in SAMPLE}) == len(SAMPLE)

@@ -269,7 +269,7 @@ async def test_only_staff_list_users_and_admins_cannot_lock_themselves_out(world
         await list_users(ListUsersQuery(actor=Actor(customer.id, Role.CUSTOMER), user_filter=UserFilter()))
     page = await list_users(ListUsersQuery(actor=Actor(admin.id, Role.ADMIN), user_filter=UserFilter(), limit=1))
     assert len(page.items) == 1
-    assert page.last_id is not None
+    assert page.next_position is not None
     with pytest.raises(NotAllowed):
         await change(ChangeUserAccessCommand(actor=Actor(admin.id, Role.ADMIN), user_id=admin.id, is_active=False))
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,12 +48,19 @@ def domain_error_for(error: IntegrityError) -> DomainError | None:
     return None
 
 
-async def flush(session: AsyncSession) -> None:
-    """Flush, turning a violated constraint the domain knows into its domain error."""
+@contextmanager
+def constraint_errors() -> Iterator[None]:
+    """Around anything that flushes: a violated constraint the domain knows becomes its domain error."""
     try:
-        await session.flush()
+        yield
     except IntegrityError as error:
         translated = domain_error_for(error)
         if translated is None:
             raise
         raise translated from error
+
+
+async def flush(session: AsyncSession) -> None:
+    """Flush through the constraint → error table."""
+    with constraint_errors():
+        await session.flush()

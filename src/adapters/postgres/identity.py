@@ -6,19 +6,18 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.errors import flush
 from adapters.postgres.patterns import escape_like
+from adapters.postgres.repository import SqlaRepository, column_values, entity_from
 from adapters.postgres.tables import ActivationCodeRow, OutboxRow, RefreshTokenRow, RevokedAccessTokenRow, UserRow
 from application.ports import (
     ActivationCodeRepository,
     Notification,
-    Notifier,
+    Outbox,
     OutboxMessage,
-    OutboxReader,
     RefreshTokenRepository,
     RevokedAccessTokenRepository,
     UserFilter,
@@ -32,69 +31,37 @@ from domain.identity.users import User
 
 
 def _user_from_row(row: UserRow) -> User:
-    return User(
-        id=UserId(row.id),
+    return entity_from(
+        User,
+        row,
         email=Email(row.email),
         phone=Phone(row.phone),
         national_id=NationalId(row.national_id),
-        first_name=row.first_name,
-        last_name=row.last_name,
-        password_hash=row.password_hash,
         role=Role(row.role),
-        is_active=row.is_active,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        credentials_version=row.credentials_version,
     )
 
 
-def _copy_user_to_row(user: User, row: UserRow) -> None:
-    row.email = user.email.value
-    row.phone = user.phone.value
-    row.national_id = user.national_id.value
-    row.first_name = user.first_name
-    row.last_name = user.last_name
-    row.password_hash = user.password_hash
-    row.role = user.role.value
-    row.is_active = user.is_active
-    row.credentials_version = user.credentials_version
-    row.created_at = user.created_at
-    row.updated_at = user.updated_at
-
-
-class SqlaUserRepository(UserRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlaUserRepository(SqlaRepository[UserRow], UserRepository):
+    row_type = UserRow
 
     async def add(self, user: User) -> None:
-        row = UserRow(id=user.id)
-        _copy_user_to_row(user, row)
-        self._session.add(row)
-        await self._flush()
+        await self._add(UserRow(**column_values(user)))
 
     async def save(self, user: User) -> None:
-        row = await self._session.get(UserRow, user.id)
-        if row is None:
-            raise LookupError(f"user {user.id} was not loaded in this unit of work")
-        _copy_user_to_row(user, row)
-        await self._flush()
+        await self._write(user.id, column_values(user, exclude={"id"}))
 
     async def get(self, user_id: UserId, *, for_update: bool = False) -> User | None:
-        statement = select(UserRow).where(UserRow.id == user_id)
-        if for_update:
-            statement = statement.with_for_update()
-        row = await self._session.scalar(statement)
+        row = await self._one(id=user_id, for_update=for_update)
         return _user_from_row(row) if row is not None else None
 
     async def get_many(self, user_ids: Sequence[UserId]) -> list[User]:
         if not user_ids:
             return []
-        rows = await self._session.scalars(select(UserRow).where(UserRow.id.in_(user_ids)))
-        return [_user_from_row(row) for row in rows.all()]
+        return [_user_from_row(row) for row in await self._rows.get_many(UserRow.id.in_(user_ids))]
 
     async def by_login(self, login: Email | Phone) -> User | None:
         column = UserRow.email if isinstance(login, Email) else UserRow.phone
-        row = await self._session.scalar(select(UserRow).where(column == login.value))
+        row = await self._one(column == login.value)
         return _user_from_row(row) if row is not None else None
 
     async def taken_field(self, email: Email, phone: Phone, national_id: NationalId) -> str | None:
@@ -115,53 +82,33 @@ class SqlaUserRepository(UserRepository):
         return None
 
     async def list(self, user_filter: UserFilter, *, after: UserId | None, limit: int) -> list[User]:
-        statement = select(UserRow).order_by(UserRow.id.desc()).limit(limit)
-        if after is not None:
-            statement = statement.where(UserRow.id < after)
+        conditions: list[ColumnElement[bool]] = []
         if user_filter.role is not None:
-            statement = statement.where(UserRow.role == user_filter.role.value)
+            conditions.append(UserRow.role == user_filter.role.value)
         if user_filter.is_active is not None:
-            statement = statement.where(UserRow.is_active == user_filter.is_active)
+            conditions.append(UserRow.is_active == user_filter.is_active)
         if user_filter.text:
             pattern = f"%{escape_like(user_filter.text.strip())}%"
-            statement = statement.where(
+            conditions.append(
                 or_(
                     UserRow.email.ilike(pattern, escape="\\"),
                     UserRow.phone.ilike(pattern, escape="\\"),
                     func.concat(UserRow.first_name, " ", UserRow.last_name).ilike(pattern, escape="\\"),
                 )
             )
-        rows = (await self._session.scalars(statement)).all()
+        rows = await self._newest_first(UserRow.id, *conditions, after=after, limit=limit)
         return [_user_from_row(row) for row in rows]
 
-    async def _flush(self) -> None:
-        await flush(self._session)
 
-
-class SqlaActivationCodeRepository(ActivationCodeRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlaActivationCodeRepository(SqlaRepository[ActivationCodeRow], ActivationCodeRepository):
+    row_type = ActivationCodeRow
 
     async def get_for_update(self, user_id: UserId) -> ActivationCode | None:
-        row = await self._session.scalar(
-            select(ActivationCodeRow).where(ActivationCodeRow.user_id == user_id).with_for_update()
-        )
-        if row is None:
-            return None
-        return ActivationCode(
-            user_id=UserId(row.user_id),
-            code_digest=row.code_digest,
-            expires_at=row.expires_at,
-            attempts_left=row.attempts_left,
-        )
+        row = await self._one(user_id=user_id, for_update=True)
+        return entity_from(ActivationCode, row) if row is not None else None
 
     async def put(self, code: ActivationCode) -> None:
-        values = {
-            "user_id": code.user_id,
-            "code_digest": code.code_digest,
-            "expires_at": code.expires_at,
-            "attempts_left": code.attempts_left,
-        }
+        values = column_values(code)
         statement = insert(ActivationCodeRow).values(values)
         await self._session.execute(
             statement.on_conflict_do_update(
@@ -174,41 +121,15 @@ class SqlaActivationCodeRepository(ActivationCodeRepository):
         await self._session.execute(delete(ActivationCodeRow).where(ActivationCodeRow.user_id == user_id))
 
 
-class SqlaRefreshTokenRepository(RefreshTokenRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlaRefreshTokenRepository(SqlaRepository[RefreshTokenRow], RefreshTokenRepository):
+    row_type = RefreshTokenRow
 
     async def add(self, token: RefreshToken) -> None:
-        self._session.add(
-            RefreshTokenRow(
-                id=token.id,
-                family_id=token.family_id,
-                user_id=token.user_id,
-                token_digest=token.token_digest,
-                created_at=token.created_at,
-                expires_at=token.expires_at,
-                spent_at=token.spent_at,
-                revoked_at=token.revoked_at,
-            )
-        )
-        await self._session.flush()
+        await self._add(RefreshTokenRow(**column_values(token)))
 
     async def get_for_update(self, token_digest: str) -> RefreshToken | None:
-        row = await self._session.scalar(
-            select(RefreshTokenRow).where(RefreshTokenRow.token_digest == token_digest).with_for_update()
-        )
-        if row is None:
-            return None
-        return RefreshToken(
-            id=row.id,
-            family_id=row.family_id,
-            user_id=UserId(row.user_id),
-            token_digest=row.token_digest,
-            created_at=row.created_at,
-            expires_at=row.expires_at,
-            spent_at=row.spent_at,
-            revoked_at=row.revoked_at,
-        )
+        row = await self._one(token_digest=token_digest, for_update=True)
+        return entity_from(RefreshToken, row) if row is not None else None
 
     async def mark_spent(self, token_id: UUID, now: datetime) -> None:
         await self._session.execute(update(RefreshTokenRow).where(RefreshTokenRow.id == token_id).values(spent_at=now))
@@ -228,9 +149,8 @@ class SqlaRefreshTokenRepository(RefreshTokenRepository):
         )
 
 
-class SqlaRevokedAccessTokenRepository(RevokedAccessTokenRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlaRevokedAccessTokenRepository(SqlaRepository[RevokedAccessTokenRow], RevokedAccessTokenRepository):
+    row_type = RevokedAccessTokenRow
 
     async def add(self, token_id: str, expires_at: datetime) -> None:
         await self._session.execute(
@@ -240,21 +160,22 @@ class SqlaRevokedAccessTokenRepository(RevokedAccessTokenRepository):
         )
 
     async def contains(self, token_id: str) -> bool:
-        found = await self._session.scalar(select(exists().where(RevokedAccessTokenRow.token_id == token_id)))
-        return bool(found)
+        return await self._rows.exists(token_id=token_id)
 
 
-class SqlaOutbox(Notifier, OutboxReader):
+class SqlaOutbox(SqlaRepository[OutboxRow], Outbox):
     """The transactional outbox: notifications are rows written in the use case's own transaction."""
 
+    row_type = OutboxRow
+
     def __init__(self, session: AsyncSession, now: Callable[[], datetime]) -> None:
-        self._session = session
+        super().__init__(session)
         self._now = now
         self.written: list[Notification] = []
 
     async def notify(self, notification: Notification) -> None:
         self.written.append(notification)
-        self._session.add(
+        await self._add(
             OutboxRow(
                 recipient=notification.recipient,
                 kind=notification.kind,
@@ -263,19 +184,16 @@ class SqlaOutbox(Notifier, OutboxReader):
                 sent_at=None,
             )
         )
-        await self._session.flush()
 
     async def list(
         self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int
     ) -> list[OutboxMessage]:
-        statement = select(OutboxRow).order_by(OutboxRow.id.desc()).limit(limit)
+        conditions: list[ColumnElement[bool]] = []
         if recipient is not None:
-            statement = statement.where(OutboxRow.recipient == recipient)
+            conditions.append(OutboxRow.recipient == recipient)
         if kind is not None:
-            statement = statement.where(OutboxRow.kind == kind)
-        if after is not None:
-            statement = statement.where(OutboxRow.id < after)
-        rows = (await self._session.scalars(statement)).all()
+            conditions.append(OutboxRow.kind == kind)
+        rows = await self._newest_first(OutboxRow.id, *conditions, after=after, limit=limit)
         return [
             OutboxMessage(
                 id=row.id,

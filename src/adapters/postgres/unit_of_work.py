@@ -34,7 +34,6 @@ class SqlaUnitOfWork(UnitOfWork):
     activation_codes: SqlaActivationCodeRepository
     refresh_tokens: SqlaRefreshTokenRepository
     revoked_access_tokens: SqlaRevokedAccessTokenRepository
-    notifier: SqlaOutbox
     outbox: SqlaOutbox
     merchants: SqlaMerchantRepository
     memberships: SqlaMembershipRepository
@@ -68,7 +67,7 @@ class SqlaUnitOfWork(UnitOfWork):
         self.activation_codes = SqlaActivationCodeRepository(session)
         self.refresh_tokens = SqlaRefreshTokenRepository(session)
         self.revoked_access_tokens = SqlaRevokedAccessTokenRepository(session)
-        self.notifier = self.outbox = SqlaOutbox(session, self._now)
+        self.outbox = SqlaOutbox(session, self._now)
         self.merchants = SqlaMerchantRepository(session)
         self.memberships = SqlaMembershipRepository(session)
         self.categories = SqlaCategoryRepository(session)

@@ -1,7 +1,7 @@
 """Redis adapters (redis-py asyncio)."""
 
 from adapters.redis.access_token_denylist import RedisAccessTokenDenylist
-from adapters.redis.catalog_cache import CachedPage, RedisCatalogCache
+from adapters.redis.catalog_cache import RedisCatalogCache
 from adapters.redis.circuit import RedisCircuit, RedisUnavailable
 from adapters.redis.client import create_redis_client
 from adapters.redis.credential_cache import RedisCredentialCache
@@ -9,7 +9,6 @@ from adapters.redis.login_throttle import InMemoryLoginThrottle, RedisLoginThrot
 from adapters.redis.readiness import RedisProbe
 
 __all__ = [
-    "CachedPage",
     "InMemoryLoginThrottle",
     "RedisAccessTokenDenylist",
     "RedisCatalogCache",

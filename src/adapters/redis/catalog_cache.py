@@ -5,12 +5,11 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
 from adapters.redis.circuit import RedisCircuit, RedisUnavailable
-from application.ports import CatalogCacheInvalidation
+from application.ports import CachedPage, CatalogCacheInvalidation, CatalogPageCache
 from domain.catalog.products import ProductId
 
 logger = logging.getLogger(__name__)
@@ -29,15 +28,7 @@ def product_generation_key(product_id: ProductId | str) -> str:
     return f"{PREFIX}:gen:product:{product_id}"
 
 
-@dataclass(frozen=True, slots=True)
-class CachedPage:
-    """A lookup's outcome: the bytes on a hit; on a miss, where to store them (None: do not store)."""
-
-    body: bytes | None
-    store_under: str | None
-
-
-class RedisCatalogCache(CatalogCacheInvalidation):
+class RedisCatalogCache(CatalogPageCache, CatalogCacheInvalidation):
     """Pages live under keys that embed a generation counter; a write bumps the counter.
 
     - product page: ``catalog:v1:product:<id>:<product generation>``;

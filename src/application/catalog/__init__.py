@@ -1,1 +1,1 @@
-"""Catalog use cases: stores and their staff, categories, products, stock, public browsing."""
+"""Catalog use cases: merchants and their staff, categories, products, stock, public browsing."""

@@ -1,4 +1,4 @@
-"""Who may work on a store's catalog. Decided here so HTTP, the CLI and jobs share the rule."""
+"""Who may work on a merchant's catalog. Decided here so HTTP, the CLI and jobs share the rule."""
 
 from __future__ import annotations
 
@@ -11,31 +11,31 @@ from domain.identity.roles import Actor
 
 
 @dataclass(frozen=True, slots=True)
-class StoreAccess:
+class MerchantAccess:
     merchant: Merchant
     membership: Membership | None  # None for platform staff reading
 
 
-def _no_such_store() -> NotFound:
+def _no_such_merchant() -> NotFound:
     return NotFound("no such store")
 
 
-async def store_access(
+async def merchant_access(
     uow: UnitOfWork, actor: Actor, merchant_id: MerchantId, *, write: bool, manager_only: bool = False
-) -> StoreAccess:
-    """The store, if ``actor`` may read it (its members and platform staff) or write it (its members).
+) -> MerchantAccess:
+    """The merchant, if ``actor`` may read it (its members and platform staff) or write it (its members).
 
-    Anyone else gets the same 404 as for a store that does not exist: a
-    manager of store A learns nothing about store B.
+    Anyone else gets the same 404 as for a merchant that does not exist: a
+    manager of merchant A learns nothing about merchant B.
     """
     merchant = await uow.merchants.get(merchant_id)
     if merchant is None:
-        raise _no_such_store()
+        raise _no_such_merchant()
     membership = await uow.memberships.of_user(actor.user_id)
     if membership is None or membership.merchant_id != merchant_id:
         if not write and actor.role.is_staff:
-            return StoreAccess(merchant=merchant, membership=None)
-        raise _no_such_store()
+            return MerchantAccess(merchant=merchant, membership=None)
+        raise _no_such_merchant()
     if manager_only and membership.role is not StoreRole.MANAGER:
         raise NotAllowed("only the store's manager may do this")
-    return StoreAccess(merchant=merchant, membership=membership)
+    return MerchantAccess(merchant=merchant, membership=membership)

@@ -3,52 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from application.pagination import keyset_page
+from application.pagination import Page, keyset_page, page_size
 from application.ports import Position, ProductQuery, ProductSummary, PublicProduct, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.products import ProductId
 from domain.errors import InvalidValue, NotFound
 
-MAX_PAGE = 100
 MAX_SEARCH_WORDS = 8
 
-
-@dataclass(frozen=True, slots=True)
-class ProductPage:
-    items: list[ProductSummary]
-    next_position: Position | None
+ProductPage = Page[ProductSummary, Position]
 
 
+@use_case
 class BrowseProducts:
-    """Listed products only (active, not suspended, of an approved store), a keyset page at a time.
+    """Listed products only (active, not suspended, of an approved merchant), a keyset page at a time.
 
     ``category`` includes its descendants. Pages never use OFFSET: a position
     is the sort key of the last product seen, so walking the pages returns
     every matching product once even while products are added.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, query: ProductQuery, *, after: Position | None = None, limit: int = 20) -> ProductPage:
         if query.min_price is not None and query.max_price is not None and query.min_price > query.max_price:
             raise InvalidValue("min_price is above max_price", field="min_price", rule="price_range")
         if query.text is not None and len(query.text.split()) > MAX_SEARCH_WORDS:
             raise InvalidValue(f"search at most {MAX_SEARCH_WORDS} words", field="q", rule="too_many_words")
-        limit = max(1, min(limit, MAX_PAGE))
-        async with self._unit_of_work() as uow:
+        limit = page_size(limit)
+        async with self.unit_of_work() as uow:
             rows = await uow.catalog.search(query, after=after, limit=limit + 1)
-        items, next_position = keyset_page(rows, limit, lambda summary: summary.position)
-        return ProductPage(items=items, next_position=next_position)
+        return keyset_page(rows, limit, lambda summary: summary.position)
 
 
+@use_case
 class GetPublicProduct:
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, product_id: ProductId) -> PublicProduct:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             product = await uow.catalog.product(product_id)
         if product is None:
             raise NotFound("no such product")

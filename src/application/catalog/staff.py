@@ -1,13 +1,14 @@
-"""Use cases: a store's manager adds and removes staff."""
+"""Use cases: a merchant's manager adds and removes staff."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.catalog.access import store_access
+from application.catalog.access import merchant_access
 from application.identity.credentials import CredentialLookup
 from application.ports import Clock, UnitOfWork
+from application.use_case import use_case
 from domain.catalog.merchants import Membership, MerchantId, StoreRole
 from domain.errors import Conflict, NotAllowed, NotFound
 from domain.identity.contact import Email
@@ -28,23 +29,23 @@ class AddStaffCommand:
     email: str
 
 
-class AddStoreStaff:
+@use_case
+class AddMerchantStaff:
     """The manager adds an existing, active customer as staff; they become ``merchant_staff``.
 
-    A user works for at most one store (the database enforces it). The role
+    A user works for at most one merchant (the database enforces it). The role
     change ends the new staff member's current tokens.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, credentials: CredentialLookup) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._credentials = credentials
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    credentials: CredentialLookup
 
     async def __call__(self, command: AddStaffCommand) -> StaffMember:
         email = Email.parse(command.email)
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
-            await store_access(uow, command.actor, command.merchant_id, write=True, manager_only=True)
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
+            await merchant_access(uow, command.actor, command.merchant_id, write=True, manager_only=True)
             user = await uow.users.by_login(email)
             if user is None or not user.is_active:
                 raise NotFound("no active account has this email", field="email")
@@ -60,15 +61,15 @@ class AddStoreStaff:
             user.change_role(Role.MERCHANT_STAFF, now)
             await uow.users.save(user)
             await uow.commit()
-        await self._credentials.forget_user(user)
+        await self.credentials.forget_user(user)
         return StaffMember(membership=membership, user=user)
 
 
-class ListStoreStaff:
-    """The store's people, for its members and platform staff."""
+@use_case
+class ListMerchantStaff:
+    """The merchant's people, for its members and platform staff."""
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def one(self, actor: Actor, merchant_id: MerchantId, user_id: UserId) -> StaffMember:
         for member in await self(actor, merchant_id):
@@ -77,8 +78,8 @@ class ListStoreStaff:
         raise NotFound("no such staff member")
 
     async def __call__(self, actor: Actor, merchant_id: MerchantId) -> list[StaffMember]:
-        async with self._unit_of_work() as uow:
-            await store_access(uow, actor, merchant_id, write=False)
+        async with self.unit_of_work() as uow:
+            await merchant_access(uow, actor, merchant_id, write=False)
             members = await uow.memberships.of_store(merchant_id)
             users = {user.id: user for user in await uow.users.get_many([m.user_id for m in members])}
         return [StaffMember(membership=m, user=users[m.user_id]) for m in members if m.user_id in users]
@@ -91,18 +92,18 @@ class RemoveStaffCommand:
     user_id: UserId
 
 
-class RemoveStoreStaff:
+@use_case
+class RemoveMerchantStaff:
     """The manager removes a staff member, who goes back to being a customer."""
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, credentials: CredentialLookup) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._credentials = credentials
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    credentials: CredentialLookup
 
     async def __call__(self, command: RemoveStaffCommand) -> None:
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
-            await store_access(uow, command.actor, command.merchant_id, write=True, manager_only=True)
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
+            await merchant_access(uow, command.actor, command.merchant_id, write=True, manager_only=True)
             membership = await uow.memberships.of_user(command.user_id)
             if membership is None or membership.merchant_id != command.merchant_id:
                 raise NotFound("no such staff member")
@@ -115,4 +116,4 @@ class RemoveStoreStaff:
                 await uow.users.save(user)
             await uow.commit()
         if user is not None:
-            await self._credentials.forget_user(user)
+            await self.credentials.forget_user(user)

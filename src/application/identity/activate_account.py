@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from application.identity.activation_codes import code_subject
 from application.identity.credentials import CredentialLookup
 from application.ports import Clock, SecretDigester, UnitOfWork
+from application.use_case import use_case
 from domain.identity.activation import invalid_code
 from domain.identity.contact import Email
 
@@ -19,6 +20,7 @@ class ActivateAccountCommand:
     code: str
 
 
+@use_case
 class ActivateAccount:
     """Activate an inactive account whose live code matches.
 
@@ -28,30 +30,22 @@ class ActivateAccount:
     while it is checked, so parallel guesses each use up one try.
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], UnitOfWork],
-        clock: Clock,
-        digester: SecretDigester,
-        credentials: CredentialLookup,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._digester = digester
-        self._credentials = credentials
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    digester: SecretDigester
+    credentials: CredentialLookup
 
     async def __call__(self, command: ActivateAccountCommand) -> None:
         email = Email.parse(command.email)
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
             user = await uow.users.by_login(email)
             if user is None or user.is_active:
                 raise invalid_code()
             code = await uow.activation_codes.get_for_update(user.id)
             if code is None or not code.is_usable(now):
                 raise invalid_code()
-            presented = self._digester.digest(code_subject(user, command.code.strip()))
+            presented = self.digester.digest(code_subject(user, command.code.strip()))
             if not hmac.compare_digest(presented, code.code_digest):
                 code.record_wrong_attempt()
                 if code.attempts_left == 0:
@@ -64,4 +58,4 @@ class ActivateAccount:
             await uow.users.save(user)
             await uow.activation_codes.delete(user.id)
             await uow.commit()
-        await self._credentials.forget_user(user)
+        await self.credentials.forget_user(user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from application.ports import Clock, Notification, SecretDigester, SecretGenerator, UnitOfWork
+from application.use_case import use_case
 from domain.identity.activation import ActivationCode
 from domain.identity.users import User
 
@@ -14,18 +15,18 @@ def code_subject(user: User, code: str) -> str:
     return f"activation:{user.id}:{code}"
 
 
+@use_case
 class ActivationCodeIssuer:
-    def __init__(self, *, clock: Clock, secrets: SecretGenerator, digester: SecretDigester) -> None:
-        self._clock = clock
-        self._secrets = secrets
-        self._digester = digester
+    clock: Clock
+    secrets: SecretGenerator
+    digester: SecretDigester
 
     async def issue(self, uow: UnitOfWork, user: User) -> None:
         """Replace the account's code with a fresh one and queue it for delivery; commit is the caller's."""
-        code = self._secrets.activation_code()
-        issued = ActivationCode.issue(user.id, self._digester.digest(code_subject(user, code)), self._clock.now())
+        code = self.secrets.activation_code()
+        issued = ActivationCode.issue(user.id, self.digester.digest(code_subject(user, code)), self.clock.now())
         await uow.activation_codes.put(issued)
-        await uow.notifier.notify(
+        await uow.outbox.notify(
             Notification(
                 recipient=user.email.value,
                 kind=ACTIVATION_CODE_NOTIFICATION,

@@ -8,19 +8,14 @@ from uuid import UUID
 
 from application.identity.credentials import CredentialLookup
 from application.identity.policies import check_access_change, require_staff
-from application.pagination import keyset_page
+from application.pagination import Page, keyset_page, page_size
 from application.ports import Clock, CredentialRecord, OutboxMessage, UnitOfWork, UserFilter
+from application.use_case import use_case
 from domain.errors import NotFound
 from domain.identity.roles import Actor, Role, UserId
 from domain.identity.users import User
 
-MAX_PAGE = 100
-
-
-@dataclass(frozen=True, slots=True)
-class UserPage:
-    items: list[User]
-    last_id: UserId | None
+UserPage = Page[User, UserId]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,19 +26,18 @@ class ListUsersQuery:
     limit: int = 20
 
 
+@use_case
 class ListUsers:
     """Staff browse accounts, newest first, a keyset page at a time."""
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, query: ListUsersQuery) -> UserPage:
         require_staff(query.actor)
-        limit = max(1, min(query.limit, MAX_PAGE))
-        async with self._unit_of_work() as uow:
+        limit = page_size(query.limit)
+        async with self.unit_of_work() as uow:
             rows = await uow.users.list(query.user_filter, after=query.after, limit=limit + 1)
-        items, last_id = keyset_page(rows, limit, lambda user: user.id)
-        return UserPage(items=items, last_id=last_id)
+        return keyset_page(rows, limit, lambda user: user.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +48,7 @@ class ChangeUserAccessCommand:
     is_active: bool | None = None
 
 
+@use_case
 class ChangeUserAccess:
     """Change an account's role or status (see ``policies.check_access_change`` for who may).
 
@@ -62,19 +57,18 @@ class ChangeUserAccess:
     once, and evicts its cached credentials.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, credentials: CredentialLookup) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._credentials = credentials
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    credentials: CredentialLookup
 
     async def __call__(self, command: ChangeUserAccessCommand) -> User:
         require_staff(command.actor)
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             user = await uow.users.get(command.user_id, for_update=True)
             if user is None:
                 raise NotFound("no such account")
             check_access_change(command.actor, user, role=command.role, is_active=command.is_active)
-            now = self._clock.now()
+            now = self.clock.now()
             if command.role is not None:
                 user.change_role(command.role, now)
             if command.is_active is True:
@@ -84,7 +78,7 @@ class ChangeUserAccess:
                 await uow.refresh_tokens.revoke_all_of_user(user.id, now)
             await uow.users.save(user)
             await uow.commit()
-        await self._credentials.forget(CredentialRecord.of(user))
+        await self.credentials.forget(CredentialRecord.of(user))
         return user
 
 
@@ -97,23 +91,19 @@ class ListOutboxQuery:
     limit: int = 50
 
 
-@dataclass(frozen=True, slots=True)
-class OutboxPage:
-    items: list[OutboxMessage]
-    last_id: UUID | None
+OutboxPage = Page[OutboxMessage, UUID]
 
 
+@use_case
 class ListOutbox:
     """Staff read the notification outbox (what was, or will be, sent to whom)."""
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, query: ListOutboxQuery) -> OutboxPage:
         require_staff(query.actor)
-        limit = max(1, min(query.limit, MAX_PAGE))
+        limit = page_size(query.limit)
         recipient = query.recipient.strip().lower() if query.recipient else None
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             rows = await uow.outbox.list(recipient=recipient, kind=query.kind, after=query.after, limit=limit + 1)
-        messages, last_message_id = keyset_page(rows, limit, lambda message: message.id)
-        return OutboxPage(items=messages, last_id=last_message_id)
+        return keyset_page(rows, limit, lambda message: message.id)

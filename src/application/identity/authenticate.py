@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.identity.credentials import CredentialLookup
 from application.ports import AccessClaims, AccessTokenDenylist, AccessTokens, UnitOfWork
+from application.use_case import use_case
 from domain.errors import AuthenticationFailed, CredentialsChanged
 from domain.identity.roles import Actor
 
@@ -17,6 +18,7 @@ class Authenticated:
     claims: AccessClaims
 
 
+@use_case
 class AuthenticateAccessToken:
     """Accept a token only if it is genuine, unexpired, not logged out, and still current.
 
@@ -26,28 +28,20 @@ class AuthenticateAccessToken:
     cannot answer, PostgreSQL does. The role is the account's current one.
     """
 
-    def __init__(
-        self,
-        *,
-        access_tokens: AccessTokens,
-        denylist: AccessTokenDenylist,
-        credentials: CredentialLookup,
-        unit_of_work: Callable[[], UnitOfWork],
-    ) -> None:
-        self._access_tokens = access_tokens
-        self._denylist = denylist
-        self._credentials = credentials
-        self._unit_of_work = unit_of_work
+    access_tokens: AccessTokens
+    denylist: AccessTokenDenylist
+    credentials: CredentialLookup
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, token: str) -> Authenticated:
-        claims = self._access_tokens.read(token)
-        denied = await self._denylist.is_denied(claims.token_id)
+        claims = self.access_tokens.read(token)
+        denied = await self.denylist.is_denied(claims.token_id)
         if denied is None:
-            async with self._unit_of_work() as uow:
+            async with self.unit_of_work() as uow:
                 denied = await uow.revoked_access_tokens.contains(claims.token_id)
         if denied:
             raise AuthenticationFailed("the access token was revoked")
-        record = await self._credentials.by_user_id(claims.user_id)
+        record = await self.credentials.by_user_id(claims.user_id)
         if record is None or not record.is_active:
             raise AuthenticationFailed("the access token is no longer valid")
         if record.credentials_version != claims.credentials_version:

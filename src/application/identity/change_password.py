@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.identity.credentials import CredentialLookup
 from application.ports import Clock, PasswordHasher, UnitOfWork
+from application.use_case import use_case
 from domain.errors import InvalidValue, NotFound
 from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Actor
@@ -19,6 +20,7 @@ class ChangePasswordCommand:
     new_password: str
 
 
+@use_case
 class ChangePassword:
     """Prove the current password, set a new one that meets the policy, end every session.
 
@@ -27,38 +29,29 @@ class ChangePassword:
     working at once; the cached credentials are evicted after commit.
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], UnitOfWork],
-        clock: Clock,
-        hasher: PasswordHasher,
-        policy: PasswordPolicy,
-        credentials: CredentialLookup,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._hasher = hasher
-        self._policy = policy
-        self._credentials = credentials
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    hasher: PasswordHasher
+    policy: PasswordPolicy
+    credentials: CredentialLookup
 
     async def __call__(self, command: ChangePasswordCommand) -> None:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             user = await uow.users.get(command.actor.user_id)
         if user is None:
             raise NotFound("the account no longer exists")
-        if not await self._hasher.verify(user.password_hash, command.current_password):
+        if not await self.hasher.verify(user.password_hash, command.current_password):
             raise InvalidValue("the current password is not right", field="current_password", rule="wrong_password")
-        self._policy.check(command.new_password, personal_details=user.personal_details)
-        new_hash = await self._hasher.hash(command.new_password)
+        self.policy.check(command.new_password, personal_details=user.personal_details)
+        new_hash = await self.hasher.hash(command.new_password)
 
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             user = await uow.users.get(command.actor.user_id, for_update=True)
             if user is None:
                 raise NotFound("the account no longer exists")
-            now = self._clock.now()
+            now = self.clock.now()
             user.change_password(new_hash, now)
             await uow.users.save(user)
             await uow.refresh_tokens.revoke_all_of_user(user.id, now)
             await uow.commit()
-        await self._credentials.forget_user(user)
+        await self.credentials.forget_user(user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from application.ports import AuthMetrics, CredentialCache, CredentialRecord, UnitOfWork
 from domain.identity.contact import Email, Phone
@@ -10,6 +11,7 @@ from domain.identity.roles import UserId
 from domain.identity.users import User
 
 
+@dataclass(frozen=True, slots=True)
 class CredentialLookup:
     """Answers "who is this?" for login and for every authenticated request.
 
@@ -18,26 +20,25 @@ class CredentialLookup:
     after they commit a change to what this record holds.
     """
 
-    def __init__(self, cache: CredentialCache, unit_of_work: Callable[[], UnitOfWork], metrics: AuthMetrics) -> None:
-        self._cache = cache
-        self._unit_of_work = unit_of_work
-        self._metrics = metrics
+    cache: CredentialCache
+    unit_of_work: Callable[[], UnitOfWork]
+    metrics: AuthMetrics
 
     async def by_login(self, login: Email | Phone) -> CredentialRecord | None:
-        cached = await self._cache.by_login(login.value)
+        cached = await self.cache.by_login(login.value)
         if cached is not None and login.value in cached.login_keys:
-            self._metrics.login_cache_hit()
+            self.metrics.login_cache_hit()
             return cached
-        self._metrics.login_cache_miss()
-        async with self._unit_of_work() as uow:
+        self.metrics.login_cache_miss()
+        async with self.unit_of_work() as uow:
             user = await uow.users.by_login(login)
         return await self._remember(user)
 
     async def by_user_id(self, user_id: UserId) -> CredentialRecord | None:
-        cached = await self._cache.by_user_id(user_id)
+        cached = await self.cache.by_user_id(user_id)
         if cached is not None:
             return cached
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             user = await uow.users.get(user_id)
         return await self._remember(user)
 
@@ -47,7 +48,7 @@ class CredentialLookup:
             return
         login_keys = {key for record in records for key in record.login_keys}
         changed_at = max(record.updated_at for record in records)
-        await self._cache.evict(records[0].user_id, login_keys, changed_at)
+        await self.cache.evict(records[0].user_id, login_keys, changed_at)
 
     async def forget_user(self, *users: User) -> None:
         await self.forget(*(CredentialRecord.of(user) for user in users))
@@ -56,5 +57,5 @@ class CredentialLookup:
         if user is None:
             return None
         record = CredentialRecord.of(user)
-        await self._cache.store(record)
+        await self.cache.store(record)
         return record

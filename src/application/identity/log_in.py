@@ -9,6 +9,7 @@ from typing import NoReturn
 from application.identity.credentials import CredentialLookup
 from application.identity.sessions import SessionIssuer, TokenPair
 from application.ports import AuthMetrics, Clock, CredentialRecord, LoginThrottle, PasswordHasher, UnitOfWork
+from application.use_case import use_case
 from domain.errors import AuthenticationFailed, InvalidValue, NotAllowed, TooManyAttempts
 from domain.identity.contact import login_key
 
@@ -26,6 +27,7 @@ class LoginResult:
     user: CredentialRecord
 
 
+@use_case
 class LogIn:
     """Check the credentials cache-first and open a session.
 
@@ -42,71 +44,60 @@ class LogIn:
     - a hash made with weaker parameters is upgraded on success.
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], UnitOfWork],
-        credentials: CredentialLookup,
-        hasher: PasswordHasher,
-        throttle: LoginThrottle,
-        sessions: SessionIssuer,
-        clock: Clock,
-        metrics: AuthMetrics,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._credentials = credentials
-        self._hasher = hasher
-        self._throttle = throttle
-        self._sessions = sessions
-        self._clock = clock
-        self._metrics = metrics
+    unit_of_work: Callable[[], UnitOfWork]
+    credentials: CredentialLookup
+    hasher: PasswordHasher
+    throttle: LoginThrottle
+    sessions: SessionIssuer
+    clock: Clock
+    metrics: AuthMetrics
 
     async def __call__(self, command: LogInCommand) -> LoginResult:
         try:
             login = login_key(command.username)
         except InvalidValue:
             login = None
-        record = await self._credentials.by_login(login) if login is not None else None
+        record = await self.credentials.by_login(login) if login is not None else None
         if record is not None:
             throttle_key = f"account:{record.user_id}"
         else:
             throttle_key = f"login:{login.value if login is not None else command.username.strip().lower()}"
 
-        retry_after = await self._throttle.retry_after(throttle_key, command.client_address)
+        retry_after = await self.throttle.retry_after(throttle_key, command.client_address)
         if retry_after is not None:
-            self._metrics.login_failed("throttled")
+            self.metrics.login_failed("throttled")
             raise TooManyAttempts("too many failed logins; try again later", retry_after_seconds=retry_after)
 
         if record is None:
-            await self._hasher.verify_against_dummy(command.password)
+            await self.hasher.verify_against_dummy(command.password)
             await self._fail(throttle_key, command.client_address, "unknown_user")
-        if not await self._hasher.verify(record.password_hash, command.password):
+        if not await self.hasher.verify(record.password_hash, command.password):
             await self._fail(throttle_key, command.client_address, "wrong_password")
         if not record.is_active:
-            self._metrics.login_failed("inactive")
+            self.metrics.login_failed("inactive")
             raise NotAllowed("the account is not active")
-        await self._throttle.reset(throttle_key)
+        await self.throttle.reset(throttle_key)
 
-        if self._hasher.needs_rehash(record.password_hash):
+        if self.hasher.needs_rehash(record.password_hash):
             record = await self._upgrade_hash(record, command.password)
-        async with self._unit_of_work() as uow:
-            tokens = await self._sessions.start(uow, record)
+        async with self.unit_of_work() as uow:
+            tokens = await self.sessions.start(uow, record)
             await uow.commit()
         return LoginResult(tokens=tokens, user=record)
 
     async def _fail(self, throttle_key: str, client_address: str, reason: str) -> NoReturn:
-        await self._throttle.record_failure(throttle_key, client_address)
-        self._metrics.login_failed(reason)
+        await self.throttle.record_failure(throttle_key, client_address)
+        self.metrics.login_failed(reason)
         raise AuthenticationFailed("invalid username or password")
 
     async def _upgrade_hash(self, record: CredentialRecord, password: str) -> CredentialRecord:
-        new_hash = await self._hasher.hash(password)
-        async with self._unit_of_work() as uow:
+        new_hash = await self.hasher.hash(password)
+        async with self.unit_of_work() as uow:
             user = await uow.users.get(record.user_id, for_update=True)
             if user is None or user.password_hash != record.password_hash:
                 return record  # changed meanwhile: leave it to that change
-            user.upgrade_password_hash(new_hash, self._clock.now())
+            user.upgrade_password_hash(new_hash, self.clock.now())
             await uow.users.save(user)
             await uow.commit()
-        await self._credentials.forget(record)
+        await self.credentials.forget(record)
         return CredentialRecord.of(user)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from application.ports import AccessClaims, AccessTokenDenylist, Clock, UnitOfWork
+from application.use_case import use_case
 
 
+@use_case
 class LogOut:
     """Revoke the session's refresh-token family and deny the access token until it expires.
 
@@ -14,14 +16,13 @@ class LogOut:
     pushed to the Redis denylist that token checks ask first.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], denylist: AccessTokenDenylist, clock: Clock) -> None:
-        self._unit_of_work = unit_of_work
-        self._denylist = denylist
-        self._clock = clock
+    unit_of_work: Callable[[], UnitOfWork]
+    denylist: AccessTokenDenylist
+    clock: Clock
 
     async def __call__(self, claims: AccessClaims) -> None:
-        async with self._unit_of_work() as uow:
-            await uow.refresh_tokens.revoke_family(claims.session_id, self._clock.now())
+        async with self.unit_of_work() as uow:
+            await uow.refresh_tokens.revoke_family(claims.session_id, self.clock.now())
             await uow.revoked_access_tokens.add(claims.token_id, claims.expires_at)
             await uow.commit()
-        await self._denylist.deny(claims.token_id, claims.expires_at)
+        await self.denylist.deny(claims.token_id, claims.expires_at)

@@ -7,18 +7,19 @@ from dataclasses import dataclass
 
 from application.identity.credentials import CredentialLookup
 from application.ports import Clock, CredentialRecord, UnitOfWork
+from application.use_case import use_case
 from domain.errors import NotFound
 from domain.identity.contact import Phone, person_name
 from domain.identity.roles import Actor
 from domain.identity.users import User
 
 
+@use_case
 class GetMyProfile:
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork]) -> None:
-        self._unit_of_work = unit_of_work
+    unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, actor: Actor) -> User:
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             user = await uow.users.get(actor.user_id)
         if user is None:
             raise NotFound("the account no longer exists")
@@ -33,6 +34,7 @@ class UpdateMyProfileCommand:
     phone: str | None = None
 
 
+@use_case
 class UpdateMyProfile:
     """Change one's names or phone. A phone already used by another account is a 409.
 
@@ -40,22 +42,21 @@ class UpdateMyProfile:
     both the old and the new number.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], clock: Clock, credentials: CredentialLookup) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._credentials = credentials
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    credentials: CredentialLookup
 
     async def __call__(self, command: UpdateMyProfileCommand) -> User:
         first_name = person_name(command.first_name, field="first_name") if command.first_name is not None else None
         last_name = person_name(command.last_name, field="last_name") if command.last_name is not None else None
         phone = Phone.parse(command.phone) if command.phone is not None else None
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             user = await uow.users.get(command.actor.user_id, for_update=True)
             if user is None:
                 raise NotFound("the account no longer exists")
             before = CredentialRecord.of(user)
-            user.update_profile(first_name=first_name, last_name=last_name, phone=phone, now=self._clock.now())
+            user.update_profile(first_name=first_name, last_name=last_name, phone=phone, now=self.clock.now())
             await uow.users.save(user)
             await uow.commit()
-        await self._credentials.forget(before, CredentialRecord.of(user))
+        await self.credentials.forget(before, CredentialRecord.of(user))
         return user

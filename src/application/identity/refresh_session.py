@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.identity.sessions import SessionIssuer, TokenPair
 from application.ports import AuthMetrics, Clock, SecretDigester, UnitOfWork
+from application.use_case import use_case
 from domain.errors import AuthenticationFailed
 
 
@@ -15,6 +16,7 @@ class RefreshSessionCommand:
     refresh_token: str
 
 
+@use_case
 class RefreshSession:
     """Rotate the session's refresh token.
 
@@ -24,31 +26,22 @@ class RefreshSession:
     of two concurrent refreshes exactly one wins.
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], UnitOfWork],
-        sessions: SessionIssuer,
-        digester: SecretDigester,
-        clock: Clock,
-        metrics: AuthMetrics,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._sessions = sessions
-        self._digester = digester
-        self._clock = clock
-        self._metrics = metrics
+    unit_of_work: Callable[[], UnitOfWork]
+    sessions: SessionIssuer
+    digester: SecretDigester
+    clock: Clock
+    metrics: AuthMetrics
 
     async def __call__(self, command: RefreshSessionCommand) -> TokenPair:
-        now = self._clock.now()
-        async with self._unit_of_work() as uow:
-            token = await uow.refresh_tokens.get_for_update(self._digester.digest(command.refresh_token))
+        now = self.clock.now()
+        async with self.unit_of_work() as uow:
+            token = await uow.refresh_tokens.get_for_update(self.digester.digest(command.refresh_token))
             if token is None or token.is_expired(now):
                 raise AuthenticationFailed("the refresh token is not valid")
             if token.was_used:
                 await uow.refresh_tokens.revoke_family(token.family_id, now)
                 await uow.commit()
-                self._metrics.login_failed("refresh_token_reuse")
+                self.metrics.login_failed("refresh_token_reuse")
                 raise AuthenticationFailed("the refresh token was already used; the session is revoked")
             user = await uow.users.get(token.user_id)
             if user is None or not user.is_active:
@@ -56,7 +49,7 @@ class RefreshSession:
                 await uow.commit()
                 raise AuthenticationFailed("the refresh token is not valid")
             await uow.refresh_tokens.mark_spent(token.id, now)
-            pair = await self._sessions.issue(
+            pair = await self.sessions.issue(
                 uow,
                 user_id=user.id,
                 role=user.role,

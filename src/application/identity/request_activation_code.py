@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.identity.activation_codes import ActivationCodeIssuer
 from application.ports import UnitOfWork
+from application.use_case import use_case
 from domain.errors import InvalidValue
 from domain.identity.contact import Email
 
@@ -16,6 +17,7 @@ class RequestActivationCodeCommand:
     email: str
 
 
+@use_case
 class RequestActivationCode:
     """Issue a new code when the account exists and is inactive; otherwise do nothing.
 
@@ -23,18 +25,17 @@ class RequestActivationCode:
     out which emails have accounts.
     """
 
-    def __init__(self, *, unit_of_work: Callable[[], UnitOfWork], activation_codes: ActivationCodeIssuer) -> None:
-        self._unit_of_work = unit_of_work
-        self._activation_codes = activation_codes
+    unit_of_work: Callable[[], UnitOfWork]
+    activation_codes: ActivationCodeIssuer
 
     async def __call__(self, command: RequestActivationCodeCommand) -> None:
         try:
             email = Email.parse(command.email)
         except InvalidValue:
             return
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             user = await uow.users.by_login(email)
             if user is None or user.is_active:
                 return
-            await self._activation_codes.issue(uow, user)
+            await self.activation_codes.issue(uow, user)
             await uow.commit()

@@ -16,6 +16,7 @@ from application.ports import (
     SecretGenerator,
     UnitOfWork,
 )
+from application.use_case import use_case
 from domain.identity.roles import Role, UserId
 from domain.identity.sessions import RefreshToken
 
@@ -34,25 +35,16 @@ class TokenPair:
     token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
 
 
+@use_case
 class SessionIssuer:
     """Adds one refresh token to a session's chain and signs an access token for it."""
 
-    def __init__(
-        self,
-        *,
-        clock: Clock,
-        ids: IdGenerator,
-        secrets: SecretGenerator,
-        digester: SecretDigester,
-        access_tokens: AccessTokens,
-        lifetimes: SessionLifetimes,
-    ) -> None:
-        self._clock = clock
-        self._ids = ids
-        self._secrets = secrets
-        self._digester = digester
-        self._access_tokens = access_tokens
-        self._lifetimes = lifetimes
+    clock: Clock
+    ids: IdGenerator
+    secrets: SecretGenerator
+    digester: SecretDigester
+    access_tokens: AccessTokens
+    lifetimes: SessionLifetimes
 
     async def issue(
         self,
@@ -64,33 +56,33 @@ class SessionIssuer:
         family_id: UUID | None = None,
     ) -> TokenPair:
         """Store the next refresh token (of a new session when ``family_id`` is None); commit is the caller's."""
-        now = self._clock.now()
-        family = family_id or self._ids.new_id()
-        refresh_token = self._secrets.refresh_token()
+        now = self.clock.now()
+        family = family_id or self.ids.new_id()
+        refresh_token = self.secrets.refresh_token()
         await uow.refresh_tokens.add(
             RefreshToken(
-                id=self._ids.new_id(),
+                id=self.ids.new_id(),
                 family_id=family,
                 user_id=user_id,
-                token_digest=self._digester.digest(refresh_token),
+                token_digest=self.digester.digest(refresh_token),
                 created_at=now,
-                expires_at=now + self._lifetimes.refresh,
+                expires_at=now + self.lifetimes.refresh,
             )
         )
-        access_token = self._access_tokens.issue(
+        access_token = self.access_tokens.issue(
             AccessClaims(
                 user_id=user_id,
                 role=role,
-                token_id=self._secrets.token_id(),
+                token_id=self.secrets.token_id(),
                 credentials_version=credentials_version,
                 session_id=family,
-                expires_at=now + self._lifetimes.access,
+                expires_at=now + self.lifetimes.access,
             )
         )
         return TokenPair(
             access_token=access_token,
             refresh_token=refresh_token,
-            expires_in=int(self._lifetimes.access.total_seconds()),
+            expires_in=int(self.lifetimes.access.total_seconds()),
         )
 
     async def start(self, uow: UnitOfWork, record: CredentialRecord) -> TokenPair:

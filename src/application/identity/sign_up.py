@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.identity.activation_codes import ActivationCodeIssuer
 from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWork
+from application.use_case import use_case
 from domain.errors import Conflict
 from domain.identity.contact import Email, NationalId, Phone, person_name
 from domain.identity.passwords import PasswordPolicy
@@ -24,6 +25,7 @@ class SignUpCommand:
     password: str
 
 
+@use_case
 class SignUp:
     """Create an account; by default an inactive customer who is sent an activation code.
 
@@ -36,26 +38,14 @@ class SignUp:
     is_active=True`` and no activation code.
     """
 
-    def __init__(
-        self,
-        *,
-        unit_of_work: Callable[[], UnitOfWork],
-        clock: Clock,
-        ids: IdGenerator,
-        hasher: PasswordHasher,
-        policy: PasswordPolicy,
-        activation_codes: ActivationCodeIssuer | None,
-        role: Role = Role.CUSTOMER,
-        is_active: bool = False,
-    ) -> None:
-        self._unit_of_work = unit_of_work
-        self._clock = clock
-        self._ids = ids
-        self._hasher = hasher
-        self._policy = policy
-        self._activation_codes = activation_codes
-        self._role = role
-        self._is_active = is_active
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    ids: IdGenerator
+    hasher: PasswordHasher
+    policy: PasswordPolicy
+    activation_codes: ActivationCodeIssuer | None
+    role: Role = Role.CUSTOMER
+    is_active: bool = False
 
     async def __call__(self, command: SignUpCommand) -> User:
         email = Email.parse(command.email)
@@ -63,29 +53,29 @@ class SignUp:
         national_id = NationalId.parse(command.national_id)
         first_name = person_name(command.first_name, field="first_name")
         last_name = person_name(command.last_name, field="last_name")
-        self._policy.check(command.password, personal_details=(email.value, email.local_part, first_name, last_name))
+        self.policy.check(command.password, personal_details=(email.value, email.local_part, first_name, last_name))
 
         # Cheap early answer for the common duplicate; the unique constraints settle races.
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             taken = await uow.users.taken_field(email, phone, national_id)
         if taken is not None:
             raise Conflict(f"an account with this {taken} already exists", field=taken)
 
         user = User.sign_up(
-            id=UserId(self._ids.new_id()),
+            id=UserId(self.ids.new_id()),
             email=email,
             phone=phone,
             national_id=national_id,
             first_name=first_name,
             last_name=last_name,
-            password_hash=await self._hasher.hash(command.password),
-            role=self._role,
-            is_active=self._is_active,
-            now=self._clock.now(),
+            password_hash=await self.hasher.hash(command.password),
+            role=self.role,
+            is_active=self.is_active,
+            now=self.clock.now(),
         )
-        async with self._unit_of_work() as uow:
+        async with self.unit_of_work() as uow:
             await uow.users.add(user)
-            if self._activation_codes is not None:
-                await self._activation_codes.issue(uow, user)
+            if self.activation_codes is not None:
+                await self.activation_codes.issue(uow, user)
             await uow.commit()
         return user

@@ -185,3 +185,26 @@ class CatalogCacheInvalidation(Protocol):
     async def products_changed(self, product_ids: Sequence[ProductId]) -> None: ...
 
     async def listings_changed(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CachedPage:
+    """A page lookup's outcome: the bytes on a hit; on a miss, where to store them (None: do not store)."""
+
+    body: bytes | None
+    store_under: str | None
+
+
+class CatalogPageCache(Protocol):
+    """Read-through cache of public catalog pages, as the encoded bytes of the response.
+
+    A miss carries where to store the page computed next, fixed *before*
+    computing it, so a page can never outlive a write that happened meanwhile
+    (ADR 0005). An unreachable cache is a miss, and storing is then a no-op.
+    """
+
+    async def listing_page(self, fingerprint: str) -> CachedPage: ...
+
+    async def product_page(self, product_id: ProductId) -> CachedPage: ...
+
+    async def store(self, page: CachedPage, body: bytes) -> None: ...

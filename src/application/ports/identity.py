@@ -95,22 +95,20 @@ class OutboxMessage:
     sent_at: datetime | None
 
 
-class Notifier(Protocol):
-    """Queues a message in the transactional outbox: it is sent only if the change commits."""
+class Outbox(Protocol):
+    """The transactional outbox: a message queued here is sent only if the change commits."""
 
     async def notify(self, notification: Notification) -> None: ...
+
+    async def list(
+        self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int
+    ) -> list[OutboxMessage]: ...
 
 
 class NotificationSender(Protocol):
     """Hands a committed outbox message to a channel that reaches its recipient (mail, SMS, a console)."""
 
     async def send(self, notification: Notification) -> None: ...
-
-
-class OutboxReader(Protocol):
-    async def list(
-        self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int
-    ) -> list[OutboxMessage]: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,7 @@ from application.ports.catalog import (
 )
 from application.ports.identity import (
     ActivationCodeRepository,
-    Notifier,
-    OutboxReader,
+    Outbox,
     RefreshTokenRepository,
     RevokedAccessTokenRepository,
     UserRepository,
@@ -37,8 +36,7 @@ class UnitOfWork(Protocol):
     activation_codes: ActivationCodeRepository
     refresh_tokens: RefreshTokenRepository
     revoked_access_tokens: RevokedAccessTokenRepository
-    notifier: Notifier
-    outbox: OutboxReader
+    outbox: Outbox
     merchants: MerchantRepository
     memberships: MembershipRepository
     categories: CategoryRepository

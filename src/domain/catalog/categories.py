@@ -9,6 +9,7 @@ from typing import NewType
 from uuid import UUID
 
 from domain.errors import InvalidValue
+from domain.text import bounded, one_line
 
 CategoryId = NewType("CategoryId", UUID)
 
@@ -30,10 +31,7 @@ def category_slug(raw: str) -> str:
 
 
 def category_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not 1 <= len(name) <= 80:
-        raise InvalidValue("a category name has 1 to 80 characters", field="name", rule="name_length")
-    return name
+    return bounded(one_line(raw), 1, 80, "a category name has 1 to 80 characters", field="name", rule="name_length")
 
 
 @dataclass(slots=True)
@@ -43,6 +41,29 @@ class Category:
     slug: str
     parent_id: CategoryId | None
     path: str
+
+    @classmethod
+    def create(cls, *, id: CategoryId, name: str, slug: str | None, parent: Category | None) -> Category:
+        """A new category under ``parent`` (``None``: a root); the slug defaults to the slugified name."""
+        name = category_name(name)
+        slug = category_slug(slug if slug is not None else slugify(name) or name)
+        return cls(id=id, name=name, slug=slug, parent_id=parent.id if parent else None, path=child_path(parent, slug))
+
+    def revise(self, *, name: str | None, slug: str | None, parent: Category | None) -> None:
+        """Rename and/or move it; ``parent`` is where it ends up (its current parent when it stays).
+
+        Nothing changes unless every rule holds: valid name and slug, no move
+        under itself or its descendants, no deeper than ``MAX_DEPTH``.
+        """
+        new_name = category_name(name) if name is not None else self.name
+        new_slug = category_slug(slug) if slug is not None else self.slug
+        if parent is not None and (parent.id == self.id or self.is_ancestor_of(parent)):
+            raise InvalidValue(
+                "a category cannot move under itself or its descendants", field="parent_id", rule="cycle"
+            )
+        path = child_path(parent, new_slug)
+        self.name, self.slug, self.path = new_name, new_slug, path
+        self.parent_id = parent.id if parent else None
 
     @property
     def depth(self) -> int:

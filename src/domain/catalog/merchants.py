@@ -10,7 +10,9 @@ from typing import NewType
 from uuid import UUID
 
 from domain.errors import Conflict, InvalidValue
+from domain.identity.contact import Email
 from domain.identity.roles import UserId
+from domain.text import bounded, moderation_reason, one_line
 
 MerchantId = NewType("MerchantId", UUID)
 
@@ -29,10 +31,7 @@ class StoreRole(StrEnum):
 
 
 def store_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not 2 <= len(name) <= 120:
-        raise InvalidValue("a store name has 2 to 120 characters", field="name", rule="name_length")
-    return name
+    return bounded(one_line(raw), 2, 120, "a store name has 2 to 120 characters", field="name", rule="name_length")
 
 
 def legal_id(raw: str) -> str:
@@ -44,11 +43,12 @@ def legal_id(raw: str) -> str:
     return value
 
 
+_normalised_legal_id = legal_id  # ``Merchant.apply_for`` has a ``legal_id`` argument of its own
+
+
 def store_description(raw: str) -> str:
-    text = raw.strip()
-    if len(text) > 2_000:
-        raise InvalidValue("a store description has at most 2000 characters", field="description", rule="too_long")
-    return text
+    message = "a store description has at most 2000 characters"
+    return bounded(raw.strip(), 0, 2_000, message, field="description", rule="too_long")
 
 
 @dataclass(slots=True)
@@ -66,6 +66,32 @@ class Merchant:
     created_at: datetime
     updated_at: datetime
 
+    @classmethod
+    def apply_for(
+        cls,
+        *,
+        id: MerchantId,
+        name: str,
+        legal_id: str,
+        description: str,
+        contact_email: str,
+        applicant_id: UserId,
+        now: datetime,
+    ) -> Merchant:
+        """A new application, every field validated, ``pending`` until staff decide."""
+        return cls(
+            id=id,
+            name=store_name(name),
+            legal_id=_normalised_legal_id(legal_id),
+            description=store_description(description),
+            contact_email=Email.parse(contact_email).value,
+            applicant_id=applicant_id,
+            status=MerchantStatus.PENDING,
+            suspension_reason=None,
+            created_at=now,
+            updated_at=now,
+        )
+
     @property
     def is_open(self) -> bool:
         """Its products may be shown to customers."""
@@ -78,9 +104,7 @@ class Merchant:
         self.updated_at = now
 
     def suspend(self, reason: str, now: datetime) -> None:
-        reason = reason.strip()
-        if not 3 <= len(reason) <= 500:
-            raise InvalidValue("say why, in 3 to 500 characters", field="reason", rule="reason_length")
+        reason = moderation_reason(reason)
         if self.status is not MerchantStatus.APPROVED:
             raise Conflict(f"only an approved store can be suspended; this one is {self.status}", field="status")
         self.status = MerchantStatus.SUSPENDED

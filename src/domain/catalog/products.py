@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import NewType
@@ -15,6 +16,7 @@ from domain.catalog.merchants import MerchantId
 from domain.errors import Conflict, InvalidValue
 from domain.identity.roles import UserId
 from domain.money import Currency, Money
+from domain.text import bounded, moderation_reason, one_line
 
 ProductId = NewType("ProductId", UUID)
 
@@ -30,7 +32,7 @@ class ProductStatus(StrEnum):
     ARCHIVED = "archived"
 
 
-def sku(raw: str) -> str:
+def product_sku(raw: str) -> str:
     value = raw.strip()
     if not _SKU.match(value):
         raise InvalidValue("a SKU has 1 to 64 letters, digits, dots, dashes or underscores", field="sku", rule="sku")
@@ -38,22 +40,15 @@ def sku(raw: str) -> str:
 
 
 def product_name(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not 1 <= len(name) <= 200:
-        raise InvalidValue("a product name has 1 to 200 characters", field="name", rule="name_length")
-    return name
+    return bounded(one_line(raw), 1, 200, "a product name has 1 to 200 characters", field="name", rule="name_length")
 
 
 def product_description(raw: str) -> str:
-    text = raw.strip()
-    if len(text) > MAX_DESCRIPTION:
-        raise InvalidValue(
-            f"a description has at most {MAX_DESCRIPTION} characters", field="description", rule="too_long"
-        )
-    return text
+    message = f"a description has at most {MAX_DESCRIPTION} characters"
+    return bounded(raw.strip(), 0, MAX_DESCRIPTION, message, field="description", rule="too_long")
 
 
-def image_urls(raw: list[str]) -> tuple[str, ...]:
+def image_urls(raw: Sequence[str]) -> tuple[str, ...]:
     if len(raw) > MAX_IMAGES:
         raise InvalidValue(f"at most {MAX_IMAGES} images", field="images", rule="too_many")
     urls = []
@@ -93,7 +88,42 @@ class Product:
     created_at: datetime
     updated_at: datetime
     suspension_reason: str | None = None
-    version: int = field(default=1)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: ProductId,
+        merchant_id: MerchantId,
+        sku: str,
+        name: str,
+        description: str,
+        price: Money,
+        stock: int,
+        category_id: CategoryId,
+        images: Sequence[str],
+        status: ProductStatus,
+        now: datetime,
+    ) -> Product:
+        """A new product: a draft or active, never with negative stock, every field validated."""
+        if status is ProductStatus.ARCHIVED:
+            raise InvalidValue("a new product is a draft or active", field="status", rule="status")
+        if stock < 0:
+            raise InvalidValue("stock cannot be negative", field="stock", rule="non_negative")
+        return cls(
+            id=id,
+            merchant_id=merchant_id,
+            sku=product_sku(sku),
+            name=product_name(name),
+            description=product_description(description),
+            price=price,
+            stock=stock,
+            category_id=category_id,
+            images=image_urls(images),
+            status=status,
+            created_at=now,
+            updated_at=now,
+        )
 
     @property
     def is_suspended(self) -> bool:
@@ -102,6 +132,32 @@ class Product:
     def is_listed(self, store_open: bool) -> bool:
         """Customers can see it: active, not suspended by moderators, in an approved store."""
         return store_open and self.status is ProductStatus.ACTIVE and not self.is_suspended
+
+    def revise(
+        self,
+        now: datetime,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        price: Money | None = None,
+        category_id: CategoryId | None = None,
+        images: Sequence[str] | None = None,
+        status: ProductStatus | None = None,
+    ) -> None:
+        """Change the fields given (``None`` keeps a field), validating each; stock moves elsewhere."""
+        if name is not None:
+            self.name = product_name(name)
+        if description is not None:
+            self.description = product_description(description)
+        if price is not None:
+            self.price = price
+        if category_id is not None:
+            self.category_id = category_id
+        if images is not None:
+            self.images = image_urls(images)
+        if status is not None:
+            self.change_status(status, now)
+        self.updated_at = now
 
     def archive(self, now: datetime) -> None:
         self.status = ProductStatus.ARCHIVED
@@ -114,10 +170,7 @@ class Product:
         self.updated_at = now
 
     def suspend(self, reason: str, now: datetime) -> None:
-        reason = reason.strip()
-        if not 3 <= len(reason) <= 500:
-            raise InvalidValue("say why, in 3 to 500 characters", field="reason", rule="reason_length")
-        self.suspension_reason = reason
+        self.suspension_reason = moderation_reason(reason)
         self.updated_at = now
 
     def reinstate(self, now: datetime) -> None:
@@ -141,10 +194,8 @@ class StockMovement:
 
 
 def stock_reason(raw: str) -> str:
-    reason = " ".join(raw.split())
-    if not 2 <= len(reason) <= 200:
-        raise InvalidValue("a stock movement needs a reason of 2 to 200 characters", field="reason", rule="reason")
-    return reason
+    message = "a stock movement needs a reason of 2 to 200 characters"
+    return bounded(one_line(raw), 2, 200, message, field="reason", rule="reason")
 
 
 def stock_delta(delta: int) -> int:

@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from application.catalog.categories import CreateCategoryCommand
+from application.catalog.apply_for_merchant import ApplyForMerchantCommand
+from application.catalog.approve_merchant import ApproveMerchantCommand
+from application.catalog.create_category import CreateCategoryCommand
+from application.catalog.create_product import PriceInput
 from application.catalog.import_products import ImportedProduct, ImportProductsCommand
-from application.catalog.merchants import ApplyForMerchantCommand, ListMerchantsQuery, MerchantDecisionCommand
-from application.catalog.products import PriceInput
+from application.catalog.list_merchants import ListMerchantsQuery
 from application.catalog.staff import AddStaffCommand
 from application.identity.activate_account import ActivateAccountCommand
 from application.identity.activation_codes import ACTIVATION_CODE_NOTIFICATION
@@ -56,7 +58,9 @@ class SeedReport:
 
 
 async def _find_user(container: Container, email: str) -> User | None:
-    page = await container.list_users(ListUsersQuery(actor=OPERATOR, user_filter=UserFilter(text=email), limit=5))
+    page = await container.identity.list_users(
+        ListUsersQuery(actor=OPERATOR, user_filter=UserFilter(text=email), limit=5)
+    )
     return next((user for user in page.items if user.email.value == email), None)
 
 
@@ -87,7 +91,7 @@ class DemoSeeder:
         person = demo_person("admin", 0)
         user = await _find_user(self._container, person.email)
         if user is None:
-            user = await self._container.create_admin(_sign_up_command(person))
+            user = await self._container.identity.create_admin(_sign_up_command(person))
             self._report.people_added += 1
         self._admin = Actor(user_id=user.id, role=user.role)
         self._report.credentials.append(("admin", person.email))
@@ -96,26 +100,26 @@ class DemoSeeder:
         """Signed up and activated with the code the outbox holds for them, as a customer would."""
         user = await _find_user(self._container, person.email)
         if user is None:
-            await self._container.sign_up(_sign_up_command(person))
+            await self._container.identity.sign_up(_sign_up_command(person))
             self._report.people_added += 1
             user = await _find_user(self._container, person.email)
         elif not user.is_active:  # left half-done by an interrupted run: its code may have expired
-            await self._container.request_activation_code(RequestActivationCodeCommand(email=person.email))
+            await self._container.identity.request_activation_code(RequestActivationCodeCommand(email=person.email))
         if user is None:
             raise RuntimeError(f"{person.email} signed up but cannot be found")
         if not user.is_active:
-            page = await self._container.list_outbox(
+            page = await self._container.identity.list_outbox(
                 ListOutboxQuery(actor=self.admin, recipient=person.email, kind=ACTIVATION_CODE_NOTIFICATION, limit=1)
             )
             code = page.items[0].payload["code"]
-            await self._container.activate_account(ActivateAccountCommand(email=person.email, code=code))
+            await self._container.identity.activate_account(ActivateAccountCommand(email=person.email, code=code))
         return user
 
     async def support_agent(self) -> None:
         person = demo_person("support", 0)
         user = await self.active_customer(person)
         if user.role is not Role.SUPPORT:
-            await self._container.change_user_access(
+            await self._container.identity.change_user_access(
                 ChangeUserAccessCommand(actor=self.admin, user_id=user.id, role=Role.SUPPORT)
             )
         self._report.credentials.append(("support agent", person.email))
@@ -126,11 +130,11 @@ class DemoSeeder:
         self._report.credentials.append(("customers", f"customer1 … customer{CUSTOMERS}@demo.commerce.example"))
 
     async def categories(self) -> dict[str, CategoryId]:
-        existing = {category.slug: category.id for category in await self._container.manage_categories.list()}
+        existing = {category.slug: category.id for category in await self._container.catalog.list_categories()}
         for category in CATEGORIES:  # parents come before their children
             if category.slug in existing:
                 continue
-            created = await self._container.manage_categories.create(
+            created = await self._container.catalog.create_category(
                 CreateCategoryCommand(
                     actor=self.admin,
                     name=category.name,
@@ -146,10 +150,11 @@ class DemoSeeder:
         found: list[Merchant] = []
         after = None
         while True:
-            page, after = await self._container.list_merchants(
+            page = await self._container.catalog.list_merchants(
                 ListMerchantsQuery(actor=self.admin, after=after, limit=100)
             )
-            found.extend(page)
+            found.extend(page.items)
+            after = page.next_position
             if after is None:
                 return found
 
@@ -162,7 +167,7 @@ class DemoSeeder:
             manager = await self.active_customer(manager_person)
             merchant = by_legal_id.get(store.legal_id)
             if merchant is None:
-                merchant = await self._container.apply_for_merchant(
+                merchant = await self._container.catalog.apply_for_merchant(
                     ApplyForMerchantCommand(
                         actor=Actor(user_id=manager.id, role=manager.role),
                         name=store.name,
@@ -173,14 +178,14 @@ class DemoSeeder:
                 )
                 self._report.stores_added += 1
             if merchant.status is MerchantStatus.PENDING:
-                await self._container.decide_on_merchant.approve(
-                    MerchantDecisionCommand(actor=self.admin, merchant_id=merchant.id)
+                await self._container.catalog.approve_merchant(
+                    ApproveMerchantCommand(actor=self.admin, merchant_id=merchant.id)
                 )
             manager_actor = Actor(user_id=manager.id, role=Role.MERCHANT_MANAGER)
             staff_person = demo_person("staff", number)
             staff = await self.active_customer(staff_person)
             if staff.role is Role.CUSTOMER:
-                await self._container.add_store_staff(
+                await self._container.catalog.add_merchant_staff(
                     AddStaffCommand(actor=manager_actor, merchant_id=merchant.id, email=staff_person.email)
                 )
             stores.append((manager_actor, merchant.id))
@@ -215,7 +220,7 @@ class DemoSeeder:
                 )
             for store, items in by_store.items():
                 manager, merchant_id = stores[store]
-                result = await self._container.import_products(
+                result = await self._container.catalog.import_products(
                     ImportProductsCommand(actor=manager, merchant_id=merchant_id, products=items)
                 )
                 self._report.products_added += result.added

@@ -11,15 +11,15 @@ from litestar.plugins.prometheus import PrometheusConfig
 
 from entrypoints.container import Container
 from entrypoints.engines import RunningEngines, start_engines
+from entrypoints.http.catalog.merchants import MerchantProductsController, MerchantsController, MerchantStaffController
 from entrypoints.http.catalog.public import CategoriesController, ProductsController
 from entrypoints.http.catalog.staff_area import (
     AdminCategoriesController,
     AdminMerchantsController,
     AdminProductsController,
 )
-from entrypoints.http.catalog.stores import MerchantsController, StoreProductsController
 from entrypoints.http.contract import document_problems
-from entrypoints.http.dependencies import DEPENDENCIES
+from entrypoints.http.dependencies import ApiRequest, authenticate_bearer_routes, provider_dependencies
 from entrypoints.http.docs import docs_assets_router, openapi_config
 from entrypoints.http.health import HealthController
 from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersController
@@ -28,6 +28,7 @@ from entrypoints.http.identity.me import MeController
 from entrypoints.http.metrics import MetricsController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
 from entrypoints.http.request_context import request_context_middleware
+from entrypoints.http.shared import Cursors
 from entrypoints.observability import configure_logging
 from entrypoints.settings import Settings, load_settings
 
@@ -64,7 +65,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             AdminUsersController,
             AdminOutboxController,
             MerchantsController,
-            StoreProductsController,
+            MerchantStaffController,
+            MerchantProductsController,
             AdminMerchantsController,
             AdminCategoriesController,
             AdminProductsController,
@@ -81,7 +83,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app = Litestar(
         route_handlers=[HealthController, MetricsController, api, docs_assets_router()],
         middleware=[prometheus.middleware],
-        dependencies=DEPENDENCIES,
+        dependencies=provider_dependencies(),
+        guards=[authenticate_bearer_routes],
+        request_class=ApiRequest,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         openapi_config=openapi_config(
@@ -93,6 +97,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         request_max_body_size=MAX_REQUEST_BODY,
         debug=False,
     )
+    app.state.cursors = Cursors(settings.secret_key)
     document_problems(app)
     if container is not None:
         app.state.container = container

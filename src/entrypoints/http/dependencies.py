@@ -1,76 +1,84 @@
-"""Litestar DI: hands the controllers their use cases and the authenticated actor."""
+"""Litestar DI: one dependency per provider of the Container, and the caller behind the Bearer token.
+
+A handler takes at most one provider (``catalog: NamedDependency[CatalogProvider]``) and
+reads the caller from ``request.actor``: every dependency batch then holds one member,
+so no request pays for an anyio task group to resolve its dependencies (ADR 0007).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any, cast
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 
 from application.identity.authenticate import Authenticated
 from domain.errors import AuthenticationFailed
 from domain.identity.roles import Actor
-from entrypoints.container import Container
+from entrypoints.container import CatalogProvider, Container, IdentityProvider, OperationsProvider
+from entrypoints.http.shared import Cursors
+
+Operations = NamedDependency[OperationsProvider]
+Identity = NamedDependency[IdentityProvider]
+Catalog = NamedDependency[CatalogProvider]
 
 
 def container_of(state: State) -> Container:
-    container: Container = state.container
-    return container
+    return cast("Container", state.container)
 
 
-def _use_case(attribute: str) -> Provide:
+def _provider(name: str) -> Callable[[State], Any]:
     def provide(state: State) -> Any:
-        return getattr(container_of(state), attribute)
+        return getattr(container_of(state), name)
 
-    provide.__name__ = f"provide_{attribute}"
-    return Provide(provide, sync_to_thread=False)
+    provide.__name__ = f"provide_{name}"
+    return provide
 
 
-async def provide_authenticated(request: Request[Any, Any, Any], state: State) -> Authenticated:
-    """The caller behind ``Authorization: Bearer <access token>``, or a 401."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+def provider_dependencies() -> dict[str, Provide]:
+    """``{"identity": ..., "catalog": ...}``: one per provider field of the Container, never a list of names.
+
+    Litestar checks each value against the handler's annotation, so a handler
+    that asks for ``catalog: NamedDependency[IdentityProvider]`` fails loudly.
+    """
+    return {
+        field.name: Provide(_provider(field.name), sync_to_thread=False)
+        for field in fields(Container)
+        if field.name != "adapters"
+    }
+
+
+async def authenticate_bearer_routes(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """App-wide guard: a route that declares the Bearer security requirement needs a valid access token.
+
+    The token is checked by ``AuthenticateAccessToken`` (signature, expiry,
+    denylist, credentials version); the outcome is the connection's ``auth``
+    and its actor the connection's ``user`` (``ApiRequest.actor``). Anything
+    else is a 401 problem document.
+    """
+    if not isinstance(handler, HTTPRouteHandler) or not handler.resolve_security():
+        return
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed("an access token is required (Authorization: Bearer <token>)")
-    return await container_of(state).authenticate(token.strip())
+    authenticated = await container_of(connection.app.state).identity.authenticate(token.strip())
+    connection.scope["auth"] = authenticated
+    connection.scope["user"] = authenticated.actor
 
 
-def provide_actor(authenticated: NamedDependency[Authenticated]) -> Actor:
-    return authenticated.actor
+class ApiRequest(Request[Actor, Authenticated, State]):
+    """The request as controllers see it: who is calling, and the app's cursor helper."""
 
+    @property
+    def actor(self) -> Actor:
+        """The authenticated caller; only on routes that declare ``security=BEARER``."""
+        return self.user
 
-USE_CASES = (
-    "check_readiness",
-    "sign_up",
-    "activate_account",
-    "request_activation_code",
-    "log_in",
-    "refresh_session",
-    "log_out",
-    "get_my_profile",
-    "update_my_profile",
-    "change_password",
-    "list_users",
-    "change_user_access",
-    "list_outbox",
-    "apply_for_merchant",
-    "decide_on_merchant",
-    "list_merchants",
-    "get_merchant_profile",
-    "add_store_staff",
-    "list_store_staff",
-    "remove_store_staff",
-    "manage_categories",
-    "manage_products",
-    "moderate_products",
-    "browse_products",
-    "get_public_product",
-    "catalog_cache",
-    "cursors",
-)
-
-DEPENDENCIES: dict[str, Provide] = {
-    **{name: _use_case(name) for name in USE_CASES},
-    "authenticated": Provide(provide_authenticated),
-    "actor": Provide(provide_actor, sync_to_thread=False),
-}
+    @property
+    def cursors(self) -> Cursors:
+        return cast("Cursors", self.app.state.cursors)

@@ -7,10 +7,9 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
-from application.check_readiness import CheckReadiness
+from entrypoints.http.dependencies import Operations
 from entrypoints.http.problems import PROBLEM_JSON, problem, problem_type
 
 
@@ -62,10 +61,8 @@ class HealthController(Controller):
             )
         },
     )
-    async def ready(
-        self, request: Request[Any, Any, Any], check_readiness: NamedDependency[CheckReadiness]
-    ) -> Response[Any]:
-        readiness = await check_readiness()
+    async def ready(self, request: Request[Any, Any, Any], operations: Operations) -> Response[Any]:
+        readiness = await operations.check_readiness()
         if not readiness.is_ready:
             return problem(
                 request,

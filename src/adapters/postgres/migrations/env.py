@@ -1,4 +1,4 @@
-"""Alembic environment: async engine from the URL the caller gives, or a connection it shares."""
+"""Alembic environment: an async engine of its own, from the URL the caller gives."""
 
 from __future__ import annotations
 
@@ -35,10 +35,6 @@ async def _run_with_own_engine(url: str) -> None:
 
 
 def run_migrations_online() -> None:
-    shared: Connection | None = config.attributes.get("connection")
-    if shared is not None:
-        _run(shared)
-        return
     asyncio.run(_run_with_own_engine(config.get_main_option("sqlalchemy.url") or ""))
 
 

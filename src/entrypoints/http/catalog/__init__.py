@@ -1,1 +1,1 @@
-"""HTTP routes of stores, categories, products, stock and public browsing."""
+"""HTTP routes of merchants, categories, products, stock and public browsing."""

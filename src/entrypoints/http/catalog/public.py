@@ -8,23 +8,29 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Response, get
-from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
-from adapters.redis import RedisCatalogCache
-from application.catalog.browse import BrowseProducts, GetPublicProduct
-from application.catalog.categories import ManageCategories
-from application.ports import ProductQuery, ProductSort
+from application.ports import Position, ProductQuery, ProductSort
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
 from domain.errors import InvalidValue, NotFound
 from entrypoints.http.catalog.schemas import CategoryResponse, ProductCard, ProductCardPage, ProductDetail
 from entrypoints.http.contract import problems
-from entrypoints.http.cursors import CursorCodec
+from entrypoints.http.dependencies import ApiRequest, Catalog
+from entrypoints.http.shared import Cursor, Listing
 
 JSON = "application/json"
 _encoder = msgspec.json.Encoder()
+
+
+def _position(raw: Any) -> Position:
+    if not isinstance(raw, list):
+        raise TypeError("a position is a list")
+    return tuple(raw)
+
+
+PRODUCTS = Listing(name="products", load=_position, dump=list)
 
 
 def _fingerprint(query: ProductQuery) -> str:
@@ -45,8 +51,8 @@ class CategoriesController(Controller):
     tags = ["catalog"]
 
     @get("/", operation_id="listCategories", summary="Every category, flat, with parent_id and path")
-    async def list_categories(self, manage_categories: NamedDependency[ManageCategories]) -> list[CategoryResponse]:
-        return [CategoryResponse.of(category) for category in await manage_categories.list()]
+    async def list_categories(self, catalog: Catalog) -> list[CategoryResponse]:
+        return [CategoryResponse.of(category) for category in await catalog.list_categories()]
 
 
 class ProductsController(Controller):
@@ -64,9 +70,8 @@ class ProductsController(Controller):
     )
     async def browse(
         self,
-        browse_products: NamedDependency[BrowseProducts],
-        catalog_cache: NamedDependency[RedisCatalogCache],
-        cursors: NamedDependency[CursorCodec],
+        request: ApiRequest,
+        catalog: Catalog,
         q: Annotated[
             str | None, QueryParameter(max_length=200, description="Words; the last one matches as a prefix")
         ] = None,
@@ -79,7 +84,7 @@ class ProductsController(Controller):
         in_stock: Annotated[bool | None, QueryParameter()] = None,
         sort: Annotated[ProductSort, QueryParameter()] = ProductSort.RELEVANCE,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-        cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+        cursor: Cursor = None,
     ) -> Response[bytes]:
         query = ProductQuery(
             text=q.strip() if q and q.strip() else None,
@@ -91,44 +96,30 @@ class ProductsController(Controller):
             sort=sort,
         )
         fingerprint = _fingerprint(query)
-        after = None
-        if cursor:
-            position: dict[str, Any] = cursors.decode("products", cursor)
-            if position.get("q") != fingerprint or not isinstance(position.get("p"), list):
-                raise InvalidValue("the cursor belongs to another listing", field="cursor", rule="cursor")
-            after = tuple(position["p"])
-        cached = await catalog_cache.listing_page(f"{fingerprint}|{cursor or ''}|{limit}")
+        after = request.cursors.position(PRODUCTS, cursor, scope=fingerprint)
+        cached = await catalog.page_cache.listing_page(f"{fingerprint}|{cursor or ''}|{limit}")
         if cached.body is not None:
             return Response(content=cached.body, media_type=JSON)
-        page = await browse_products(query, after=after, limit=limit)
+        page = await catalog.browse_products(query, after=after, limit=limit)
         body = _encoder.encode(
             ProductCardPage(
                 items=[ProductCard.of(item) for item in page.items],
-                next_cursor=(
-                    cursors.encode("products", {"q": fingerprint, "p": list(page.next_position)})
-                    if page.next_position is not None
-                    else None
-                ),
+                next_cursor=request.cursors.next_cursor(PRODUCTS, page, scope=fingerprint),
             )
         )
-        await catalog_cache.store(cached, body)
+        await catalog.page_cache.store(cached, body)
         return Response(content=body, media_type=JSON)
 
     @get(
         "/{product_id:uuid}",
         operation_id="getProduct",
-        summary="A listed product, with its store and category path",
+        summary="A listed product, with its merchant and category path",
         responses={200: ResponseSpec(data_container=ProductDetail, description="The product"), **problems(NotFound)},
     )
-    async def detail(
-        self,
-        product_id: FromPath[UUID],
-        get_public_product: NamedDependency[GetPublicProduct],
-        catalog_cache: NamedDependency[RedisCatalogCache],
-    ) -> Response[bytes]:
-        cached = await catalog_cache.product_page(ProductId(product_id))
+    async def detail(self, product_id: FromPath[ProductId], catalog: Catalog) -> Response[bytes]:
+        cached = await catalog.page_cache.product_page(product_id)
         if cached.body is not None:
             return Response(content=cached.body, media_type=JSON)
-        body = _encoder.encode(ProductDetail.of(await get_public_product(ProductId(product_id))))
-        await catalog_cache.store(cached, body)
+        body = _encoder.encode(ProductDetail.of(await catalog.get_public_product(product_id)))
+        await catalog.page_cache.store(cached, body)
         return Response(content=body, media_type=JSON)

@@ -11,10 +11,9 @@ from msgspec import UNSET, Meta, UnsetType
 
 from application.catalog.staff import StaffMember
 from application.ports import ProductSummary, PublicProduct
-from domain.catalog.categories import Category
-from domain.catalog.merchants import Merchant
-from domain.catalog.products import MAX_DESCRIPTION, MAX_IMAGES, Product, ProductStatus, StockMovement
+from domain.catalog.products import MAX_DESCRIPTION, MAX_IMAGES, Product, ProductStatus
 from domain.money import Money
+from entrypoints.http.shared import Copied, RequestBody
 
 Text200 = Annotated[str, Meta(min_length=1, max_length=200)]
 Reason = Annotated[str, Meta(min_length=3, max_length=500)]
@@ -22,7 +21,7 @@ Description = Annotated[str, Meta(max_length=MAX_DESCRIPTION)]
 Images = Annotated[list[Annotated[str, Meta(max_length=2000)]], Meta(max_length=MAX_IMAGES)]
 
 
-class Price(msgspec.Struct, forbid_unknown_fields=True):
+class Price(RequestBody):
     amount_minor: Annotated[int, Meta(ge=1, le=10**13, description="Minor units (centavos); never a float")]
     currency: Annotated[str, Meta(pattern=r"^[A-Za-z]{3}$", description="ISO 4217; the marketplace currency")]
 
@@ -31,18 +30,18 @@ class Price(msgspec.Struct, forbid_unknown_fields=True):
         return cls(amount_minor=money.amount_minor, currency=money.currency.code)
 
 
-# --- stores ---------------------------------------------------------------------------------------
+# --- merchants ---------------------------------------------------------------------------------------
 
 
-class MerchantApplication(msgspec.Struct, forbid_unknown_fields=True):
+class MerchantApplication(RequestBody):
     name: Annotated[str, Meta(min_length=2, max_length=120)]
     legal_id: Annotated[str, Meta(min_length=5, max_length=32, description="Tax id (NIT)")]
     description: Annotated[str, Meta(max_length=2000)]
     contact_email: Annotated[str, Meta(max_length=254)]
 
 
-class MerchantResponse(msgspec.Struct):
-    """The store as staff and its applicant see it."""
+class MerchantResponse(Copied):
+    """The merchant as staff and its applicant see it."""
 
     id: UUID
     name: str
@@ -54,32 +53,14 @@ class MerchantResponse(msgspec.Struct):
     suspension_reason: str | None
     created_at: datetime
 
-    @classmethod
-    def of(cls, merchant: Merchant) -> MerchantResponse:
-        return cls(
-            id=merchant.id,
-            name=merchant.name,
-            legal_id=merchant.legal_id,
-            description=merchant.description,
-            contact_email=merchant.contact_email,
-            applicant_id=merchant.applicant_id,
-            status=merchant.status.value,
-            suspension_reason=merchant.suspension_reason,
-            created_at=merchant.created_at,
-        )
 
-
-class MerchantProfile(msgspec.Struct):
-    """The store as customers see it."""
+class MerchantProfile(Copied):
+    """The merchant as customers see it."""
 
     id: UUID
     name: str
     description: str
     created_at: datetime
-
-    @classmethod
-    def of(cls, merchant: Merchant) -> MerchantProfile:
-        return cls(id=merchant.id, name=merchant.name, description=merchant.description, created_at=merchant.created_at)
 
 
 class MerchantPage(msgspec.Struct):
@@ -87,11 +68,11 @@ class MerchantPage(msgspec.Struct):
     next_cursor: str | None
 
 
-class SuspensionRequest(msgspec.Struct, forbid_unknown_fields=True):
+class SuspensionRequest(RequestBody):
     reason: Reason
 
 
-class StaffRequest(msgspec.Struct, forbid_unknown_fields=True):
+class StaffRequest(RequestBody):
     email: Annotated[str, Meta(max_length=254)]
 
 
@@ -118,36 +99,30 @@ class StaffResponse(msgspec.Struct):
 # --- categories -------------------------------------------------------------------------------------
 
 
-class CategoryCreate(msgspec.Struct, forbid_unknown_fields=True):
+class CategoryCreate(RequestBody):
     name: Annotated[str, Meta(min_length=1, max_length=80)]
     slug: Annotated[str, Meta(min_length=1, max_length=60)] | None = None
     parent_id: UUID | None = None
 
 
-class CategoryUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class CategoryUpdate(RequestBody):
     name: Annotated[str, Meta(min_length=1, max_length=80)] | UnsetType = UNSET
     slug: Annotated[str, Meta(min_length=1, max_length=60)] | UnsetType = UNSET
     parent_id: UUID | UnsetType | None = UNSET
 
 
-class CategoryResponse(msgspec.Struct):
+class CategoryResponse(Copied):
     id: UUID
     name: str
     slug: str
     parent_id: UUID | None
     path: str
 
-    @classmethod
-    def of(cls, category: Category) -> CategoryResponse:
-        return cls(
-            id=category.id, name=category.name, slug=category.slug, parent_id=category.parent_id, path=category.path
-        )
-
 
 # --- products ---------------------------------------------------------------------------------------
 
 
-class ProductCreate(msgspec.Struct, forbid_unknown_fields=True):
+class ProductCreate(RequestBody):
     sku: Annotated[str, Meta(min_length=1, max_length=64)]
     name: Text200
     description: Description
@@ -158,7 +133,7 @@ class ProductCreate(msgspec.Struct, forbid_unknown_fields=True):
     status: ProductStatus = ProductStatus.DRAFT
 
 
-class ProductUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class ProductUpdate(RequestBody):
     name: Text200 | UnsetType = UNSET
     description: Description | UnsetType = UNSET
     price: Price | UnsetType = UNSET
@@ -167,8 +142,8 @@ class ProductUpdate(msgspec.Struct, forbid_unknown_fields=True):
     status: ProductStatus | UnsetType = UNSET
 
 
-class StoreProduct(msgspec.Struct):
-    """A product as its store sees it: drafts, archived ones, exact stock, moderation."""
+class MerchantProduct(msgspec.Struct):
+    """A product as its merchant sees it: drafts, archived ones, exact stock, moderation."""
 
     id: UUID
     merchant_id: UUID
@@ -186,7 +161,7 @@ class StoreProduct(msgspec.Struct):
     updated_at: datetime
 
     @classmethod
-    def of(cls, product: Product) -> StoreProduct:
+    def of(cls, product: Product) -> MerchantProduct:
         return cls(
             id=product.id,
             merchant_id=product.merchant_id,
@@ -205,17 +180,17 @@ class StoreProduct(msgspec.Struct):
         )
 
 
-class StoreProductPage(msgspec.Struct):
-    items: list[StoreProduct]
+class MerchantProductPage(msgspec.Struct):
+    items: list[MerchantProduct]
     next_cursor: str | None
 
 
-class StockChange(msgspec.Struct, forbid_unknown_fields=True):
+class StockChange(RequestBody):
     delta: Annotated[int, Meta(ge=-1_000_000, le=1_000_000, description="Units to add (+) or remove (-)")]
     reason: Annotated[str, Meta(min_length=2, max_length=200)]
 
 
-class StockMovementResponse(msgspec.Struct):
+class StockMovementResponse(Copied):
     id: UUID
     product_id: UUID
     delta: int
@@ -223,18 +198,6 @@ class StockMovementResponse(msgspec.Struct):
     actor_id: UUID | None
     resulting_level: int
     created_at: datetime
-
-    @classmethod
-    def of(cls, movement: StockMovement) -> StockMovementResponse:
-        return cls(
-            id=movement.id,
-            product_id=movement.product_id,
-            delta=movement.delta,
-            reason=movement.reason,
-            actor_id=movement.actor_id,
-            resulting_level=movement.resulting_level,
-            created_at=movement.created_at,
-        )
 
 
 # --- public -------------------------------------------------------------------------------------------

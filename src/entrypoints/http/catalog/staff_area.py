@@ -1,100 +1,98 @@
-"""Platform staff: store decisions, the category tree, product moderation."""
+"""Platform staff: merchant decisions, the category tree, product moderation."""
 
 from __future__ import annotations
 
 from typing import Annotated
-from uuid import UUID
 
-from litestar import Controller, Response, delete, get, patch, post
-from litestar.di import NamedDependency
+from litestar import Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK
 from msgspec import UNSET
 
-from application.catalog.categories import CreateCategoryCommand, ManageCategories, UpdateCategoryCommand
-from application.catalog.merchants import DecideOnMerchant, ListMerchants, ListMerchantsQuery, MerchantDecisionCommand
-from application.catalog.products import ModerateProducts, ModerationCommand
+from application.catalog.approve_merchant import ApproveMerchantCommand
+from application.catalog.create_category import CreateCategoryCommand
+from application.catalog.delete_category import DeleteCategoryCommand
+from application.catalog.list_merchants import ListMerchantsQuery
+from application.catalog.reinstate_merchant import ReinstateMerchantCommand
+from application.catalog.reinstate_product import ReinstateProductCommand
+from application.catalog.revise_category import ReviseCategoryCommand
+from application.catalog.suspend_merchant import SuspendMerchantCommand
+from application.catalog.suspend_product import SuspendProductCommand
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId, MerchantStatus
 from domain.catalog.products import ProductId
 from domain.errors import Conflict, InvalidValue, NotAllowed, NotFound
-from domain.identity.roles import Actor
 from entrypoints.http.catalog.schemas import (
     CategoryCreate,
     CategoryResponse,
     CategoryUpdate,
     MerchantPage,
+    MerchantProduct,
     MerchantResponse,
-    StoreProduct,
     SuspensionRequest,
 )
 from entrypoints.http.contract import LOCATION, created, problems
-from entrypoints.http.cursors import CursorCodec
-from entrypoints.http.identity.auth import BEARER
-from entrypoints.http.identity.schemas import unset_to_none
+from entrypoints.http.dependencies import ApiRequest, Catalog
+from entrypoints.http.shared import Cursor, Limit, StaffArea, listed_by_id, unset_to_none
+
+MERCHANTS = listed_by_id("merchants", MerchantId)
 
 
-class AdminMerchantsController(Controller):
+class AdminMerchantsController(StaffArea):
     path = "/admin/merchants"
-    tags = ["staff"]
-    security = BEARER
 
     @get(
         "/",
         operation_id="listStores",
         responses=problems(NotAllowed),
-        summary="Stores by status, newest first (admin, support)",
+        summary="Merchants by status, newest first (admin, support)",
     )
     async def list_merchants(
         self,
-        actor: NamedDependency[Actor],
-        list_merchants: NamedDependency[ListMerchants],
-        cursors: NamedDependency[CursorCodec],
+        request: ApiRequest,
+        catalog: Catalog,
         status: Annotated[MerchantStatus | None, QueryParameter()] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-        cursor: Annotated[str | None, QueryParameter(max_length=512)] = None,
+        limit: Limit = 20,
+        cursor: Cursor = None,
     ) -> MerchantPage:
-        after = MerchantId(UUID(cursors.decode("merchants", cursor)["after"])) if cursor else None
-        items, last = await list_merchants(ListMerchantsQuery(actor=actor, status=status, after=after, limit=limit))
+        after = request.cursors.position(MERCHANTS, cursor)
+        page = await catalog.list_merchants(
+            ListMerchantsQuery(actor=request.actor, status=status, after=after, limit=limit)
+        )
         return MerchantPage(
-            items=[MerchantResponse.of(merchant) for merchant in items],
-            next_cursor=cursors.encode("merchants", {"after": str(last)}) if last else None,
+            items=[MerchantResponse.of(merchant) for merchant in page.items],
+            next_cursor=request.cursors.next_cursor(MERCHANTS, page),
         )
 
     @post(
         "/{merchant_id:uuid}/approve",
         operation_id="approveStore",
         responses=problems(NotAllowed, NotFound, Conflict),
-        summary="Approve a pending store: its applicant becomes its manager",
+        summary="Approve a pending merchant: its applicant becomes its manager",
         status_code=HTTP_200_OK,
     )
     async def approve(
-        self,
-        merchant_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        decide_on_merchant: NamedDependency[DecideOnMerchant],
+        self, merchant_id: FromPath[MerchantId], request: ApiRequest, catalog: Catalog
     ) -> MerchantResponse:
-        merchant = await decide_on_merchant.approve(
-            MerchantDecisionCommand(actor=actor, merchant_id=MerchantId(merchant_id))
-        )
+        merchant = await catalog.approve_merchant(ApproveMerchantCommand(actor=request.actor, merchant_id=merchant_id))
         return MerchantResponse.of(merchant)
 
     @post(
         "/{merchant_id:uuid}/suspend",
         operation_id="suspendStore",
         responses=problems(NotAllowed, NotFound, Conflict, InvalidValue),
-        summary="Suspend a store: its products leave the catalog at once",
+        summary="Suspend a merchant: its products leave the catalog at once",
         status_code=HTTP_200_OK,
     )
     async def suspend(
         self,
-        merchant_id: FromPath[UUID],
+        merchant_id: FromPath[MerchantId],
         data: JSONBody[SuspensionRequest],
-        actor: NamedDependency[Actor],
-        decide_on_merchant: NamedDependency[DecideOnMerchant],
+        request: ApiRequest,
+        catalog: Catalog,
     ) -> MerchantResponse:
-        merchant = await decide_on_merchant.suspend(
-            MerchantDecisionCommand(actor=actor, merchant_id=MerchantId(merchant_id), reason=data.reason)
+        merchant = await catalog.suspend_merchant(
+            SuspendMerchantCommand(actor=request.actor, merchant_id=merchant_id, reason=data.reason)
         )
         return MerchantResponse.of(merchant)
 
@@ -102,43 +100,34 @@ class AdminMerchantsController(Controller):
         "/{merchant_id:uuid}/reinstate",
         operation_id="reinstateStore",
         responses=problems(NotAllowed, NotFound, Conflict),
-        summary="Reinstate a suspended store and list its products again",
+        summary="Reinstate a suspended merchant and list its products again",
         status_code=HTTP_200_OK,
     )
     async def reinstate(
-        self,
-        merchant_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        decide_on_merchant: NamedDependency[DecideOnMerchant],
+        self, merchant_id: FromPath[MerchantId], request: ApiRequest, catalog: Catalog
     ) -> MerchantResponse:
-        merchant = await decide_on_merchant.reinstate(
-            MerchantDecisionCommand(actor=actor, merchant_id=MerchantId(merchant_id))
+        merchant = await catalog.reinstate_merchant(
+            ReinstateMerchantCommand(actor=request.actor, merchant_id=merchant_id)
         )
         return MerchantResponse.of(merchant)
 
 
-class AdminCategoriesController(Controller):
+class AdminCategoriesController(StaffArea):
     path = "/admin/categories"
-    tags = ["staff"]
-    security = BEARER
 
     @post(
         "/",
         operation_id="createCategory",
+        response_headers=LOCATION,
         responses=problems(NotAllowed, Conflict, InvalidValue),
         summary="Create a category (under a parent, or at the root)",
-        status_code=HTTP_201_CREATED,
-        response_headers=LOCATION,
     )
     async def create(
-        self,
-        data: JSONBody[CategoryCreate],
-        actor: NamedDependency[Actor],
-        manage_categories: NamedDependency[ManageCategories],
+        self, data: JSONBody[CategoryCreate], request: ApiRequest, catalog: Catalog
     ) -> Response[CategoryResponse]:
-        category = await manage_categories.create(
+        category = await catalog.create_category(
             CreateCategoryCommand(
-                actor=actor,
+                actor=request.actor,
                 name=data.name,
                 slug=data.slug,
                 parent_id=CategoryId(data.parent_id) if data.parent_id else None,
@@ -153,17 +142,13 @@ class AdminCategoriesController(Controller):
         summary="Rename or move (parent_id null: to the root)",
     )
     async def update(
-        self,
-        category_id: FromPath[UUID],
-        data: JSONBody[CategoryUpdate],
-        actor: NamedDependency[Actor],
-        manage_categories: NamedDependency[ManageCategories],
+        self, category_id: FromPath[CategoryId], data: JSONBody[CategoryUpdate], request: ApiRequest, catalog: Catalog
     ) -> CategoryResponse:
         parent = unset_to_none(data.parent_id)
-        category = await manage_categories.update(
-            UpdateCategoryCommand(
-                actor=actor,
-                category_id=CategoryId(category_id),
+        category = await catalog.revise_category(
+            ReviseCategoryCommand(
+                actor=request.actor,
+                category_id=category_id,
                 name=unset_to_none(data.name),
                 slug=unset_to_none(data.slug),
                 parent_id=CategoryId(parent) if parent else None,
@@ -177,21 +162,13 @@ class AdminCategoriesController(Controller):
         operation_id="deleteCategory",
         responses=problems(NotAllowed, NotFound, Conflict),
         summary="Delete an empty category (no subcategories, no products)",
-        status_code=HTTP_204_NO_CONTENT,
     )
-    async def remove(
-        self,
-        category_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        manage_categories: NamedDependency[ManageCategories],
-    ) -> None:
-        await manage_categories.delete(actor, CategoryId(category_id))
+    async def remove(self, category_id: FromPath[CategoryId], request: ApiRequest, catalog: Catalog) -> None:
+        await catalog.delete_category(DeleteCategoryCommand(actor=request.actor, category_id=category_id))
 
 
-class AdminProductsController(Controller):
+class AdminProductsController(StaffArea):
     path = "/admin/products"
-    tags = ["staff"]
-    security = BEARER
 
     @post(
         "/{product_id:uuid}/suspend",
@@ -201,16 +178,12 @@ class AdminProductsController(Controller):
         status_code=HTTP_200_OK,
     )
     async def suspend(
-        self,
-        product_id: FromPath[UUID],
-        data: JSONBody[SuspensionRequest],
-        actor: NamedDependency[Actor],
-        moderate_products: NamedDependency[ModerateProducts],
-    ) -> StoreProduct:
-        product = await moderate_products.suspend(
-            ModerationCommand(actor=actor, product_id=ProductId(product_id), reason=data.reason)
+        self, product_id: FromPath[ProductId], data: JSONBody[SuspensionRequest], request: ApiRequest, catalog: Catalog
+    ) -> MerchantProduct:
+        product = await catalog.suspend_product(
+            SuspendProductCommand(actor=request.actor, product_id=product_id, reason=data.reason)
         )
-        return StoreProduct.of(product)
+        return MerchantProduct.of(product)
 
     @post(
         "/{product_id:uuid}/reinstate",
@@ -220,10 +193,7 @@ class AdminProductsController(Controller):
         status_code=HTTP_200_OK,
     )
     async def reinstate(
-        self,
-        product_id: FromPath[UUID],
-        actor: NamedDependency[Actor],
-        moderate_products: NamedDependency[ModerateProducts],
-    ) -> StoreProduct:
-        product = await moderate_products.reinstate(ModerationCommand(actor=actor, product_id=ProductId(product_id)))
-        return StoreProduct.of(product)
+        self, product_id: FromPath[ProductId], request: ApiRequest, catalog: Catalog
+    ) -> MerchantProduct:
+        product = await catalog.reinstate_product(ReinstateProductCommand(actor=request.actor, product_id=product_id))
+        return MerchantProduct.of(product)

@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from application.identity.activate_account import ActivateAccount, ActivateAccountCommand
-from application.identity.authenticate import Authenticated
-from application.identity.log_in import LogIn, LogInCommand
-from application.identity.log_out import LogOut
-from application.identity.refresh_session import RefreshSession, RefreshSessionCommand
-from application.identity.request_activation_code import RequestActivationCode, RequestActivationCodeCommand
-from application.identity.sign_up import SignUp, SignUpCommand
+from application.identity.activate_account import ActivateAccountCommand
+from application.identity.log_in import LogInCommand
+from application.identity.refresh_session import RefreshSessionCommand
+from application.identity.request_activation_code import RequestActivationCodeCommand
+from application.identity.sign_up import SignUpCommand
 from domain.errors import AuthenticationFailed, Conflict, InvalidValue, NotAllowed, TooManyAttempts
 from entrypoints.http.contract import LOCATION, created, problems
+from entrypoints.http.dependencies import ApiRequest, Identity
 from entrypoints.http.identity.schemas import (
     ActivateRequest,
     ActivateResponse,
@@ -30,8 +28,7 @@ from entrypoints.http.identity.schemas import (
     TokenPairResponse,
     UserResponse,
 )
-
-BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
+from entrypoints.http.shared import BEARER, fields_of
 
 
 class AuthController(Controller):
@@ -41,22 +38,12 @@ class AuthController(Controller):
     @post(
         "/signup",
         operation_id="signUp",
-        responses=problems(Conflict, InvalidValue),
-        status_code=HTTP_201_CREATED,
         response_headers=LOCATION,
+        responses=problems(Conflict, InvalidValue),
         summary="Create a customer account",
     )
-    async def sign_up(self, data: JSONBody[SignUpRequest], sign_up: NamedDependency[SignUp]) -> Response[UserResponse]:
-        user = await sign_up(
-            SignUpCommand(
-                email=data.email,
-                phone=data.phone,
-                national_id=data.national_id,
-                first_name=data.first_name,
-                last_name=data.last_name,
-                password=data.password,
-            )
-        )
+    async def sign_up(self, data: JSONBody[SignUpRequest], identity: Identity) -> Response[UserResponse]:
+        user = await identity.sign_up(SignUpCommand(**fields_of(data)))
         # The account's own address, once its owner has logged in.
         return created(UserResponse.of(user), "/api/v1/me")
 
@@ -67,10 +54,8 @@ class AuthController(Controller):
         status_code=HTTP_200_OK,
         summary="Activate with the code",
     )
-    async def activate(
-        self, data: JSONBody[ActivateRequest], activate_account: NamedDependency[ActivateAccount]
-    ) -> ActivateResponse:
-        await activate_account(ActivateAccountCommand(email=data.email, code=data.code))
+    async def activate(self, data: JSONBody[ActivateRequest], identity: Identity) -> ActivateResponse:
+        await identity.activate_account(ActivateAccountCommand(email=data.email, code=data.code))
         return ActivateResponse(is_active=True)
 
     @post(
@@ -79,10 +64,8 @@ class AuthController(Controller):
         status_code=HTTP_202_ACCEPTED,
         summary="Send a fresh activation code (always 202, whether or not the account exists)",
     )
-    async def request_code(
-        self, data: JSONBody[ActivationCodeRequest], request_activation_code: NamedDependency[RequestActivationCode]
-    ) -> ActivationCodeRequested:
-        await request_activation_code(RequestActivationCodeCommand(email=data.email))
+    async def request_code(self, data: JSONBody[ActivationCodeRequest], identity: Identity) -> ActivationCodeRequested:
+        await identity.request_activation_code(RequestActivationCodeCommand(email=data.email))
         return ActivationCodeRequested()
 
     @post(
@@ -93,10 +76,10 @@ class AuthController(Controller):
         summary="Log in with email or phone",
     )
     async def log_in(
-        self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest], log_in: NamedDependency[LogIn]
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest], identity: Identity
     ) -> LoginResponse:
         client_address = request.client.host if request.client is not None else "unknown"
-        result = await log_in(
+        result = await identity.log_in(
             LogInCommand(username=data.username, password=data.password, client_address=client_address)
         )
         return LoginResponse(
@@ -114,10 +97,9 @@ class AuthController(Controller):
         status_code=HTTP_200_OK,
         summary="Rotate the refresh token",
     )
-    async def refresh(
-        self, data: JSONBody[RefreshRequest], refresh_session: NamedDependency[RefreshSession]
-    ) -> TokenPairResponse:
-        return TokenPairResponse.of(await refresh_session(RefreshSessionCommand(refresh_token=data.refresh_token)))
+    async def refresh(self, data: JSONBody[RefreshRequest], identity: Identity) -> TokenPairResponse:
+        pair = await identity.refresh_session(RefreshSessionCommand(refresh_token=data.refresh_token))
+        return TokenPairResponse.of(pair)
 
     @post(
         "/logout",
@@ -126,5 +108,5 @@ class AuthController(Controller):
         summary="Revoke this session and its access token",
         security=BEARER,
     )
-    async def log_out(self, authenticated: NamedDependency[Authenticated], log_out: NamedDependency[LogOut]) -> None:
-        await log_out(authenticated.claims)
+    async def log_out(self, request: ApiRequest, identity: Identity) -> None:
+        await identity.log_out(request.auth.claims)

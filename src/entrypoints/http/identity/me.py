@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from litestar import Controller, get, patch, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from application.identity.change_password import ChangePassword, ChangePasswordCommand
-from application.identity.profile import GetMyProfile, UpdateMyProfile, UpdateMyProfileCommand
+from application.identity.change_password import ChangePasswordCommand
+from application.identity.profile import UpdateMyProfileCommand
 from domain.errors import Conflict, InvalidValue, NotFound
-from domain.identity.roles import Actor
 from entrypoints.http.contract import problems
-from entrypoints.http.identity.auth import BEARER
-from entrypoints.http.identity.schemas import PasswordChange, ProfileUpdate, UserResponse, unset_to_none
+from entrypoints.http.dependencies import ApiRequest, Identity
+from entrypoints.http.identity.schemas import PasswordChange, ProfileUpdate, UserResponse
+from entrypoints.http.shared import BEARER, unset_to_none
 
 
 class MeController(Controller):
@@ -22,10 +21,8 @@ class MeController(Controller):
     security = BEARER
 
     @get("/", operation_id="getMyProfile", responses=problems(NotFound), summary="My account")
-    async def get_profile(
-        self, actor: NamedDependency[Actor], get_my_profile: NamedDependency[GetMyProfile]
-    ) -> UserResponse:
-        return UserResponse.of(await get_my_profile(actor))
+    async def get_profile(self, request: ApiRequest, identity: Identity) -> UserResponse:
+        return UserResponse.of(await identity.get_my_profile(request.actor))
 
     @patch(
         "/",
@@ -34,14 +31,11 @@ class MeController(Controller):
         summary="Change my names or phone",
     )
     async def update_profile(
-        self,
-        data: JSONBody[ProfileUpdate],
-        actor: NamedDependency[Actor],
-        update_my_profile: NamedDependency[UpdateMyProfile],
+        self, data: JSONBody[ProfileUpdate], request: ApiRequest, identity: Identity
     ) -> UserResponse:
-        user = await update_my_profile(
+        user = await identity.update_my_profile(
             UpdateMyProfileCommand(
-                actor=actor,
+                actor=request.actor,
                 first_name=unset_to_none(data.first_name),
                 last_name=unset_to_none(data.last_name),
                 phone=unset_to_none(data.phone),
@@ -56,12 +50,9 @@ class MeController(Controller):
         status_code=HTTP_204_NO_CONTENT,
         summary="Change my password (ends every session)",
     )
-    async def change_password(
-        self,
-        data: JSONBody[PasswordChange],
-        actor: NamedDependency[Actor],
-        change_password: NamedDependency[ChangePassword],
-    ) -> None:
-        await change_password(
-            ChangePasswordCommand(actor=actor, current_password=data.current_password, new_password=data.new_password)
+    async def change_password(self, data: JSONBody[PasswordChange], request: ApiRequest, identity: Identity) -> None:
+        await identity.change_password(
+            ChangePasswordCommand(
+                actor=request.actor, current_password=data.current_password, new_password=data.new_password
+            )
         )

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from application.identity.sessions import TokenPair
-from application.ports import CredentialRecord, OutboxMessage
+from application.ports import CredentialRecord
 from domain.identity.passwords import MAX_LENGTH, MIN_LENGTH, POLICY_DESCRIPTION
 from domain.identity.roles import Role
 from domain.identity.users import User
+from entrypoints.http.shared import Copied, RequestBody
 
 EmailField = Annotated[str, Meta(max_length=254, description="Email address", examples=["ana@example.com"])]
 PhoneField = Annotated[
@@ -29,7 +29,7 @@ NewPassword = Annotated[str, Meta(min_length=MIN_LENGTH, max_length=MAX_LENGTH, 
 AnyPassword = Annotated[str, Meta(min_length=1, max_length=1024)]
 
 
-class SignUpRequest(msgspec.Struct, forbid_unknown_fields=True):
+class SignUpRequest(RequestBody):
     email: EmailField
     phone: PhoneField
     national_id: Annotated[str, Meta(max_length=32, description="National identity document number")]
@@ -73,7 +73,7 @@ class UserResponse(msgspec.Struct):
         )
 
 
-class ActivateRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ActivateRequest(RequestBody):
     email: EmailField
     code: Annotated[str, Meta(pattern=r"^\d{6}$", description="The 6-digit code sent on signup")]
 
@@ -82,7 +82,7 @@ class ActivateResponse(msgspec.Struct):
     is_active: bool
 
 
-class ActivationCodeRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ActivationCodeRequest(RequestBody):
     email: EmailField
 
 
@@ -93,25 +93,16 @@ class ActivationCodeRequested(msgspec.Struct, frozen=True):
     detail: str = "if this email belongs to an account waiting for activation, a new code is on its way"
 
 
-class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
+class LoginRequest(RequestBody):
     username: Annotated[str, Meta(min_length=1, max_length=254, description="Email or phone number")]
     password: AnyPassword
 
 
-class TokenPairResponse(msgspec.Struct):
+class TokenPairResponse(Copied):
     access_token: str
     refresh_token: str
     token_type: str
     expires_in: Annotated[int, Meta(description="Seconds until the access token expires")]
-
-    @classmethod
-    def of(cls, pair: TokenPair) -> TokenPairResponse:
-        return cls(
-            access_token=pair.access_token,
-            refresh_token=pair.refresh_token,
-            token_type=pair.token_type,
-            expires_in=pair.expires_in,
-        )
 
 
 class LoginResponse(msgspec.Struct):
@@ -122,22 +113,22 @@ class LoginResponse(msgspec.Struct):
     user: UserResponse
 
 
-class RefreshRequest(msgspec.Struct, forbid_unknown_fields=True):
+class RefreshRequest(RequestBody):
     refresh_token: Annotated[str, Meta(min_length=1, max_length=512)]
 
 
-class ProfileUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class ProfileUpdate(RequestBody):
     first_name: NameField | UnsetType = UNSET
     last_name: NameField | UnsetType = UNSET
     phone: PhoneField | UnsetType = UNSET
 
 
-class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
+class PasswordChange(RequestBody):
     current_password: AnyPassword
     new_password: NewPassword
 
 
-class UserAccessUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class UserAccessUpdate(RequestBody):
     role: Role | UnsetType = UNSET
     is_active: bool | UnsetType = UNSET
 
@@ -147,7 +138,7 @@ class UserPage(msgspec.Struct):
     next_cursor: str | None
 
 
-class OutboxMessageResponse(msgspec.Struct):
+class OutboxMessageResponse(Copied):
     id: UUID
     recipient: str
     kind: str
@@ -155,25 +146,7 @@ class OutboxMessageResponse(msgspec.Struct):
     created_at: datetime
     sent_at: datetime | None
 
-    @classmethod
-    def of(cls, message: OutboxMessage) -> OutboxMessageResponse:
-        return cls(
-            id=message.id,
-            recipient=message.recipient,
-            kind=message.kind,
-            payload=dict(message.payload),
-            created_at=message.created_at,
-            sent_at=message.sent_at,
-        )
-
 
 class OutboxPage(msgspec.Struct):
     items: list[OutboxMessageResponse]
     next_cursor: str | None
-
-
-T = TypeVar("T")
-
-
-def unset_to_none(value: T | UnsetType) -> T | None:
-    return None if isinstance(value, UnsetType) else value

@@ -1,0 +1,194 @@
+"""The public read side: listings and product pages, straight from SQL into read models."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Float, Select, cast, func, literal, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.postgres.catalog.categories import path_under
+from adapters.postgres.tables import CategoryRow, MerchantRow, ProductRow
+from application.ports import (
+    CatalogReader,
+    CategoryStep,
+    Position,
+    ProductQuery,
+    ProductSort,
+    ProductSummary,
+    PublicProduct,
+)
+from domain.catalog.categories import CategoryId
+from domain.catalog.merchants import MerchantId
+from domain.catalog.products import ProductId
+from domain.errors import InvalidValue
+from domain.money import Currency, Money
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_terms(text: str) -> str | None:
+    """``zapatos de cuero nat`` → ``zapatos & de & cuero & nat:*`` (prefix match for the last word)."""
+    words = _WORD.findall(text.lower())[:8]
+    if not words:
+        return None
+    return " & ".join([*words[:-1], f"{words[-1]}:*"])
+
+
+def _text_query(terms: str) -> ColumnElement[Any]:
+    spanish = func.to_tsquery(cast("commerce_es", REGCONFIG), terms)
+    english = func.to_tsquery(cast("commerce_en", REGCONFIG), terms)
+    return spanish.op("||")(english)
+
+
+def _bad_position() -> InvalidValue:
+    return InvalidValue("the cursor does not fit this listing", field="cursor", rule="cursor")
+
+
+class SqlaCatalogReader(CatalogReader):
+    """One statement per listing page and two per product page: no N+1."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def search(self, query: ProductQuery, *, after: Position | None, limit: int) -> list[ProductSummary]:
+        if query.text is not None and search_terms(query.text) is None:
+            return []  # nothing searchable in the words given
+        rows = (await self._session.execute(self.search_statement(query, after=after, limit=limit))).all()
+        return [self._summary(row, query.effective_sort) for row in rows]
+
+    def search_statement(self, query: ProductQuery, *, after: Position | None, limit: int) -> Select[Any]:
+        """The one statement behind a listing page (public so that tests can EXPLAIN it)."""
+        sort = query.effective_sort
+        terms = search_terms(query.text) if query.text else None
+        rank: ColumnElement[float] | None = None
+        columns: list[Any] = [
+            ProductRow.id,
+            ProductRow.name,
+            ProductRow.price_minor,
+            ProductRow.currency,
+            (ProductRow.stock > 0).label("in_stock"),
+            ProductRow.images[1].label("image"),
+            ProductRow.merchant_id,
+            MerchantRow.name.label("merchant_name"),
+            CategoryRow.path.label("category_path"),
+            ProductRow.created_at,
+        ]
+        statement: Select[Any] = (
+            select(*columns)
+            .join(MerchantRow, MerchantRow.id == ProductRow.merchant_id)
+            .join(CategoryRow, CategoryRow.id == ProductRow.category_id)
+            # The bare column (not `IS true`): the partial indexes' predicate is `WHERE listed`.
+            .where(ProductRow.listed)
+        )
+        if terms is not None:
+            text_query = _text_query(terms)
+            statement = statement.where(ProductRow.search_vector.op("@@")(text_query))
+            rank = func.ts_rank_cd(ProductRow.search_vector, text_query)
+            statement = statement.add_columns(rank.label("rank"))
+        if query.category:
+            requested = select(CategoryRow.path).where(CategoryRow.slug == query.category).scalar_subquery()
+            statement = statement.where(path_under(CategoryRow.path, requested))
+        if query.merchant_id is not None:
+            statement = statement.where(ProductRow.merchant_id == query.merchant_id)
+        if query.min_price is not None:
+            statement = statement.where(ProductRow.price_minor >= query.min_price)
+        if query.max_price is not None:
+            statement = statement.where(ProductRow.price_minor <= query.max_price)
+        if query.in_stock is True:
+            statement = statement.where(ProductRow.stock > 0)
+        elif query.in_stock is False:
+            statement = statement.where(ProductRow.stock == 0)
+
+        return self._order_and_seek(statement, sort, rank, after).limit(limit)
+
+    @staticmethod
+    def _order_and_seek(
+        statement: Select[Any], sort: ProductSort, rank: ColumnElement[float] | None, after: Position | None
+    ) -> Select[Any]:
+        try:
+            if sort is ProductSort.RELEVANCE and rank is not None:
+                if after is not None:
+                    statement = statement.where(
+                        tuple_(rank, ProductRow.id) < tuple_(literal(float(after[0]), Float), UUID(str(after[1])))
+                    )
+                return statement.order_by(rank.desc(), ProductRow.id.desc())
+            if sort is ProductSort.PRICE_ASC:
+                if after is not None:
+                    statement = statement.where(
+                        tuple_(ProductRow.price_minor, ProductRow.id) > tuple_(int(after[0]), UUID(str(after[1])))
+                    )
+                return statement.order_by(ProductRow.price_minor.asc(), ProductRow.id.asc())
+            if sort is ProductSort.PRICE_DESC:
+                if after is not None:
+                    statement = statement.where(
+                        tuple_(ProductRow.price_minor, ProductRow.id) < tuple_(int(after[0]), UUID(str(after[1])))
+                    )
+                return statement.order_by(ProductRow.price_minor.desc(), ProductRow.id.desc())
+            if after is not None:
+                statement = statement.where(ProductRow.id < UUID(str(after[0])))
+            return statement.order_by(ProductRow.id.desc())
+        except (ValueError, IndexError, TypeError):
+            raise _bad_position() from None
+
+    @staticmethod
+    def _summary(row: Any, sort: ProductSort) -> ProductSummary:
+        position: Position
+        if sort is ProductSort.RELEVANCE:
+            position = (float(row.rank), str(row.id))
+        elif sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
+            position = (int(row.price_minor), str(row.id))
+        else:
+            position = (str(row.id),)
+        return ProductSummary(
+            id=ProductId(row.id),
+            name=row.name,
+            price=Money(row.price_minor, Currency(row.currency)),
+            in_stock=bool(row.in_stock),
+            image=row.image,
+            merchant_id=MerchantId(row.merchant_id),
+            merchant_name=row.merchant_name,
+            category_path=row.category_path,
+            created_at=row.created_at,
+            position=position,
+        )
+
+    async def product(self, product_id: ProductId) -> PublicProduct | None:
+        row = (
+            await self._session.execute(
+                select(ProductRow, MerchantRow.name.label("merchant_name"), CategoryRow.path.label("category_path"))
+                .join(MerchantRow, MerchantRow.id == ProductRow.merchant_id)
+                .join(CategoryRow, CategoryRow.id == ProductRow.category_id)
+                .where(ProductRow.id == product_id, ProductRow.listed)
+            )
+        ).one_or_none()
+        if row is None:
+            return None
+        product: ProductRow = row[0]
+        chain = await self._session.execute(
+            select(CategoryRow.id, CategoryRow.name, CategoryRow.slug)
+            .where(
+                or_(
+                    CategoryRow.path == row.category_path,
+                    literal(row.category_path).like(CategoryRow.path + "/%"),
+                )
+            )
+            .order_by(func.length(CategoryRow.path))
+        )
+        return PublicProduct(
+            id=ProductId(product.id),
+            name=product.name,
+            description=product.description,
+            price=Money(product.price_minor, Currency(product.currency)),
+            in_stock=product.stock > 0,
+            images=tuple(product.images),
+            merchant_id=MerchantId(product.merchant_id),
+            merchant_name=row.merchant_name,
+            category_id=CategoryId(product.category_id),
+            category_path=tuple(CategoryStep(id=CategoryId(i), name=n, slug=s) for i, n, s in chain.all()),
+            created_at=product.created_at,
+            updated_at=product.updated_at,
+        )

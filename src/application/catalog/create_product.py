@@ -1,0 +1,94 @@
+"""Use case: a merchant's staff add a product to its catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.catalog.access import merchant_access
+from application.catalog.references import require_category
+from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
+from application.use_case import use_case
+from domain.catalog.categories import CategoryId
+from domain.catalog.merchants import MerchantId
+from domain.catalog.products import Product, ProductId, ProductStatus, StockMovement, price
+from domain.identity.roles import Actor
+from domain.money import Currency
+
+
+@dataclass(frozen=True, slots=True)
+class PriceInput:
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class CreateProductCommand:
+    actor: Actor
+    merchant_id: MerchantId
+    sku: str
+    name: str
+    description: str
+    price: PriceInput
+    stock: int
+    category_id: CategoryId
+    images: list[str]
+    status: ProductStatus = ProductStatus.DRAFT
+
+
+@use_case
+class CreateProduct:
+    """Add a product to the merchant's catalog.
+
+    Rules:
+    - only the merchant's manager and staff write its catalog; anybody else
+      sees a 404, as for a merchant that does not exist;
+    - a new product is a draft or active, with stock of zero or more;
+    - SKUs are unique per merchant (409); prices are positive and in the
+      marketplace currency; the category must exist (422);
+    - initial stock is the first line of the stock ledger;
+    - the public listings are invalidated when the product is listed at once.
+    """
+
+    unit_of_work: Callable[[], UnitOfWork]
+    clock: Clock
+    ids: IdGenerator
+    currency: Currency
+    cache: CatalogCacheInvalidation
+
+    async def __call__(self, command: CreateProductCommand) -> Product:
+        now = self.clock.now()
+        product = Product.create(
+            id=ProductId(self.ids.new_id()),
+            merchant_id=command.merchant_id,
+            sku=command.sku,
+            name=command.name,
+            description=command.description,
+            price=price(command.price.amount_minor, command.price.currency, self.currency),
+            stock=command.stock,
+            category_id=command.category_id,
+            images=command.images,
+            status=command.status,
+            now=now,
+        )
+        async with self.unit_of_work() as uow:
+            access = await merchant_access(uow, command.actor, command.merchant_id, write=True)
+            await require_category(uow, product.category_id)
+            listed = product.is_listed(access.merchant.is_open)
+            await uow.products.add(product, listed=listed)
+            if product.stock:
+                await uow.stock_ledger.record(
+                    StockMovement(
+                        id=self.ids.new_id(),
+                        product_id=product.id,
+                        delta=product.stock,
+                        reason="initial stock",
+                        actor_id=command.actor.user_id,
+                        resulting_level=product.stock,
+                        created_at=now,
+                    )
+                )
+            await uow.commit()
+        if listed:
+            await self.cache.listings_changed()
+        return product

@@ -1,0 +1,76 @@
+"""The outbound adapters of one process: pools, clients, hashers and the clock, built once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from adapters.console import ConsoleNotificationSender
+from adapters.metrics import PrometheusAuthMetrics
+from adapters.postgres import SqlaUnitOfWork, create_database_engine, create_session_factory
+from adapters.redis import RedisCatalogCache, RedisCircuit, create_redis_client
+from adapters.security import (
+    Argon2PasswordHasher,
+    HmacSecretDigester,
+    JwtAccessTokens,
+    SystemClock,
+    SystemSecretGenerator,
+    Uuid7Generator,
+)
+from application.ports import NotificationSender
+from entrypoints.settings import Environment, Settings
+
+
+@dataclass(slots=True)
+class Adapters:
+    """What every bounded context's provider builds its use cases from."""
+
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    redis: Redis
+    clock: SystemClock = field(default_factory=SystemClock)
+    ids: Uuid7Generator = field(default_factory=Uuid7Generator)
+    secrets: SystemSecretGenerator = field(default_factory=SystemSecretGenerator)
+    metrics: PrometheusAuthMetrics = field(default_factory=PrometheusAuthMetrics)
+    # One circuit per process: once Redis fails, every adapter falls back at once for a moment.
+    redis_circuit: RedisCircuit = field(default_factory=RedisCircuit)
+    # Development only: every committed notification is logged (production never logs codes).
+    notification_sender: NotificationSender | None = None
+    hasher: Argon2PasswordHasher = field(init=False)
+    digester: HmacSecretDigester = field(init=False)
+    access_tokens: JwtAccessTokens = field(init=False)
+    catalog_cache: RedisCatalogCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        argon2 = self.settings.argon2
+        self.hasher = Argon2PasswordHasher(
+            memory_cost_kib=argon2.memory_cost_kib, time_cost=argon2.time_cost, parallelism=argon2.parallelism
+        )
+        self.digester = HmacSecretDigester(self.settings.secret_key)
+        self.access_tokens = JwtAccessTokens(self.settings.secret_key)
+        self.catalog_cache = RedisCatalogCache(self.redis, circuit=self.redis_circuit)
+
+    @classmethod
+    def create(cls, settings: Settings) -> Adapters:
+        engine = create_database_engine(settings.require_database_url())
+        return cls(
+            settings=settings,
+            engine=engine,
+            session_factory=create_session_factory(engine),
+            redis=create_redis_client(settings.require_redis_url()),
+            notification_sender=(
+                ConsoleNotificationSender()
+                if settings.console_notifications and settings.env is Environment.DEVELOPMENT
+                else None
+            ),
+        )
+
+    def unit_of_work(self) -> SqlaUnitOfWork:
+        return SqlaUnitOfWork(self.session_factory, self.clock.now, self.notification_sender)
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+        await self.engine.dispose()

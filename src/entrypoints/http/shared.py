@@ -1,0 +1,138 @@
+"""What every controller shares: the Bearer requirement, request bodies, PATCH fields, pages and cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, Self, TypeVar
+from uuid import UUID
+
+import msgspec
+from litestar import Controller
+from litestar.params import QueryParameter
+from msgspec import UnsetType
+
+from application.pagination import Page
+from domain.errors import InvalidValue
+
+T = TypeVar("T")
+K = TypeVar("K")
+
+BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
+"""The OpenAPI security requirement of every route that needs a caller."""
+
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="Page size (1-100)")]
+Cursor = Annotated[str | None, QueryParameter(max_length=512, description="next_cursor of the previous page")]
+
+
+class RequestBody(msgspec.Struct, forbid_unknown_fields=True):
+    """Base of every request body: a field the API does not know is a 400 naming it, never ignored."""
+
+
+class Copied(msgspec.Struct):
+    """Base of a response that is a 1:1 copy of an application or domain object (same field names)."""
+
+    @classmethod
+    def of(cls, source: object) -> Self:
+        return msgspec.convert(source, cls, from_attributes=True)
+
+
+def fields_of(body: msgspec.Struct) -> dict[str, Any]:
+    """A body's fields by name, for a command that takes the same fields under the same names."""
+    return msgspec.structs.asdict(body)
+
+
+class StaffArea(Controller):
+    """Base of the platform staff's controllers: tagged ``staff``, every route needs a caller."""
+
+    tags = ["staff"]
+    security = BEARER
+
+
+def unset_to_none(value: T | UnsetType) -> T | None:
+    """A PATCH field the client left out means "no change" to the use case."""
+    return None if isinstance(value, UnsetType) else value
+
+
+@dataclass(frozen=True, slots=True)
+class Listing(Generic[K]):
+    """How one listing's positions travel inside its cursors."""
+
+    name: str
+    load: Callable[[Any], K]
+    dump: Callable[[K], Any]
+
+
+def listed_by_id(name: str, of: Callable[[UUID], K]) -> Listing[K]:
+    """A newest-first listing that seeks by the id of the last row seen."""
+    return Listing(name=name, load=lambda raw: of(UUID(raw)), dump=str)
+
+
+class Cursors:
+    """Opaque, tamper-evident cursors: ``base64url(json) . base64url(hmac)``.
+
+    Clients can hold a cursor but not forge or edit one. A cursor names its
+    listing and, for listings that depend on filters or a parent (a search,
+    one merchant's products), the ``scope`` it was issued for: it only
+    continues that same listing.
+    """
+
+    def __init__(self, secret_key: str) -> None:
+        self._key = hashlib.sha256(b"commerce-cursor:" + secret_key.encode()).digest()
+
+    def position(self, listing: Listing[K], cursor: str | None, *, scope: str = "") -> K | None:
+        """Where the page after ``cursor`` starts (None: the first page); a 422 for any other cursor."""
+        if cursor is None:
+            return None
+        content = self._verified(cursor)
+        if content.get("k") != listing.name:
+            raise _bad_cursor()
+        if content.get("q", "") != scope:
+            raise InvalidValue("the cursor belongs to another listing", field="cursor", rule="cursor")
+        try:
+            return listing.load(content["p"])
+        except (KeyError, TypeError, ValueError):
+            raise _bad_cursor() from None
+
+    def next_cursor(self, listing: Listing[K], page: Page[Any, K], *, scope: str = "") -> str | None:
+        """The cursor of the page after ``page``, or None on the last page."""
+        if page.next_position is None:
+            return None
+        content: dict[str, Any] = {"k": listing.name, "p": listing.dump(page.next_position)}
+        if scope:
+            content["q"] = scope
+        body = msgspec.json.encode(content)
+        return f"{_b64(body)}.{_b64(self._sign(body))}"
+
+    def _verified(self, cursor: str) -> dict[str, Any]:
+        try:
+            body_part, signature_part = cursor.split(".", 1)
+            body = _unb64(body_part)
+            signature = _unb64(signature_part)
+        except (ValueError, binascii.Error):
+            raise _bad_cursor() from None
+        if not hmac.compare_digest(signature, self._sign(body)):
+            raise _bad_cursor()
+        try:
+            return msgspec.json.decode(body, type=dict[str, Any])
+        except msgspec.DecodeError:
+            raise _bad_cursor() from None
+
+    def _sign(self, body: bytes) -> bytes:
+        return hmac.new(self._key, body, hashlib.sha256).digest()[:16]
+
+
+def _bad_cursor() -> InvalidValue:
+    return InvalidValue("the cursor is not valid; start again from the first page", field="cursor", rule="cursor")
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
