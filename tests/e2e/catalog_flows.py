@@ -83,7 +83,7 @@ async def create_product(
     return response.json()
 
 
-async def public_ids(client: AsyncClient, **params: object) -> list[str]:
+async def public_ids(client: AsyncClient, **params: str | int) -> list[str]:
     response = await client.get("/api/v1/products", params={"limit": 100, **params})
     assert response.status_code == 200, response.text
     return [item["id"] for item in response.json()["items"]]

@@ -20,7 +20,10 @@ from entrypoints.settings import Settings
 
 class AppClient(httpx.AsyncClient):
     def __init__(self, app: Litestar) -> None:
-        super().__init__(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local")
+        super().__init__(
+            transport=httpx.ASGITransport(app=app),  # type: ignore[arg-type]  # Litestar types its ASGI scope narrower
+            base_url="http://testserver.local",
+        )
         self.app = app
 
 

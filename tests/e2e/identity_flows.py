@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING, cast
 
 from httpx import AsyncClient
 
 from application.identity.sign_up import SignUpCommand
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import AppClient
 
 PASSWORD = "violet-harbour-71-kite"
 _numbers = itertools.count(1)
@@ -26,7 +30,8 @@ def new_person() -> dict[str, str]:
 
 async def create_admin(client: AsyncClient) -> dict[str, str]:
     person = new_person()
-    await client.app.state.container.identity.create_admin(SignUpCommand(**person))
+    app = cast("AppClient", client).app
+    await app.state.container.identity.create_admin(SignUpCommand(**person))
     return person
 
 

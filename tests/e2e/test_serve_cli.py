@@ -60,7 +60,7 @@ def _wait_until_ready(process: subprocess.Popen, port: int, timeout: float = 60.
     pytest.fail(f"/ready did not answer 200 within {timeout} s")
 
 
-def _engine_processes(data_dir: Path, pids: list[int]) -> list[str]:
+def _engine_processes(data_dir: Path, pids: list[int | None]) -> list[str]:
     """Live (non-zombie) processes that belong to this data folder's engines."""
     left = []
     for entry in Path("/proc").iterdir():
@@ -104,14 +104,14 @@ def test_serve_starts_real_engines_stops_cleanly_and_keeps_data(tmp_path):
         assert redis_url is not None
         server_pids = [EmbeddedPostgres(data_dir).server_pid(), EmbeddedRedis(data_dir).server_pid()]
 
-        async def remember() -> None:
+        async def remember(database_url: str) -> None:
             connection = await asyncpg.connect(database_url.replace("+asyncpg", ""))
             try:
                 await connection.execute("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('still here')")
             finally:
                 await connection.close()
 
-        asyncio.run(remember())
+        asyncio.run(remember(database_url))
         Redis.from_url(redis_url).set("kept", "still here")
     finally:
         _stop(first)
@@ -124,15 +124,17 @@ def test_serve_starts_real_engines_stops_cleanly_and_keeps_data(tmp_path):
         _wait_until_ready(second, port)
         database_url = EmbeddedPostgres(data_dir).running_url()
         redis_url = EmbeddedRedis(data_dir).running_url()
+        assert database_url is not None
+        assert redis_url is not None
 
-        async def recall() -> str:
+        async def recall(database_url: str) -> str:
             connection = await asyncpg.connect(database_url.replace("+asyncpg", ""))
             try:
                 return await connection.fetchval("SELECT note FROM kept")
             finally:
                 await connection.close()
 
-        assert asyncio.run(recall()) == "still here"
+        assert asyncio.run(recall(database_url)) == "still here"
         assert Redis.from_url(redis_url).get("kept") == b"still here"
     finally:
         _stop(second)

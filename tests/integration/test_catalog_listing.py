@@ -127,7 +127,7 @@ async def test_walking_the_cursors_yields_exactly_the_matching_set_in_order(engi
     factory = create_session_factory(engine)
     browse = BrowseProducts(unit_of_work=lambda: SqlaUnitOfWork(factory, lambda: NOW))
     rng = seeded.rng
-    categories = seeded.categories  # type: ignore[attr-defined]
+    categories = seeded.categories
     for round_number in range(30):
         query = _random_query(rng, seeded)
         async with SqlaUnitOfWork(factory, lambda: NOW) as uow:

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from typing import cast
 
 import pytest
 
@@ -56,13 +57,14 @@ def test_servers_left_by_a_killed_run_are_adopted_and_stopped_by_the_next_one(tm
         assert server.owned, "the next run takes over servers whose owner died"
     for server in orphans:
         server.stop()
-    assert all(wait_until_gone(pid, 5) for pid in pids)
+    assert all(wait_until_gone(cast("int", pid), 5) for pid in pids)
 
 
 def test_a_stale_postmaster_pid_from_a_dead_server_is_recovered(tmp_path):
     postgres = EmbeddedPostgres(tmp_path)
     postgres.start()
     pid = postgres.server_pid()
+    assert pid is not None
     os.kill(pid, signal.SIGKILL)  # the server dies hard, leaving its postmaster.pid behind
     assert wait_until_gone(pid, 5)
     assert (tmp_path / "postgres" / "postmaster.pid").exists()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -22,12 +23,42 @@ from application.identity.sessions import SessionIssuer, SessionLifetimes
 from application.identity.sign_up import SignUp
 from application.ports import (
     AccessClaims,
+    AccessTokenDenylist,
+    AccessTokens,
+    ActivationCodeRepository,
+    AuthMetrics,
+    CatalogCacheInvalidation,
+    CatalogReader,
+    CategoryRepository,
+    Clock,
+    CredentialCache,
     CredentialRecord,
+    IdGenerator,
+    LoginThrottle,
+    MembershipRepository,
+    MerchantRepository,
     Notification,
+    Outbox,
     OutboxMessage,
+    PasswordHasher,
+    Position,
+    ProductQuery,
+    ProductRepository,
+    ProductSort,
+    ProductSummary,
+    PublicProduct,
+    RefreshTokenRepository,
+    RevokedAccessTokenRepository,
+    SecretDigester,
+    SecretGenerator,
+    StockLedger,
+    UnitOfWork,
     UserFilter,
+    UserRepository,
 )
+from domain.catalog.categories import Category, CategoryId
 from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus
+from domain.catalog.products import Product, ProductId, ProductStatus, StockMovement
 from domain.errors import AuthenticationFailed, Conflict
 from domain.identity.activation import ActivationCode
 from domain.identity.contact import Email, NationalId, Phone
@@ -39,7 +70,7 @@ from domain.identity.users import User
 START = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
-class FakeClock:
+class FakeClock(Clock):
     def __init__(self) -> None:
         self.current = START
 
@@ -50,7 +81,7 @@ class FakeClock:
         self.current += timedelta(**delta)
 
 
-class SequentialIds:
+class SequentialIds(IdGenerator):
     def __init__(self) -> None:
         self._counter = itertools.count(1)
 
@@ -58,7 +89,7 @@ class SequentialIds:
         return UUID(int=next(self._counter))
 
 
-class PredictableSecrets:
+class PredictableSecrets(SecretGenerator):
     def __init__(self) -> None:
         self._counter = itertools.count(1)
         self.codes: list[str] = []
@@ -75,12 +106,12 @@ class PredictableSecrets:
         return f"jti-{next(self._counter)}"
 
 
-class PlainDigester:
+class PlainDigester(SecretDigester):
     def digest(self, secret: str) -> str:
         return f"digest({secret})"
 
 
-class FakeHasher:
+class FakeHasher(PasswordHasher):
     """``hashed:<password>``; hashes with the ``old:`` prefix need re-hashing."""
 
     def __init__(self) -> None:
@@ -101,7 +132,7 @@ class FakeHasher:
         return password_hash.startswith("old:")
 
 
-class SignedTokens:
+class SignedTokens(AccessTokens):
     """Tokens are ``token:<n>``; the claims live here. Unknown strings fail like a bad signature."""
 
     def __init__(self) -> None:
@@ -118,7 +149,7 @@ class SignedTokens:
         return self.issued[token]
 
 
-class FakeDenylist:
+class FakeDenylist(AccessTokenDenylist):
     def __init__(self) -> None:
         self.denied: set[str] = set()
         self.available = True
@@ -131,7 +162,7 @@ class FakeDenylist:
         return token_id in self.denied if self.available else None
 
 
-class FakeThrottle:
+class FakeThrottle(LoginThrottle):
     def __init__(self, limit: int = 5) -> None:
         self.failures: dict[str, int] = {}
         self.limit = limit
@@ -146,7 +177,7 @@ class FakeThrottle:
         self.failures.pop(username_key, None)
 
 
-class RecordingMetrics:
+class RecordingMetrics(AuthMetrics):
     def __init__(self) -> None:
         self.hits = 0
         self.misses = 0
@@ -166,7 +197,7 @@ class RecordingMetrics:
         self.unavailable += 1
 
 
-class FakeCredentialCache:
+class FakeCredentialCache(CredentialCache):
     """Same contract as the Redis cache, fence included."""
 
     def __init__(self) -> None:
@@ -213,11 +244,18 @@ class Database:
     refresh_tokens: dict[UUID, RefreshToken] = field(default_factory=dict)
     revoked_access_tokens: set[str] = field(default_factory=set)
     outbox: list[OutboxMessage] = field(default_factory=list)
+    categories: dict[CategoryId, Category] = field(default_factory=dict)
+    products: dict[ProductId, Product] = field(default_factory=dict)
+    listed: set[ProductId] = field(default_factory=set)
+    """The products customers may see, as the stores last told the repository."""
+    stock_movements: list[StockMovement] = field(default_factory=list)
+    summaries: list[ProductSummary] = field(default_factory=list)
+    public_products: list[PublicProduct] = field(default_factory=list)
     reads: int = 0
     commits: int = 0
 
 
-class InMemoryUsers:
+class InMemoryUsers(UserRepository):
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
 
@@ -238,7 +276,7 @@ class InMemoryUsers:
         user = self._rows.get(user_id)
         return replace(user) if user else None
 
-    async def get_many(self, user_ids) -> list[User]:
+    async def get_many(self, user_ids: Sequence[UserId]) -> builtins.list[User]:
         self._uow.database.reads += 1
         return [replace(self._rows[user_id]) for user_id in user_ids if user_id in self._rows]
 
@@ -255,7 +293,7 @@ class InMemoryUsers:
                 return name
         return None
 
-    async def list(self, user_filter: UserFilter, *, after: UserId | None, limit: int) -> list[User]:
+    async def list(self, user_filter: UserFilter, *, after: UserId | None, limit: int) -> builtins.list[User]:
         users = sorted(self._rows.values(), key=lambda user: user.id, reverse=True)
         if after is not None:
             users = [user for user in users if user.id < after]
@@ -274,7 +312,7 @@ class InMemoryUsers:
                     raise Conflict(f"an account with this {name} already exists", field=name)
 
 
-class InMemoryCodes:
+class InMemoryCodes(ActivationCodeRepository):
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
 
@@ -289,7 +327,7 @@ class InMemoryCodes:
         self._uow.pending.codes.pop(user_id, None)
 
 
-class InMemoryRefreshTokens:
+class InMemoryRefreshTokens(RefreshTokenRepository):
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
 
@@ -320,7 +358,7 @@ class InMemoryRefreshTokens:
                 token.revoked_at = now
 
 
-class InMemoryRevokedTokens:
+class InMemoryRevokedTokens(RevokedAccessTokenRepository):
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
 
@@ -331,7 +369,7 @@ class InMemoryRevokedTokens:
         return token_id in self._uow.pending.revoked_access_tokens
 
 
-class InMemoryOutbox:
+class InMemoryOutbox(Outbox):
     def __init__(self, uow: FakeUnitOfWork, ids: SequentialIds, clock: FakeClock) -> None:
         self._uow = uow
         self._ids = ids
@@ -351,7 +389,7 @@ class InMemoryOutbox:
 
     async def list(
         self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int
-    ) -> list[OutboxMessage]:
+    ) -> builtins.list[OutboxMessage]:
         rows = [
             message
             for message in reversed(self._uow.pending.outbox)
@@ -362,7 +400,7 @@ class InMemoryOutbox:
         return rows[:limit]
 
 
-class InMemoryMerchants:
+class InMemoryMerchants(MerchantRepository):
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
 
@@ -381,12 +419,16 @@ class InMemoryMerchants:
     async def of_applicant(self, user_id: UserId) -> Merchant | None:
         return next((replace(m) for m in self._uow.pending.merchants.values() if m.applicant_id == user_id), None)
 
-    async def list(self, *, status: MerchantStatus | None, after: MerchantId | None, limit: int) -> list[Merchant]:
+    async def list(
+        self, *, status: MerchantStatus | None, after: MerchantId | None, limit: int
+    ) -> builtins.list[Merchant]:
         rows = [m for m in self._uow.pending.merchants.values() if status is None or m.status is status]
+        if after is not None:
+            rows = [m for m in rows if m.id < after]
         return sorted(rows, key=lambda m: m.id, reverse=True)[:limit]
 
 
-class InMemoryMemberships:
+class InMemoryMemberships(MembershipRepository):
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
 
@@ -405,6 +447,173 @@ class InMemoryMemberships:
         self._uow.pending.memberships.pop(user_id, None)
 
 
+class InMemoryCategories(CategoryRepository):
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _rows(self) -> dict[CategoryId, Category]:
+        return self._uow.pending.categories
+
+    async def get(self, category_id: CategoryId, *, for_update: bool = False) -> Category | None:
+        category = self._rows.get(category_id)
+        return replace(category) if category else None
+
+    async def all(self) -> builtins.list[Category]:
+        return sorted((replace(category) for category in self._rows.values()), key=lambda c: c.path)
+
+    async def add(self, category: Category) -> None:
+        if any(other.slug == category.slug for other in self._rows.values()):
+            raise Conflict("a category with this slug already exists", field="slug")
+        self._rows[category.id] = replace(category)
+
+    async def save(self, category: Category, *, previous_path: str) -> None:
+        if any(other.slug == category.slug and other.id != category.id for other in self._rows.values()):
+            raise Conflict("a category with this slug already exists", field="slug")
+        for other in self._rows.values():
+            if other.path.startswith(previous_path + "/"):
+                other.path = category.path + other.path.removeprefix(previous_path)
+        self._rows[category.id] = replace(category)
+
+    async def delete(self, category_id: CategoryId) -> None:
+        self._rows.pop(category_id, None)
+
+    async def has_children(self, category_id: CategoryId) -> bool:
+        return any(other.parent_id == category_id for other in self._rows.values())
+
+    async def has_products(self, category_id: CategoryId) -> bool:
+        return any(product.category_id == category_id for product in self._uow.pending.products.values())
+
+    async def product_ids_under(self, path: str) -> builtins.list[ProductId]:
+        under = {c.id for c in self._rows.values() if c.path == path or c.path.startswith(path + "/")}
+        return [product.id for product in self._uow.pending.products.values() if product.category_id in under]
+
+
+class InMemoryProducts(ProductRepository):
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _rows(self) -> dict[ProductId, Product]:
+        return self._uow.pending.products
+
+    async def add(self, product: Product, *, listed: bool) -> None:
+        if any(p.merchant_id == product.merchant_id and p.sku == product.sku for p in self._rows.values()):
+            raise Conflict("the store already has a product with this SKU", field="sku")
+        await self.save(product, listed=listed)
+
+    async def save(self, product: Product, *, listed: bool) -> None:
+        self._rows[product.id] = replace(product)
+        if listed:
+            self._uow.pending.listed.add(product.id)
+        else:
+            self._uow.pending.listed.discard(product.id)
+
+    async def get(
+        self, product_id: ProductId, *, merchant_id: MerchantId | None = None, for_update: bool = False
+    ) -> Product | None:
+        product = self._rows.get(product_id)
+        if product is None or (merchant_id is not None and product.merchant_id != merchant_id):
+            return None
+        return replace(product)
+
+    async def list_for_store(
+        self,
+        merchant_id: MerchantId,
+        *,
+        status: ProductStatus | None,
+        text: str | None,
+        after: ProductId | None,
+        limit: int,
+    ) -> builtins.list[Product]:
+        rows = [
+            replace(p)
+            for p in sorted(self._rows.values(), key=lambda p: p.id, reverse=True)
+            if p.merchant_id == merchant_id
+            and (status is None or p.status is status)
+            and (text is None or text.lower() in f"{p.name} {p.sku}".lower())
+            and (after is None or p.id < after)
+        ]
+        return rows[:limit]
+
+    async def adjust_stock(self, product_id: ProductId, delta: int, now: datetime) -> int | None:
+        product = self._rows[product_id]
+        if product.stock + delta < 0:
+            return None
+        product.stock += delta
+        product.updated_at = now
+        return product.stock
+
+    async def relist_store(self, merchant_id: MerchantId, *, store_open: bool) -> builtins.list[ProductId]:
+        changed = []
+        for product in self._rows.values():
+            if product.merchant_id != merchant_id:
+                continue
+            listed = product.is_listed(store_open)
+            if listed != (product.id in self._uow.pending.listed):
+                changed.append(product.id)
+                await self.save(product, listed=listed)
+        return changed
+
+
+class InMemoryStockLedger(StockLedger):
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def record(self, movement: StockMovement) -> None:
+        self._uow.pending.stock_movements.append(movement)
+
+    async def of_product(self, product_id: ProductId, *, limit: int) -> builtins.list[StockMovement]:
+        rows = [m for m in reversed(self._uow.pending.stock_movements) if m.product_id == product_id]
+        return rows[:limit]
+
+
+class FakeCatalogReader(CatalogReader):
+    """The public read side over summaries a test puts in ``database.summaries``.
+
+    It honours the filters and the keyset position the way the SQL reader does
+    (descending position), so page walks can be checked end to end.
+    """
+
+    def __init__(self, summaries: Sequence[ProductSummary], products: Sequence[PublicProduct]) -> None:
+        self.summaries = summaries
+        self.products = products
+
+    async def search(self, query: ProductQuery, *, after: Position | None, limit: int) -> builtins.list[ProductSummary]:
+        descending = query.effective_sort is not ProductSort.PRICE_ASC
+        rows = sorted(self.summaries, key=lambda s: s.position, reverse=descending)
+        rows = [
+            s
+            for s in rows
+            if (query.text is None or all(word.lower() in s.name.lower() for word in query.text.split()))
+            and (query.category is None or f"{s.category_path}/".startswith(f"{query.category}/"))
+            and (query.merchant_id is None or s.merchant_id == query.merchant_id)
+            and (query.min_price is None or s.price.amount_minor >= query.min_price)
+            and (query.max_price is None or s.price.amount_minor <= query.max_price)
+            and (query.in_stock is None or s.in_stock is query.in_stock)
+        ]
+        if after is not None:
+            rows = [s for s in rows if (s.position < after if descending else s.position > after)]
+        return rows[:limit]
+
+    async def product(self, product_id: ProductId) -> PublicProduct | None:
+        return next((p for p in self.products if p.id == product_id), None)
+
+
+class RecordingCatalogCache(CatalogCacheInvalidation):
+    """What the use cases told the public cache to forget, in order."""
+
+    def __init__(self) -> None:
+        self.changed_products: list[ProductId] = []
+        self.listings_invalidated = 0
+
+    async def products_changed(self, product_ids: Sequence[ProductId]) -> None:
+        self.changed_products.extend(product_ids)
+
+    async def listings_changed(self) -> None:
+        self.listings_invalidated += 1
+
+
 def _copy(database: Database) -> Database:
     return Database(
         merchants={key: replace(value) for key, value in database.merchants.items()},
@@ -414,10 +623,14 @@ def _copy(database: Database) -> Database:
         refresh_tokens={key: replace(value) for key, value in database.refresh_tokens.items()},
         revoked_access_tokens=set(database.revoked_access_tokens),
         outbox=list(database.outbox),
+        categories={key: replace(value) for key, value in database.categories.items()},
+        products={key: replace(value) for key, value in database.products.items()},
+        listed=set(database.listed),
+        stock_movements=list(database.stock_movements),
     )
 
 
-class FakeUnitOfWork:
+class FakeUnitOfWork(UnitOfWork):
     """Works on a copy of the database; only ``commit`` writes it back."""
 
     def __init__(self, database: Database, ids: SequentialIds, clock: FakeClock) -> None:
@@ -430,6 +643,10 @@ class FakeUnitOfWork:
         self.outbox = InMemoryOutbox(self, ids, clock)
         self.merchants = InMemoryMerchants(self)
         self.memberships = InMemoryMemberships(self)
+        self.categories = InMemoryCategories(self)
+        self.products = InMemoryProducts(self)
+        self.stock_ledger = InMemoryStockLedger(self)
+        self.catalog = FakeCatalogReader(database.summaries, database.public_products)
 
     async def __aenter__(self) -> Self:
         self.pending = _copy(self.database)
@@ -449,6 +666,10 @@ class FakeUnitOfWork:
         self.database.refresh_tokens = committed.refresh_tokens
         self.database.revoked_access_tokens = committed.revoked_access_tokens
         self.database.outbox = committed.outbox
+        self.database.categories = committed.categories
+        self.database.products = committed.products
+        self.database.listed = committed.listed
+        self.database.stock_movements = committed.stock_movements
         self.database.commits += 1
 
     async def rollback(self) -> None:

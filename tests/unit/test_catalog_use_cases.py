@@ -35,9 +35,9 @@ async def _store_with_people(world):
 async def test_members_write_their_store_and_only_the_manager_manages_people(world):
     store, manager, staff = await _store_with_people(world)
     async with world.unit_of_work() as uow:
-        assert (
-            await merchant_access(uow, manager, store.id, write=True, manager_only=True)
-        ).membership.role is StoreRole.MANAGER
+        membership = (await merchant_access(uow, manager, store.id, write=True, manager_only=True)).membership
+        assert membership is not None
+        assert membership.role is StoreRole.MANAGER
         assert (await merchant_access(uow, staff, store.id, write=True)).merchant.id == store.id
         with pytest.raises(NotAllowed):
             await merchant_access(uow, staff, store.id, write=True, manager_only=True)

@@ -31,7 +31,7 @@ class ReviseCategory:
     Rules:
     - admins only; slugs stay unique (409);
     - a category cannot move under itself or its descendants (422), nor
-      deeper than six levels;
+      deeper than six levels, counting the subcategories that move with it;
     - its descendants move with it;
     - renames and moves change the paths shown on products, so the cached
       pages of every product under it are invalidated.
@@ -52,7 +52,15 @@ class ReviseCategory:
                 parent = await parent_category(uow, command.parent_id)
             else:
                 parent = await uow.categories.get(category.parent_id) if category.parent_id else None
-            category.revise(name=command.name, slug=command.slug, parent=parent)
+            levels_below = max(
+                (
+                    other.depth - category.depth
+                    for other in await uow.categories.all()
+                    if category.is_ancestor_of(other)
+                ),
+                default=0,
+            )
+            category.revise(name=command.name, slug=command.slug, parent=parent, levels_below=levels_below)
             await uow.categories.save(category, previous_path=previous_path)
             affected = await uow.categories.product_ids_under(category.path)
             await uow.commit()

@@ -49,11 +49,13 @@ class Category:
         slug = category_slug(slug if slug is not None else slugify(name) or name)
         return cls(id=id, name=name, slug=slug, parent_id=parent.id if parent else None, path=child_path(parent, slug))
 
-    def revise(self, *, name: str | None, slug: str | None, parent: Category | None) -> None:
+    def revise(self, *, name: str | None, slug: str | None, parent: Category | None, levels_below: int = 0) -> None:
         """Rename and/or move it; ``parent`` is where it ends up (its current parent when it stays).
 
-        Nothing changes unless every rule holds: valid name and slug, no move
-        under itself or its descendants, no deeper than ``MAX_DEPTH``.
+        ``levels_below`` is how many levels of descendants move with it (0 for a
+        leaf). Nothing changes unless every rule holds: valid name and slug, no
+        move under itself or its descendants, and neither it nor its deepest
+        descendant deeper than ``MAX_DEPTH``.
         """
         new_name = category_name(name) if name is not None else self.name
         new_slug = category_slug(slug) if slug is not None else self.slug
@@ -62,6 +64,12 @@ class Category:
                 "a category cannot move under itself or its descendants", field="parent_id", rule="cycle"
             )
         path = child_path(parent, new_slug)
+        if path.count("/") + 1 + levels_below > MAX_DEPTH:
+            raise InvalidValue(
+                f"categories nest at most {MAX_DEPTH} deep, and this move would push its subcategories deeper",
+                field="parent_id",
+                rule="too_deep",
+            )
         self.name, self.slug, self.path = new_name, new_slug, path
         self.parent_id = parent.id if parent else None
 
