@@ -9,8 +9,7 @@ from application.catalog.import_products import ImportedProduct, ImportProductsC
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
 from domain.errors import InvalidValue, NotFound
-from domain.identity.roles import Actor, Role
-from domain.identity.users import UserId
+from domain.identity.roles import Actor, Role, UserId
 from tests.e2e.catalog_flows import create_category, open_store, public_ids
 from tests.e2e.identity_flows import create_admin, log_in
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import asyncpg
@@ -60,7 +60,7 @@ def _wait_until_ready(process: subprocess.Popen, port: int, timeout: float = 60.
     pytest.fail(f"/ready did not answer 200 within {timeout} s")
 
 
-def _engine_processes(data_dir: Path, pids: list[int | None]) -> list[str]:
+def _engine_processes(data_dir: Path, pids: Sequence[int | None]) -> list[str]:
     """Live (non-zombie) processes that belong to this data folder's engines."""
     left = []
     for entry in Path("/proc").iterdir():
@@ -278,7 +278,8 @@ def test_seed_demo_on_an_empty_data_folder_then_serve_gives_a_browsable_catalog_
     server = _serve(data_dir, port)
     try:
         _wait_until_ready(server, port)
-        names, cursor = [], None
+        names: list[str] = []
+        cursor = None
         while True:
             params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
             page = httpx.get(f"http://127.0.0.1:{port}/api/v1/products", params=params, timeout=10).json()
