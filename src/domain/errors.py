@@ -57,6 +57,12 @@ class AuthenticationFailed(DomainError):
     code = "authentication_failed"
 
 
+class CredentialsChanged(AuthenticationFailed):
+    """The token was issued before the account's role, status or password changed (see ADR 0005)."""
+
+    code = "credentials_changed"
+
+
 class TooManyAttempts(DomainError):
     """A rate limit was reached; retry after the given number of seconds."""
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
-from collections.abc import Awaitable, Callable
-from types import FrameType
-from typing import NoReturn, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 import click
 import uvicorn
@@ -23,7 +21,11 @@ from application.ports import UserFilter
 from domain.errors import DomainError
 from domain.identity.roles import Role
 from entrypoints.container import Container
-from entrypoints.engines import running_engines, start_engines
+from entrypoints.demo.catalog_data import DEMO_PASSWORD
+from entrypoints.demo.seed import SeedReport, seed_demo
+from entrypoints.engines import RunningEngines, StopSignals, running_engines
+from entrypoints.http.app import create_app
+from entrypoints.http.contract import openapi_document
 from entrypoints.observability import configure_logging
 from entrypoints.settings import Environment, Settings, SettingsError, load_settings
 
@@ -35,11 +37,6 @@ def _settings() -> Settings:
         raise click.ClickException(f"invalid configuration: {error}") from None
     configure_logging(settings.log_level)
     return settings
-
-
-def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> NoReturn:
-    # A requested stop is a normal exit: `finally` blocks stop the embedded engines, status 0.
-    raise SystemExit(0)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,35 +54,49 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     settings = _settings()
     if reload and settings.env is Environment.PRODUCTION:
         raise click.ClickException("--reload is for development only")
-    previous_handler: Callable[[int, FrameType | None], object] | int | None = signal.signal(
-        signal.SIGTERM, _exit_on_sigterm
-    )
-    try:
-        engines = start_engines(settings)
-    except EngineStartError as error:
-        raise click.ClickException(str(error)) from None
-    try:
-        resolved = engines.settings
-        # Workers (and the reloader) build their settings from the environment.
-        os.environ["COMMERCE_DATABASE_URL"] = resolved.require_database_url()
-        os.environ["COMMERCE_REDIS_URL"] = resolved.require_redis_url()
-        if settings.env is Environment.DEVELOPMENT:
-            migrator.upgrade(resolved.require_database_url())
-        uvicorn.run(
-            "entrypoints.http.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            reload=reload,
-            log_config=None,
-            access_log=False,
-            server_header=False,
-            proxy_headers=True,
-        )
-    finally:
-        engines.stop()
-        signal.signal(signal.SIGTERM, previous_handler)
+    engines = RunningEngines(settings)
+    # Installed before the engines start: a Ctrl-C at any moment still stops every engine started.
+    with StopSignals(engines):
+        try:
+            engines.start()
+            resolved = engines.settings
+            # Workers (and the reloader) build their settings from the environment.
+            os.environ["COMMERCE_DATABASE_URL"] = resolved.require_database_url()
+            os.environ["COMMERCE_REDIS_URL"] = resolved.require_redis_url()
+            if settings.env is Environment.DEVELOPMENT:
+                migrator.upgrade(resolved.require_database_url())
+            # uvicorn handles SIGINT/SIGTERM while it serves, then hands them back to StopSignals.
+            uvicorn.run(
+                "entrypoints.http.app:create_app",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                reload=reload,
+                log_config=None,
+                access_log=False,
+                server_header=False,
+                proxy_headers=True,
+            )
+        except EngineStartError as error:
+            raise click.ClickException(str(error)) from None
+        finally:
+            engines.stop()
+
+
+@main.command()
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="Where to write it ('-': standard output). The committed copy is docs/openapi.json.",
+)
+def openapi(output: str) -> None:
+    """Print the OpenAPI document the API serves at /schema/openapi.json (no server or database needed)."""
+    document = openapi_document(create_app(_settings()))
+    with click.open_file(output, "w", encoding="utf-8") as sink:
+        sink.write(document)
 
 
 @main.group()
@@ -94,16 +105,16 @@ def db() -> None:
 
 
 @db.command()
-@click.option("--revision", default="head", show_default=True)
+@click.argument("revision", default="head")
 def upgrade(revision: str) -> None:
-    """Apply migrations up to REVISION."""
+    """Apply migrations up to REVISION (default: head, the newest)."""
     _migrate(migrator.upgrade, revision, done="upgraded")
 
 
 @db.command()
-@click.option("--revision", default="-1", show_default=True)
+@click.argument("revision", default="-1")
 def downgrade(revision: str) -> None:
-    """Revert migrations down to REVISION (default: one step)."""
+    """Revert migrations down to REVISION (default: -1, one step back; 'base' empties the schema)."""
     _migrate(migrator.downgrade, revision, done="downgraded")
 
 
@@ -128,20 +139,64 @@ T = TypeVar("T")
 
 def _run_use_case(work: Callable[[Container], Awaitable[T]]) -> T:
     """Run one use case on a container of this process, on the configured (or embedded) engines."""
+    with running_engines(_settings()) as settings:
+        return _run_on(settings, work)
 
-    async def run(settings: Settings) -> T:
+
+def _run_on(settings: Settings, work: Callable[[Container], Awaitable[T]]) -> T:
+    """Run ``work`` on a container of this process; a domain error is a one-line message."""
+
+    async def run() -> T:
         container = Container.create(settings)
         try:
             return await work(container)
         finally:
             await container.close()
 
-    with running_engines(_settings()) as settings:
-        try:
-            return asyncio.run(run(settings))
-        except DomainError as error:
-            where = f" ({error.field})" if error.field else ""
-            raise click.ClickException(f"{error.message}{where}") from None
+    try:
+        return asyncio.run(run())
+    except DomainError as error:
+        where = f" ({error.field})" if error.field else ""
+        raise click.ClickException(f"{error.message}{where}") from None
+
+
+@main.command("seed-demo")
+@click.option(
+    "--products",
+    type=click.IntRange(0, 1_000_000),
+    default=500,
+    show_default=True,
+    help="How many demo products (a larger number later adds only the missing ones).",
+)
+@click.option("--reset", is_flag=True, help="Empty the whole database first (every table, not only the demo's).")
+@click.option("--yes", is_flag=True, help="Do not ask before --reset empties the database.")
+def seed_demo_command(products: int, reset: bool, yes: bool) -> None:
+    """Build a demo marketplace: staff, 5 approved stores, categories, products, 20 customers.
+
+    Runs through the use cases; a second run adds nothing. Works while `serve` runs.
+    """
+    settings = _settings()
+    if settings.env is Environment.PRODUCTION:
+        raise click.ClickException("seed-demo is for development only")
+    if reset and not yes:
+        click.confirm("--reset empties the whole database. Go on?", abort=True)
+
+    async def run(container: Container) -> SeedReport:
+        with click.progressbar(length=products, label="demo products", show_pos=True, file=sys.stderr) as bar:
+            return await seed_demo(container, products=products, progress=bar.update)
+
+    with running_engines(settings) as resolved:
+        if reset:
+            migrator.downgrade(resolved.require_database_url(), "base")
+        migrator.upgrade(resolved.require_database_url())
+        report = _run_on(resolved, run)
+    click.echo(
+        f"demo marketplace: {report.people_added} people, {report.stores_added} stores, "
+        f"{report.categories_added} categories and {report.products_added} products added "
+        f"({report.products_already_there} products were already there)"
+    )
+    rows = [(what, email, DEMO_PASSWORD) for what, email in report.credentials]
+    click.echo(_table(("WHO", "LOG IN AS", "PASSWORD"), rows))
 
 
 @main.group()
@@ -150,20 +205,22 @@ def users() -> None:
 
 
 @users.command("create-admin")
-@click.option("--email", required=True)
-@click.option("--phone", required=True)
-@click.option("--national-id", required=True)
-@click.option("--first-name", required=True)
-@click.option("--last-name", required=True)
+@click.option("--email", required=True, help="Login email; also where notifications go.")
+@click.option("--phone", required=True, help="Mobile number, 10 digits (also a login name).")
+@click.option("--national-id", required=True, help="National identity number (cédula).")
+@click.option("--first-name", required=True, help="Given name.")
+@click.option("--last-name", required=True, help="Family name.")
 @click.option(
     "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="Prompted (never echoed) when not given.",
+    help="Omit it: you are asked twice, without echo (or it is read from a pipe). "
+    "Given here it lands in the shell history.",
 )
-def create_admin(*, email: str, phone: str, national_id: str, first_name: str, last_name: str, password: str) -> None:
+def create_admin(
+    *, email: str, phone: str, national_id: str, first_name: str, last_name: str, password: str | None
+) -> None:
     """Create an active administrator account."""
+    if password is None:
+        password = _read_password()
     command = SignUpCommand(
         email=email,
         phone=phone,
@@ -177,10 +234,10 @@ def create_admin(*, email: str, phone: str, national_id: str, first_name: str, l
 
 
 @users.command("list")
-@click.option("--role", type=click.Choice([role.value for role in Role]))
+@click.option("--role", type=click.Choice([role.value for role in Role]), help="Only accounts with this role.")
 @click.option("--active/--inactive", "is_active", default=None, help="Only active (or inactive) accounts.")
 @click.option("--search", "text", help="Text in email, phone or name.")
-@click.option("--limit", type=click.IntRange(1, 100), default=50, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=50, show_default=True, help="At most this many.")
 def list_users(role: str | None, is_active: bool | None, text: str | None, limit: int) -> None:
     """List accounts, newest first."""
     query = ListUsersQuery(
@@ -189,11 +246,34 @@ def list_users(role: str | None, is_active: bool | None, text: str | None, limit
         limit=limit,
     )
     page = _run_use_case(lambda container: container.identity.list_users(query))
-    for user in page.items:
-        status = "active" if user.is_active else "inactive"
-        click.echo(f"{user.id}  {user.role.value:<16} {status:<8} {user.email.value}  {user.phone.value}")
     if not page.items:
         click.echo("no accounts match")
+        return
+    rows = [
+        (str(user.id), user.role.value, "active" if user.is_active else "inactive", user.email.value, user.phone.value)
+        for user in page.items
+    ]
+    click.echo(_table(("ID", "ROLE", "STATUS", "EMAIL", "PHONE"), rows))
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    """Columns as wide as their widest cell, two spaces apart."""
+    widths = [max(len(row[column]) for row in (header, *rows)) for column in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in (header, *rows)
+    )
+
+
+def _read_password() -> str:
+    """Asked twice without echo on a terminal; read as one line from a pipe (no echo to control there)."""
+    if sys.stdin.isatty():
+        password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        return password
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise click.UsageError("no password on standard input; pipe one line, or run in a terminal")
+    return line
 
 
 @main.group()

@@ -1,51 +1,137 @@
-"""Where the database and Redis URLs come from: the settings, or the embedded engines."""
+"""Where the database and Redis URLs come from: the settings, or the embedded engines.
+
+A process that starts embedded engines must stop them however it is asked to
+end. A terminal's Ctrl-C reaches the whole foreground process group, and
+``uv run`` forwards it once more to its child, so one key press is often two
+SIGINTs a few hundred milliseconds apart; people also press Ctrl-C again while
+a stop is under way. ``StopSignals`` therefore turns the first SIGINT or SIGTERM
+into an orderly exit, lets the next ones wait for the engines' own stop, and
+only on the third forces the end: the engines then get their fast-shutdown
+signal directly, and the process waits for them before it exits.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType, TracebackType
+from typing import NoReturn
 
 from adapters.embedded import EmbeddedPostgres, EmbeddedRedis, EmbeddedServer
 from entrypoints.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# The signal that forces the end, counting the one that asked for it.
+FORCING_SIGNAL_COUNT = 3
+# Exit status after a forced stop: 128 + SIGINT, as shells report an interrupted command.
+FORCED_EXIT_STATUS = 130
 
 
 @dataclasses.dataclass(slots=True)
 class RunningEngines:
     settings: Settings
-    embedded: list[EmbeddedServer]
+    embedded: list[EmbeddedServer] = dataclasses.field(default_factory=list)
+
+    def start(self) -> None:
+        """Start (or attach to) an embedded server for every URL the settings leave unset.
+
+        Each server is recorded as soon as it runs, so an interruption halfway
+        (Ctrl-C while PostgreSQL starts) still stops what was started.
+        """
+        database_url, redis_url = self.settings.database_url, self.settings.redis_url
+        try:
+            if database_url is None:
+                postgres = EmbeddedPostgres(self.settings.data_dir)
+                self.embedded.append(postgres)
+                database_url = postgres.start()
+            if redis_url is None:
+                redis = EmbeddedRedis(self.settings.data_dir)
+                self.embedded.append(redis)
+                redis_url = redis.start()
+        except BaseException:
+            self.stop()
+            raise
+        self.settings = dataclasses.replace(self.settings, database_url=database_url, redis_url=redis_url)
 
     def stop(self) -> None:
+        """Stop the servers this process owns, newest first (attached ones keep running)."""
+        if self.embedded:
+            logger.info("stopping the embedded engines")
+        while self.embedded:
+            self.embedded[-1].stop()
+            self.embedded.pop()
+
+    def stop_fast(self) -> None:
+        """Send each owned server its fast-shutdown signal and wait for it, without the usual handshake."""
         for server in reversed(self.embedded):
-            server.stop()
+            server.stop_fast()
         self.embedded.clear()
 
 
 def start_engines(settings: Settings) -> RunningEngines:
-    """Start (or attach to) an embedded server for every URL the settings leave unset."""
-    embedded: list[EmbeddedServer] = []
-    database_url, redis_url = settings.database_url, settings.redis_url
-    try:
-        if database_url is None:
-            postgres = EmbeddedPostgres(settings.data_dir)
-            database_url = postgres.start()
-            embedded.append(postgres)
-        if redis_url is None:
-            redis = EmbeddedRedis(settings.data_dir)
-            redis_url = redis.start()
-            embedded.append(redis)
-    except BaseException:
-        RunningEngines(settings, embedded).stop()
-        raise
-    resolved = dataclasses.replace(settings, database_url=database_url, redis_url=redis_url)
-    return RunningEngines(resolved, embedded)
+    """The engines for these settings, started (or attached to)."""
+    engines = RunningEngines(settings)
+    engines.start()
+    return engines
+
+
+class StopSignals:
+    """While active: SIGINT/SIGTERM end the process, but never interrupt the stop of its engines.
+
+    First signal: ``SystemExit(0)`` (a requested stop is a normal exit; the
+    ``finally`` blocks stop the engines). Second: logged, the stop goes on.
+    Third: the engines are stopped fast right away, and the process exits 130.
+    """
+
+    def __init__(self, engines: RunningEngines) -> None:
+        self._engines = engines
+        self._received = 0
+        self._previous: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
+
+    def __enter__(self) -> StopSignals:
+        # Signals reach the main thread only; elsewhere (a CLI run from a worker thread) there is nothing to do.
+        if threading.current_thread() is threading.main_thread():
+            self._previous = {number: signal.signal(number, self._on_signal) for number in STOP_SIGNALS}
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+
+    def _on_signal(self, number: int, _frame: FrameType | None) -> None:
+        self._received += 1
+        name = signal.Signals(number).name
+        if self._received == 1:
+            logger.info("%s received: stopping", name)
+            raise SystemExit(0)
+        if self._received < FORCING_SIGNAL_COUNT:
+            logger.warning("%s received: still stopping the embedded engines (once more to force)", name)
+            return
+        if self._received == FORCING_SIGNAL_COUNT:
+            self._force(name)
+        # Later signals while the forced stop runs are ignored: it is already as fast as it gets.
+
+    def _force(self, name: str) -> NoReturn:
+        logger.warning("%s received again: forcing a fast stop of the embedded engines", name)
+        self._engines.stop_fast()
+        raise SystemExit(FORCED_EXIT_STATUS)
 
 
 @contextmanager
 def running_engines(settings: Settings) -> Iterator[Settings]:
-    """The settings with both URLs filled in, for as long as the block runs."""
-    engines = start_engines(settings)
-    try:
-        yield engines.settings
-    finally:
-        engines.stop()
+    """The settings with both URLs filled in, for as long as the block runs; Ctrl-C safe."""
+    engines = RunningEngines(settings)
+    with StopSignals(engines):
+        try:
+            engines.start()
+            yield engines.settings
+        finally:
+            engines.stop()

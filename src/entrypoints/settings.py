@@ -64,6 +64,8 @@ class Settings:
     checkout_expiry_minutes: int = 30
     cart_quantity_cap: int = 99
     funds_available_after_days: int = 7
+    # Development: every notification (activation codes included) is logged as it is committed.
+    console_notifications: bool = True
 
     @property
     def uses_embedded_engines(self) -> bool:
@@ -78,6 +80,9 @@ class Settings:
         if self.redis_url is None:
             raise RuntimeError("the Redis URL has not been resolved (start the engines first)")
         return self.redis_url
+
+
+_BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -142,6 +147,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
     if redis_url is not None and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError("REDIS_URL", "expected a redis://, rediss:// or unix:// URL")
 
+    console_notifications = _flag("CONSOLE_NOTIFICATIONS", get("CONSOLE_NOTIFICATIONS"), env is Environment.DEVELOPMENT)
     secret_key = get("SECRET_KEY")
     argon2 = Argon2Parameters(
         memory_cost_kib=positive_int("ARGON2_MEMORY_COST_KIB", OWASP_MIN_MEMORY_KIB),
@@ -170,16 +176,10 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         checkout_expiry_minutes=positive_int("CHECKOUT_EXPIRY_MINUTES", 30),
         cart_quantity_cap=positive_int("CART_QUANTITY_CAP", 99),
         funds_available_after_days=positive_int("FUNDS_AVAILABLE_AFTER_DAYS", 7),
+        console_notifications=console_notifications,
     )
     if env is Environment.PRODUCTION:
-        if secret_key is None or secret_key == DEVELOPMENT_SECRET:
-            raise SettingsError("SECRET_KEY", "production needs its own secret key")
-        if len(secret_key) < 32:
-            raise SettingsError("SECRET_KEY", "production needs a secret key of at least 32 characters")
-        if database_url is None:
-            raise SettingsError("DATABASE_URL", "production refuses the embedded PostgreSQL; set a URL")
-        if redis_url is None:
-            raise SettingsError("REDIS_URL", "production refuses the embedded Redis; set a URL")
+        _check_production(settings, secret_key)
     return settings
 
 
@@ -190,6 +190,28 @@ def _rate(name: str, raw: str | None, default: Rate) -> Rate:
         return Rate.percent(raw)
     except InvalidValue as error:
         raise SettingsError(name, f"expected a percentage from 0 to 100 (e.g. 19 or 12.5): {error.message}") from None
+
+
+def _check_production(settings: Settings, secret_key: str | None) -> None:
+    """What production refuses to run with."""
+    if secret_key is None or secret_key == DEVELOPMENT_SECRET:
+        raise SettingsError("SECRET_KEY", "production needs its own secret key")
+    if len(secret_key) < 32:
+        raise SettingsError("SECRET_KEY", "production needs a secret key of at least 32 characters")
+    if settings.database_url is None:
+        raise SettingsError("DATABASE_URL", "production refuses the embedded PostgreSQL; set a URL")
+    if settings.redis_url is None:
+        raise SettingsError("REDIS_URL", "production refuses the embedded Redis; set a URL")
+    if settings.console_notifications:
+        raise SettingsError("CONSOLE_NOTIFICATIONS", "production never logs notifications: they hold codes")
+
+
+def _flag(name: str, raw: str | None, default: bool) -> bool:
+    if raw is None:
+        return default
+    if raw.lower() not in _BOOLEANS:
+        raise SettingsError(name, f"expected true or false, got {raw!r}")
+    return _BOOLEANS[raw.lower()]
 
 
 def _normalise_database_url(url: str) -> str:

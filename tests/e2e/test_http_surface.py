@@ -28,6 +28,8 @@ async def test_not_ready_names_the_dependency_that_is_down(settings):
     async with app_client(dataclasses.replace(settings, redis_url="redis://127.0.0.1:1/0")) as client:
         response = await client.get("/ready")
     assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["code"] == "not_ready"
     assert response.json()["unreachable"] == ["redis"]
     assert response.json()["reachable"] == ["postgresql"]
 

@@ -531,6 +531,14 @@ class InMemoryProducts(ProductRepository):
             raise Conflict("the store already has a product with this SKU", field="sku")
         await self.save(product, listed=listed)
 
+    async def add_new(self, products: Sequence[Product], *, listed: bool) -> builtins.list[ProductId]:
+        added = []
+        for product in products:
+            if not any(p.merchant_id == product.merchant_id and p.sku == product.sku for p in self._rows.values()):
+                await self.save(product, listed=listed)
+                added.append(product.id)
+        return added
+
     async def save(self, product: Product, *, listed: bool) -> None:
         self._rows[product.id] = replace(product)
         if listed:
@@ -591,6 +599,9 @@ class InMemoryStockLedger(StockLedger):
 
     async def record(self, movement: StockMovement) -> None:
         self._uow.pending.stock_movements.append(movement)
+
+    async def record_all(self, movements: Sequence[StockMovement]) -> None:
+        self._uow.pending.stock_movements.extend(movements)
 
     async def of_product(self, product_id: ProductId, *, limit: int) -> builtins.list[StockMovement]:
         rows = [m for m in reversed(self._uow.pending.stock_movements) if m.product_id == product_id]

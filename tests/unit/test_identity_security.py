@@ -20,7 +20,15 @@ from application.identity.refresh_session import RefreshSessionCommand
 from application.identity.request_activation_code import RequestActivationCode, RequestActivationCodeCommand
 from application.identity.sign_up import SignUp, SignUpCommand
 from application.ports import Notification, UserFilter
-from domain.errors import AuthenticationFailed, Conflict, InvalidValue, NotAllowed, NotFound, TooManyAttempts
+from domain.errors import (
+    AuthenticationFailed,
+    Conflict,
+    CredentialsChanged,
+    InvalidValue,
+    NotAllowed,
+    NotFound,
+    TooManyAttempts,
+)
 from domain.identity.roles import Actor, Role, UserId
 from domain.identity.users import User
 from tests.unit.factories import UserFactory, new_id
@@ -489,9 +497,10 @@ async def test_a_token_is_refused_once_the_account_is_deactivated_or_its_version
     assert authenticated.actor == Actor(user.id, Role.CUSTOMER)
     world.cache.available = False
     world.database.users[user.id].credentials_version += 1
-    with pytest.raises(AuthenticationFailed) as moved:
+    with pytest.raises(CredentialsChanged) as moved:  # an AuthenticationFailed that says why: log in again
         await world.authenticate(tokens.access_token)
-    assert moved.value.message == "the access token is no longer valid"
+    assert moved.value.code == "credentials_changed"
+    assert "log in again" in moved.value.message
     world.database.users[user.id].credentials_version -= 1
     world.database.users[user.id].is_active = False
     with pytest.raises(AuthenticationFailed):

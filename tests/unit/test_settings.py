@@ -94,3 +94,23 @@ def test_buying_terms_default_to_the_platform_policy_and_read_percentages_exactl
     custom = load(TAX_RATE="12.5", COMMISSION_RATE="8", CHECKOUT_EXPIRY_MINUTES="15", CART_QUANTITY_CAP="10")
     assert (custom.tax_rate, custom.commission_rate) == (Rate(1250), Rate(800))
     assert (custom.checkout_expiry_minutes, custom.cart_quantity_cap) == (15, 10)
+
+
+def test_notifications_go_to_the_console_by_default_in_development_only():
+    assert load().console_notifications is True
+    assert load(CONSOLE_NOTIFICATIONS="false").console_notifications is False
+    production = load(
+        ENV="production", SECRET_KEY=STRONG_SECRET, DATABASE_URL="postgresql://h/db", REDIS_URL="redis://h"
+    )
+    assert production.console_notifications is False
+
+
+def test_production_refuses_console_notifications():
+    with pytest.raises(SettingsError, match="COMMERCE_CONSOLE_NOTIFICATIONS"):
+        load(
+            ENV="production",
+            SECRET_KEY=STRONG_SECRET,
+            DATABASE_URL="postgresql://h/db",
+            REDIS_URL="redis://h",
+            CONSOLE_NOTIFICATIONS="true",
+        )

@@ -7,6 +7,7 @@ import importlib.util
 import logging
 import os
 import pwd
+import signal
 import stat
 import subprocess
 from pathlib import Path
@@ -37,6 +38,7 @@ def _bin_dir() -> Path:
 
 class EmbeddedPostgres(EmbeddedServer):
     name = "postgres"
+    fast_shutdown_signal = signal.SIGINT  # PostgreSQL's "fast" mode: abort transactions, checkpoint, exit
 
     @property
     def _pid_file(self) -> Path:
@@ -97,7 +99,7 @@ class EmbeddedPostgres(EmbeddedServer):
             self._run("pg_ctl", "-D", str(self.home), "-m", "fast", "-w", "-t", "10", "stop", user=self._system_user())
         except EngineStartError:
             logger.warning("pg_ctl stop failed; terminating PostgreSQL (pid %s)", pid)
-            terminate(pid)
+            terminate(pid, self.fast_shutdown_signal)
 
     def _ensure_database(self, port: int) -> None:
         connection = ["-h", "127.0.0.1", "-p", str(port), "-U", SUPERUSER]
@@ -145,6 +147,8 @@ class EmbeddedPostgres(EmbeddedServer):
             extra_groups=[] if user is not None else None,
             cwd="/",
             timeout=120,
+            # Out of the terminal's process group: a Ctrl-C is for commerce, which stops the server in order.
+            start_new_session=True,
         )
         if completed.returncode != 0:
             raise EngineStartError(f"embedded PostgreSQL: {program} failed: {completed.stderr.strip()}")

@@ -76,6 +76,7 @@ class EmbeddedRedis(EmbeddedServer):
                 check=True,
                 capture_output=True,
                 timeout=30,
+                start_new_session=True,  # a terminal's Ctrl-C is for commerce, which stops Redis in order
             )  # fmt: skip
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
             raise EngineStartError(f"embedded Redis did not start; see {log}") from error

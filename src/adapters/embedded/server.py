@@ -58,10 +58,10 @@ def wait_until_gone(pid: int, timeout: float) -> bool:
     return not pid_is_alive(pid)
 
 
-def terminate(pid: int, timeout: float = 10.0) -> None:
-    """SIGTERM, then SIGKILL if the process is still there after ``timeout`` seconds."""
+def terminate(pid: int, stop_signal: signal.Signals = signal.SIGTERM, timeout: float = 10.0) -> None:
+    """``stop_signal``, then SIGKILL if the process is still there after ``timeout`` seconds."""
     with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
+        os.kill(pid, stop_signal)
     if not wait_until_gone(pid, timeout):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -72,6 +72,8 @@ class EmbeddedServer(ABC):
     """One server process living in ``data_dir/<name>``, shared by the processes that use it."""
 
     name: str
+    # The signal on which the server stops at once, still leaving consistent data behind.
+    fast_shutdown_signal: signal.Signals = signal.SIGTERM
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir.resolve()
@@ -99,8 +101,9 @@ class EmbeddedServer(ABC):
             running_url = self._running_url()
             if running_url is None:
                 logger.info("starting embedded %s in %s", self.name, self.home)
-                running_url = self._launch()
+                # Owned before it runs: an interrupted launch is still stopped by this process.
                 self._take_ownership()
+                running_url = self._launch()
             elif not self._owner_alive():
                 logger.info("adopting embedded %s left by a run that ended", self.name)
                 self._take_ownership()
@@ -117,6 +120,21 @@ class EmbeddedServer(ABC):
             self._shutdown()
             self._owner_file.unlink(missing_ok=True)
             self.owned = False
+
+    def stop_fast(self) -> None:
+        """Send the server its fast-shutdown signal and wait for it; no lock, no handshake.
+
+        For a process that must end now (a forced stop): whatever the server was
+        doing, it still shuts down rather than being orphaned.
+        """
+        if not self.owned:
+            return
+        pid = self._read_pid()
+        if pid is not None and self._is_own_process(pid):
+            logger.warning("fast shutdown of embedded %s (pid %s)", self.name, pid)
+            terminate(pid, self.fast_shutdown_signal)
+        self._owner_file.unlink(missing_ok=True)
+        self.owned = False
 
     def running_url(self) -> str | None:
         """The URL of the server running on this data folder, without starting one."""

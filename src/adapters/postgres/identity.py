@@ -171,8 +171,10 @@ class SqlaOutbox(SqlaRepository[OutboxRow], Outbox):
     def __init__(self, session: AsyncSession, now: Callable[[], datetime]) -> None:
         super().__init__(session)
         self._now = now
+        self.written: list[Notification] = []
 
     async def notify(self, notification: Notification) -> None:
+        self.written.append(notification)
         await self._add(
             OutboxRow(
                 recipient=notification.recipient,

@@ -25,7 +25,7 @@ from adapters.postgres.identity import (
     SqlaRevokedAccessTokenRepository,
     SqlaUserRepository,
 )
-from application.ports import UnitOfWork
+from application.ports import NotificationSender, UnitOfWork
 
 
 class SqlaUnitOfWork(UnitOfWork):
@@ -44,9 +44,16 @@ class SqlaUnitOfWork(UnitOfWork):
     catalog: SqlaCatalogReader
     audit: SqlaAuditLog
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        now: Callable[[], datetime],
+        sender: NotificationSender | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self._now = now
+        # Told of each outbox message once its transaction commits (development: the console).
+        self._sender = sender
         self._session: AsyncSession | None = None
 
     @property
@@ -87,6 +94,10 @@ class SqlaUnitOfWork(UnitOfWork):
 
     async def commit(self) -> None:
         await self.session.commit()
+        if self._sender is not None:
+            written, self.outbox.written = self.outbox.written, []
+            for notification in written:
+                await self._sender.send(notification)
 
     async def rollback(self) -> None:
         await self.session.rollback()

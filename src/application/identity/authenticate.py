@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from application.identity.credentials import CredentialLookup
 from application.ports import AccessClaims, AccessTokenDenylist, AccessTokens, UnitOfWork
 from application.use_case import use_case
-from domain.errors import AuthenticationFailed
+from domain.errors import AuthenticationFailed, CredentialsChanged
 from domain.identity.roles import Actor
 
 
@@ -42,6 +42,11 @@ class AuthenticateAccessToken:
         if denied:
             raise AuthenticationFailed("the access token was revoked")
         record = await self.credentials.by_user_id(claims.user_id)
-        if record is None or not record.is_active or record.credentials_version != claims.credentials_version:
+        if record is None or not record.is_active:
             raise AuthenticationFailed("the access token is no longer valid")
+        if record.credentials_version != claims.credentials_version:
+            raise CredentialsChanged(
+                "your role or password changed after this token was issued (for example, a store you applied for "
+                "was approved); log in again to get a token with your current access"
+            )
         return Authenticated(actor=Actor(user_id=record.user_id, role=record.role), claims=claims)

@@ -68,6 +68,10 @@ class ProductRepository(Protocol):
         """Raises ``Conflict`` (field ``sku``) for a SKU the store already uses."""
         ...
 
+    async def add_new(self, products: Sequence[Product], *, listed: bool) -> list[ProductId]:
+        """Add in one statement the products whose SKU their store does not use yet; the ids added."""
+        ...
+
     async def save(self, product: Product, *, listed: bool) -> None: ...
 
     async def get(
@@ -95,6 +99,10 @@ class ProductRepository(Protocol):
 
 class StockLedger(Protocol):
     async def record(self, movement: StockMovement) -> None: ...
+
+    async def record_all(self, movements: Sequence[StockMovement]) -> None:
+        """Record many movements in one statement."""
+        ...
 
     async def of_product(self, product_id: ProductId, *, limit: int) -> list[StockMovement]: ...
 

@@ -105,6 +105,12 @@ class Outbox(Protocol):
     ) -> list[OutboxMessage]: ...
 
 
+class NotificationSender(Protocol):
+    """Hands a committed outbox message to a channel that reaches its recipient (mail, SMS, a console)."""
+
+    async def send(self, notification: Notification) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class CredentialRecord:
     """What login and token checks need to know about a user, cached in Redis."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from adapters.console import ConsoleNotificationSender
 from adapters.metrics import PrometheusAuthMetrics
 from adapters.postgres import SqlaUnitOfWork, create_database_engine, create_session_factory
 from adapters.redis import RedisCatalogCache, RedisCircuit, create_redis_client
@@ -18,7 +19,8 @@ from adapters.security import (
     SystemSecretGenerator,
     Uuid7Generator,
 )
-from entrypoints.settings import Settings
+from application.ports import NotificationSender
+from entrypoints.settings import Environment, Settings
 
 
 @dataclass(slots=True)
@@ -35,6 +37,8 @@ class Adapters:
     metrics: PrometheusAuthMetrics = field(default_factory=PrometheusAuthMetrics)
     # One circuit per process: once Redis fails, every adapter falls back at once for a moment.
     redis_circuit: RedisCircuit = field(default_factory=RedisCircuit)
+    # Development only: every committed notification is logged (production never logs codes).
+    notification_sender: NotificationSender | None = None
     hasher: Argon2PasswordHasher = field(init=False)
     digester: HmacSecretDigester = field(init=False)
     access_tokens: JwtAccessTokens = field(init=False)
@@ -57,10 +61,15 @@ class Adapters:
             engine=engine,
             session_factory=create_session_factory(engine),
             redis=create_redis_client(settings.require_redis_url()),
+            notification_sender=(
+                ConsoleNotificationSender()
+                if settings.console_notifications and settings.env is Environment.DEVELOPMENT
+                else None
+            ),
         )
 
     def unit_of_work(self) -> SqlaUnitOfWork:
-        return SqlaUnitOfWork(self.session_factory, self.clock.now)
+        return SqlaUnitOfWork(self.session_factory, self.clock.now, self.notification_sender)
 
     async def close(self) -> None:
         await self.redis.aclose()

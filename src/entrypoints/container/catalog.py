@@ -11,6 +11,7 @@ from application.catalog.create_product import CreateProduct
 from application.catalog.delete_category import DeleteCategory
 from application.catalog.get_merchant_product import GetMerchantProduct
 from application.catalog.get_merchant_profile import GetMerchantProfile
+from application.catalog.import_products import ImportProducts
 from application.catalog.list_categories import ListCategories
 from application.catalog.list_merchant_products import ListMerchantProducts
 from application.catalog.list_merchants import ListMerchants
@@ -54,6 +55,7 @@ class CatalogProvider:
         self.delete_category = DeleteCategory(unit_of_work=uow)
         self.list_categories = ListCategories(unit_of_work=uow)
         self.create_product = CreateProduct(unit_of_work=uow, clock=clock, ids=ids, currency=currency, cache=cache)
+        self.import_products = ImportProducts(unit_of_work=uow, clock=clock, ids=ids, currency=currency, cache=cache)
         self.revise_product = ReviseProduct(unit_of_work=uow, clock=clock, currency=currency, cache=cache)
         self.get_merchant_product = GetMerchantProduct(unit_of_work=uow)
         self.archive_product = ArchiveProduct(unit_of_work=uow, clock=clock, cache=cache)

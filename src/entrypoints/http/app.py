@@ -7,10 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router
-from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 
 from entrypoints.container import Container
 from entrypoints.engines import RunningEngines, start_engines
@@ -21,11 +18,14 @@ from entrypoints.http.catalog.staff_area import (
     AdminMerchantsController,
     AdminProductsController,
 )
+from entrypoints.http.contract import document_problems
 from entrypoints.http.dependencies import ApiRequest, authenticate_bearer_routes, provider_dependencies
+from entrypoints.http.docs import docs_assets_router, openapi_config
 from entrypoints.http.health import HealthController
 from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersController
 from entrypoints.http.identity.auth import AuthController
 from entrypoints.http.identity.me import MeController
+from entrypoints.http.metrics import MetricsController
 from entrypoints.http.ordering.customer import CartController, CheckoutsController, OrdersController
 from entrypoints.http.ordering.staff_area import AdminMerchantTermsController, AdminOrdersController
 from entrypoints.http.ordering.stores import MerchantOrdersController
@@ -95,35 +95,24 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         exclude=["/metrics", "/schema"],
     )
     app = Litestar(
-        route_handlers=[HealthController, PrometheusController, api],
+        route_handlers=[HealthController, MetricsController, api, docs_assets_router()],
         middleware=[prometheus.middleware],
         dependencies=provider_dependencies(),
         guards=[authenticate_bearer_routes],
         request_class=ApiRequest,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
-        openapi_config=OpenAPIConfig(
+        openapi_config=openapi_config(
             title="commerce",
             version="0.1.0",
             description="API-first marketplace backend. Errors are RFC 9457 problem details.",
-            path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(), RedocRenderPlugin()],
-            components=Components(
-                security_schemes={
-                    "BearerToken": SecurityScheme(
-                        type="http",
-                        scheme="bearer",
-                        bearer_format="JWT",
-                        description="The access_token from POST /api/v1/auth/login",
-                    )
-                }
-            ),
         ),
         logging_config=None,
         request_max_body_size=MAX_REQUEST_BODY,
         debug=False,
     )
     app.state.cursors = Cursors(settings.secret_key)
+    document_problems(app)
     if container is not None:
         app.state.container = container
     # Wrapped around the whole ASGI handler (like CORS), not per route, so that

@@ -7,7 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
 from domain.errors import (
@@ -76,7 +76,7 @@ def domain_error_to_problem(request: Request[Any, Any, Any], error: DomainError)
         request,
         _status_of(error),
         error.message,
-        type_=f"urn:commerce:problem:{error.code}",
+        type_=problem_type(error.code),
         headers=headers,
         code=error.code,
         field=error.field,
@@ -100,21 +100,82 @@ def validation_to_problem(request: Request[Any, Any, Any], error: ValidationExce
         request,
         HTTPStatus.BAD_REQUEST,
         detail,
-        type_="urn:commerce:problem:invalid_request",
+        type_=problem_type("invalid_request"),
         code="invalid_request",
         invalid_params=invalid_params or None,
     )
 
 
+# The framework's own refusals (routing, body size, media type): one code per status.
+HTTP_ERROR_CODE: dict[int, str] = {
+    HTTPStatus.BAD_REQUEST: "bad_request",
+    HTTPStatus.UNAUTHORIZED: "authentication_failed",
+    HTTPStatus.FORBIDDEN: "not_allowed",
+    HTTPStatus.NOT_FOUND: "not_found",
+    HTTPStatus.METHOD_NOT_ALLOWED: "method_not_allowed",
+    HTTPStatus.NOT_ACCEPTABLE: "not_acceptable",
+    HTTPStatus.REQUEST_ENTITY_TOO_LARGE: "request_too_large",
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
+    HTTPStatus.TOO_MANY_REQUESTS: "too_many_attempts",
+    HTTPStatus.INTERNAL_SERVER_ERROR: "internal_error",
+    HTTPStatus.SERVICE_UNAVAILABLE: "service_unavailable",
+}
+# What to say when the framework gave no more than the status phrase.
+HTTP_ERROR_DETAIL: dict[int, str] = {
+    HTTPStatus.NOT_FOUND: "there is nothing at this address; the API lives under /api/v1, its docs under /schema",
+    HTTPStatus.METHOD_NOT_ALLOWED: "this address does not answer this method",
+    HTTPStatus.REQUEST_ENTITY_TOO_LARGE: "the request body is larger than this API accepts (1 MiB)",
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE: "send the body as application/json",
+}
+MALFORMED_BODY = "malformed_body"
+INTERNAL_ERROR = "internal_error"
+
+
+def problem_type(code: str) -> str:
+    return f"urn:commerce:problem:{code}"
+
+
+def http_error_code(status: int) -> str:
+    """The code of a status the framework answers; an unlisted one is named after its phrase."""
+    return HTTP_ERROR_CODE.get(status) or HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+
+
 def http_error_to_problem(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
     status = error.status_code
     detail = error.detail if status < HTTPStatus.INTERNAL_SERVER_ERROR else HTTPStatus(status).phrase
-    return problem(request, status, detail, headers=error.headers)
+    if detail == HTTPStatus(status).phrase:
+        detail = HTTP_ERROR_DETAIL.get(status, detail)
+    # Litestar reports a body it cannot decode as a 400 caused by a SerializationException.
+    code = MALFORMED_BODY if isinstance(error.__cause__, SerializationException) else http_error_code(status)
+    if code == MALFORMED_BODY:
+        detail = f"the request body is not valid JSON: {error.detail}"
+    return problem(request, status, detail, type_=problem_type(code), headers=error.headers, code=code)
 
 
 def unexpected_error_to_problem(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
     logger.error("unhandled error while serving %s %s", request.method, request.url.path, exc_info=error)
-    return problem(request, HTTPStatus.INTERNAL_SERVER_ERROR, "an unexpected error occurred; it has been logged")
+    return problem(
+        request,
+        HTTPStatus.INTERNAL_SERVER_ERROR,
+        "an unexpected error occurred; it has been logged",
+        type_=problem_type(INTERNAL_ERROR),
+        code=INTERNAL_ERROR,
+    )
+
+
+def docs_page_not_found(response: Response[Any]) -> Response[Any]:
+    """The docs router answers an unknown page with its own HTML 404: make it a problem document."""
+    if response.status_code != HTTPStatus.NOT_FOUND or response.media_type == PROBLEM_JSON:
+        return response
+    code = http_error_code(HTTPStatus.NOT_FOUND)
+    body = {
+        "type": problem_type(code),
+        "title": HTTPStatus.NOT_FOUND.phrase,
+        "status": HTTPStatus.NOT_FOUND,
+        "detail": "there is no documentation page at this address",
+        "code": code,
+    }
+    return Response(content=body, status_code=HTTPStatus.NOT_FOUND, media_type=PROBLEM_JSON)
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {

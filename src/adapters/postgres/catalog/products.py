@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, literal, or_, update
+from sqlalchemy.dialects import postgresql
 
+from adapters.postgres.errors import constraint_errors
 from adapters.postgres.patterns import escape_like
 from adapters.postgres.repository import SqlaRepository, column_values, entity_from
 from adapters.postgres.tables import ProductRow
@@ -39,6 +42,20 @@ class SqlaProductRepository(SqlaRepository[ProductRow], ProductRepository):
 
     async def add(self, product: Product, *, listed: bool) -> None:
         await self._add(ProductRow(stock=product.stock, **_columns(product, listed=listed, exclude=set())))
+
+    async def add_new(self, products: Sequence[Product], *, listed: bool) -> list[ProductId]:
+        if not products:
+            return []
+        rows = [{"stock": product.stock, **_columns(product, listed=listed, exclude=set())} for product in products]
+        # One multi-row INSERT; a SKU the store already uses is skipped, not an error (idempotent imports).
+        statement = (
+            postgresql.insert(ProductRow)
+            .on_conflict_do_nothing(constraint="uq_products_merchant_sku")
+            .returning(ProductRow.id)
+        )
+        with constraint_errors():
+            added = await self._session.scalars(statement, rows)
+            return [ProductId(product_id) for product_id in added]
 
     async def save(self, product: Product, *, listed: bool) -> None:
         await self._write(product.id, _columns(product, listed=listed, exclude={"id"}))

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy.dialects import postgresql
+
+from adapters.postgres.errors import constraint_errors
 from adapters.postgres.repository import SqlaRepository, column_values, entity_from
 from adapters.postgres.tables import StockMovementRow
 from application.ports import StockLedger
@@ -13,6 +18,13 @@ class SqlaStockLedger(SqlaRepository[StockMovementRow], StockLedger):
 
     async def record(self, movement: StockMovement) -> None:
         await self._add(StockMovementRow(**column_values(movement)))
+
+    async def record_all(self, movements: Sequence[StockMovement]) -> None:
+        if movements:
+            with constraint_errors():
+                await self._session.execute(
+                    postgresql.insert(StockMovementRow), [column_values(movement) for movement in movements]
+                )
 
     async def of_product(self, product_id: ProductId, *, limit: int) -> list[StockMovement]:
         rows = await self._newest_first(

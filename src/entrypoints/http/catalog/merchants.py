@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from application.catalog.apply_for_merchant import ApplyForMerchantCommand
@@ -21,6 +21,7 @@ from application.catalog.staff import (
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId, ProductStatus
+from domain.errors import Conflict, InvalidValue, NotAllowed, NotFound
 from domain.identity.roles import UserId
 from entrypoints.http.catalog.schemas import (
     MerchantApplication,
@@ -35,6 +36,7 @@ from entrypoints.http.catalog.schemas import (
     StockChange,
     StockMovementResponse,
 )
+from entrypoints.http.contract import LOCATION, created, problems
 from entrypoints.http.dependencies import ApiRequest, Catalog
 from entrypoints.http.shared import BEARER, Cursor, Limit, fields_of, listed_by_id, unset_to_none
 
@@ -45,14 +47,26 @@ class MerchantsController(Controller):
     path = "/merchants"
     tags = ["merchants"]
 
-    @post("/", operation_id="applyForStore", security=BEARER, summary="Apply to become a merchant")
+    @post(
+        "/",
+        operation_id="applyForStore",
+        response_headers=LOCATION,
+        responses=problems(NotAllowed, Conflict, InvalidValue),
+        security=BEARER,
+        summary="Apply to become a merchant",
+    )
     async def apply(
         self, data: JSONBody[MerchantApplication], request: ApiRequest, catalog: Catalog
-    ) -> MerchantResponse:
+    ) -> Response[MerchantResponse]:
         merchant = await catalog.apply_for_merchant(ApplyForMerchantCommand(actor=request.actor, **fields_of(data)))
-        return MerchantResponse.of(merchant)
+        return created(MerchantResponse.of(merchant), f"/api/v1/merchants/{merchant.id}")
 
-    @get("/{merchant_id:uuid}", operation_id="getStoreProfile", summary="Public profile of an approved merchant")
+    @get(
+        "/{merchant_id:uuid}",
+        operation_id="getStoreProfile",
+        responses=problems(NotFound),
+        summary="Public profile of an approved merchant",
+    )
     async def profile(self, merchant_id: FromPath[MerchantId], catalog: Catalog) -> MerchantProfile:
         return MerchantProfile.of(await catalog.get_merchant_profile(merchant_id))
 
@@ -62,29 +76,45 @@ class MerchantStaffController(Controller):
     tags = ["merchants"]
     security = BEARER
 
-    @post("/", operation_id="addStoreStaff", summary="Add a staff member (manager only)")
+    @post(
+        "/",
+        operation_id="addStoreStaff",
+        response_headers=LOCATION,
+        responses=problems(NotAllowed, NotFound, Conflict, InvalidValue),
+        summary="Add a staff member (manager only)",
+    )
     async def add_staff(
         self, merchant_id: FromPath[MerchantId], data: JSONBody[StaffRequest], request: ApiRequest, catalog: Catalog
-    ) -> StaffResponse:
+    ) -> Response[StaffResponse]:
         member = await catalog.add_merchant_staff(
             AddStaffCommand(actor=request.actor, merchant_id=merchant_id, email=data.email)
         )
-        return StaffResponse.of(member)
+        return created(StaffResponse.of(member), f"/api/v1/merchants/{merchant_id}/staff/{member.user.id}")
 
-    @get("/", operation_id="listStoreStaff", summary="The merchant's people")
+    @get("/", operation_id="listStoreStaff", responses=problems(NotFound), summary="The merchant's people")
     async def list_staff(
         self, merchant_id: FromPath[MerchantId], request: ApiRequest, catalog: Catalog
     ) -> list[StaffResponse]:
         return [StaffResponse.of(member) for member in await catalog.list_merchant_staff(request.actor, merchant_id)]
 
-    @get("/{user_id:uuid}", operation_id="getStoreStaffMember")
+    @get(
+        "/{user_id:uuid}",
+        operation_id="getStoreStaffMember",
+        responses=problems(NotFound),
+        summary="One person of the merchant's staff",
+    )
     async def get_staff(
         self, merchant_id: FromPath[MerchantId], user_id: FromPath[UserId], request: ApiRequest, catalog: Catalog
     ) -> StaffResponse:
         member = await catalog.list_merchant_staff.one(request.actor, merchant_id, user_id)
         return StaffResponse.of(member)
 
-    @delete("/{user_id:uuid}", operation_id="removeStoreStaff", summary="Remove a staff member (manager only)")
+    @delete(
+        "/{user_id:uuid}",
+        operation_id="removeStoreStaff",
+        responses=problems(NotAllowed, NotFound),
+        summary="Remove a staff member (manager only)",
+    )
     async def remove_staff(
         self, merchant_id: FromPath[MerchantId], user_id: FromPath[UserId], request: ApiRequest, catalog: Catalog
     ) -> None:
@@ -98,7 +128,12 @@ class MerchantProductsController(Controller):
     tags = ["merchant catalog"]
     security = BEARER
 
-    @get("/", operation_id="listStoreProducts", summary="The merchant's products, newest first")
+    @get(
+        "/",
+        operation_id="listStoreProducts",
+        responses=problems(NotFound),
+        summary="The merchant's products, newest first",
+    )
     async def list_products(
         self,
         merchant_id: FromPath[MerchantId],
@@ -126,7 +161,12 @@ class MerchantProductsController(Controller):
             next_cursor=request.cursors.next_cursor(MERCHANT_PRODUCTS, page, scope=scope),
         )
 
-    @get("/{product_id:uuid}", operation_id="getStoreProduct")
+    @get(
+        "/{product_id:uuid}",
+        operation_id="getStoreProduct",
+        responses=problems(NotFound),
+        summary="One of the merchant's products, in any status",
+    )
     async def get_product(
         self, merchant_id: FromPath[MerchantId], product_id: FromPath[ProductId], request: ApiRequest, catalog: Catalog
     ) -> MerchantProduct:
@@ -135,10 +175,16 @@ class MerchantProductsController(Controller):
         )
         return MerchantProduct.of(product)
 
-    @post("/", operation_id="createProduct")
+    @post(
+        "/",
+        operation_id="createProduct",
+        response_headers=LOCATION,
+        responses=problems(NotFound, Conflict, InvalidValue),
+        summary="Add a product to the merchant's catalog",
+    )
     async def create_product(
         self, merchant_id: FromPath[MerchantId], data: JSONBody[ProductCreate], request: ApiRequest, catalog: Catalog
-    ) -> MerchantProduct:
+    ) -> Response[MerchantProduct]:
         product = await catalog.create_product(
             CreateProductCommand(
                 actor=request.actor,
@@ -153,9 +199,14 @@ class MerchantProductsController(Controller):
                 status=data.status,
             )
         )
-        return MerchantProduct.of(product)
+        return created(MerchantProduct.of(product), f"/api/v1/merchants/{merchant_id}/products/{product.id}")
 
-    @patch("/{product_id:uuid}", operation_id="updateProduct")
+    @patch(
+        "/{product_id:uuid}",
+        operation_id="updateProduct",
+        responses=problems(NotFound, Conflict, InvalidValue),
+        summary="Change a product's details, price, category or status",
+    )
     async def update_product(
         self,
         merchant_id: FromPath[MerchantId],
@@ -181,7 +232,13 @@ class MerchantProductsController(Controller):
         )
         return MerchantProduct.of(product)
 
-    @delete("/{product_id:uuid}", operation_id="archiveProduct", status_code=200, summary="Archive (never deleted)")
+    @delete(
+        "/{product_id:uuid}",
+        operation_id="archiveProduct",
+        responses=problems(NotFound),
+        status_code=200,
+        summary="Archive (never deleted)",
+    )
     async def archive_product(
         self, merchant_id: FromPath[MerchantId], product_id: FromPath[ProductId], request: ApiRequest, catalog: Catalog
     ) -> MerchantProduct:
@@ -190,7 +247,13 @@ class MerchantProductsController(Controller):
         )
         return MerchantProduct.of(product)
 
-    @post("/{product_id:uuid}/stock", operation_id="moveStock", summary="Add or remove stock (never below zero: 409)")
+    @post(
+        "/{product_id:uuid}/stock",
+        operation_id="moveStock",
+        response_headers=LOCATION,
+        responses=problems(NotFound, Conflict, InvalidValue),
+        summary="Add or remove stock (never below zero: 409)",
+    )
     async def move_stock(
         self,
         merchant_id: FromPath[MerchantId],
@@ -198,7 +261,7 @@ class MerchantProductsController(Controller):
         data: JSONBody[StockChange],
         request: ApiRequest,
         catalog: Catalog,
-    ) -> StockMovementResponse:
+    ) -> Response[StockMovementResponse]:
         movement = await catalog.move_stock(
             MoveStockCommand(
                 actor=request.actor,
@@ -208,4 +271,5 @@ class MerchantProductsController(Controller):
                 reason=data.reason,
             )
         )
-        return StockMovementResponse.of(movement)
+        # A movement has no address of its own: the product whose stock it moved does.
+        return created(StockMovementResponse.of(movement), f"/api/v1/merchants/{merchant_id}/products/{product_id}")

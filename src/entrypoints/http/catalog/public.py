@@ -14,7 +14,9 @@ from litestar.params import FromPath, QueryParameter
 from application.ports import Position, ProductQuery, ProductSort
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
+from domain.errors import InvalidValue, NotFound
 from entrypoints.http.catalog.schemas import CategoryResponse, ProductCard, ProductCardPage, ProductDetail
+from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Catalog
 from entrypoints.http.shared import Cursor, Listing
 
@@ -61,7 +63,10 @@ class ProductsController(Controller):
         "/",
         operation_id="browseProducts",
         summary="Listed products: filters, full-text search, keyset pages",
-        responses={200: ResponseSpec(data_container=ProductCardPage, description="A page of products")},
+        responses={
+            200: ResponseSpec(data_container=ProductCardPage, description="A page of products"),
+            **problems(InvalidValue),
+        },
     )
     async def browse(
         self,
@@ -109,7 +114,7 @@ class ProductsController(Controller):
         "/{product_id:uuid}",
         operation_id="getProduct",
         summary="A listed product, with its merchant and category path",
-        responses={200: ResponseSpec(data_container=ProductDetail, description="The product")},
+        responses={200: ResponseSpec(data_container=ProductDetail, description="The product"), **problems(NotFound)},
     )
     async def detail(self, product_id: FromPath[ProductId], catalog: Catalog) -> Response[bytes]:
         cached = await catalog.page_cache.product_page(product_id)

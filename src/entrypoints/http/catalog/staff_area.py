@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import delete, get, patch, post
+from litestar import Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 from msgspec import UNSET
@@ -21,6 +21,7 @@ from application.catalog.suspend_product import SuspendProductCommand
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId, MerchantStatus
 from domain.catalog.products import ProductId
+from domain.errors import Conflict, InvalidValue, NotAllowed, NotFound
 from entrypoints.http.catalog.schemas import (
     CategoryCreate,
     CategoryResponse,
@@ -30,6 +31,7 @@ from entrypoints.http.catalog.schemas import (
     MerchantResponse,
     SuspensionRequest,
 )
+from entrypoints.http.contract import LOCATION, created, problems
 from entrypoints.http.dependencies import ApiRequest, Catalog
 from entrypoints.http.shared import Cursor, Limit, StaffArea, listed_by_id, unset_to_none
 
@@ -39,7 +41,12 @@ MERCHANTS = listed_by_id("merchants", MerchantId)
 class AdminMerchantsController(StaffArea):
     path = "/admin/merchants"
 
-    @get("/", operation_id="listStores", summary="Merchants by status, newest first (admin, support)")
+    @get(
+        "/",
+        operation_id="listStores",
+        responses=problems(NotAllowed),
+        summary="Merchants by status, newest first (admin, support)",
+    )
     async def list_merchants(
         self,
         request: ApiRequest,
@@ -57,7 +64,13 @@ class AdminMerchantsController(StaffArea):
             next_cursor=request.cursors.next_cursor(MERCHANTS, page),
         )
 
-    @post("/{merchant_id:uuid}/approve", operation_id="approveStore", status_code=HTTP_200_OK)
+    @post(
+        "/{merchant_id:uuid}/approve",
+        operation_id="approveStore",
+        responses=problems(NotAllowed, NotFound, Conflict),
+        summary="Approve a pending merchant: its applicant becomes its manager",
+        status_code=HTTP_200_OK,
+    )
     async def approve(
         self, merchant_id: FromPath[MerchantId], request: ApiRequest, catalog: Catalog
     ) -> MerchantResponse:
@@ -66,7 +79,13 @@ class AdminMerchantsController(StaffArea):
         )
         return MerchantResponse.of(merchant)
 
-    @post("/{merchant_id:uuid}/suspend", operation_id="suspendStore", status_code=HTTP_200_OK)
+    @post(
+        "/{merchant_id:uuid}/suspend",
+        operation_id="suspendStore",
+        responses=problems(NotAllowed, NotFound, Conflict, InvalidValue),
+        summary="Suspend a merchant: its products leave the catalog at once",
+        status_code=HTTP_200_OK,
+    )
     async def suspend(
         self,
         merchant_id: FromPath[MerchantId],
@@ -81,7 +100,13 @@ class AdminMerchantsController(StaffArea):
         )
         return MerchantResponse.of(merchant)
 
-    @post("/{merchant_id:uuid}/reinstate", operation_id="reinstateStore", status_code=HTTP_200_OK)
+    @post(
+        "/{merchant_id:uuid}/reinstate",
+        operation_id="reinstateStore",
+        responses=problems(NotAllowed, NotFound, Conflict),
+        summary="Reinstate a suspended merchant and list its products again",
+        status_code=HTTP_200_OK,
+    )
     async def reinstate(
         self, merchant_id: FromPath[MerchantId], request: ApiRequest, catalog: Catalog
     ) -> MerchantResponse:
@@ -94,8 +119,16 @@ class AdminMerchantsController(StaffArea):
 class AdminCategoriesController(StaffArea):
     path = "/admin/categories"
 
-    @post("/", operation_id="createCategory")
-    async def create(self, data: JSONBody[CategoryCreate], request: ApiRequest, catalog: Catalog) -> CategoryResponse:
+    @post(
+        "/",
+        operation_id="createCategory",
+        response_headers=LOCATION,
+        responses=problems(NotAllowed, Conflict, InvalidValue),
+        summary="Create a category (under a parent, or at the root)",
+    )
+    async def create(
+        self, data: JSONBody[CategoryCreate], request: ApiRequest, catalog: Catalog
+    ) -> Response[CategoryResponse]:
         category = await catalog.create_category(
             CreateCategoryCommand(
                 actor=request.actor,
@@ -104,9 +137,14 @@ class AdminCategoriesController(StaffArea):
                 parent_id=CategoryId(data.parent_id) if data.parent_id else None,
             )
         )
-        return CategoryResponse.of(category)
+        return created(CategoryResponse.of(category), f"/api/v1/admin/categories/{category.id}")
 
-    @patch("/{category_id:uuid}", operation_id="updateCategory", summary="Rename or move (parent_id null: to the root)")
+    @patch(
+        "/{category_id:uuid}",
+        operation_id="updateCategory",
+        responses=problems(NotAllowed, NotFound, Conflict, InvalidValue),
+        summary="Rename or move (parent_id null: to the root)",
+    )
     async def update(
         self, category_id: FromPath[CategoryId], data: JSONBody[CategoryUpdate], request: ApiRequest, catalog: Catalog
     ) -> CategoryResponse:
@@ -123,7 +161,12 @@ class AdminCategoriesController(StaffArea):
         )
         return CategoryResponse.of(category)
 
-    @delete("/{category_id:uuid}", operation_id="deleteCategory")
+    @delete(
+        "/{category_id:uuid}",
+        operation_id="deleteCategory",
+        responses=problems(NotAllowed, NotFound, Conflict),
+        summary="Delete an empty category (no subcategories, no products)",
+    )
     async def remove(self, category_id: FromPath[CategoryId], request: ApiRequest, catalog: Catalog) -> None:
         await catalog.delete_category(DeleteCategoryCommand(actor=request.actor, category_id=category_id))
 
@@ -131,7 +174,13 @@ class AdminCategoriesController(StaffArea):
 class AdminProductsController(StaffArea):
     path = "/admin/products"
 
-    @post("/{product_id:uuid}/suspend", operation_id="suspendProduct", status_code=HTTP_200_OK)
+    @post(
+        "/{product_id:uuid}/suspend",
+        operation_id="suspendProduct",
+        responses=problems(NotAllowed, NotFound, InvalidValue),
+        summary="Suspend a product: hidden from customers at once",
+        status_code=HTTP_200_OK,
+    )
     async def suspend(
         self, product_id: FromPath[ProductId], data: JSONBody[SuspensionRequest], request: ApiRequest, catalog: Catalog
     ) -> MerchantProduct:
@@ -142,7 +191,13 @@ class AdminProductsController(StaffArea):
         )
         return MerchantProduct.of(product)
 
-    @post("/{product_id:uuid}/reinstate", operation_id="reinstateProduct", status_code=HTTP_200_OK)
+    @post(
+        "/{product_id:uuid}/reinstate",
+        operation_id="reinstateProduct",
+        responses=problems(NotAllowed, NotFound),
+        summary="Reinstate a suspended product",
+        status_code=HTTP_200_OK,
+    )
     async def reinstate(
         self, product_id: FromPath[ProductId], request: ApiRequest, catalog: Catalog
     ) -> MerchantProduct:

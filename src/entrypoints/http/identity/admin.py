@@ -14,7 +14,9 @@ from application.identity.administration import (
     ListUsersQuery,
 )
 from application.ports import UserFilter
+from domain.errors import InvalidValue, NotAllowed, NotFound
 from domain.identity.roles import Role, UserId
+from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Identity
 from entrypoints.http.identity.schemas import (
     OutboxMessageResponse,
@@ -32,7 +34,9 @@ OUTBOX = Listing(name="outbox", load=UUID, dump=str)
 class AdminUsersController(StaffArea):
     path = "/admin/users"
 
-    @get("/", operation_id="listUsers", summary="Accounts, newest first (admin, support)")
+    @get(
+        "/", operation_id="listUsers", responses=problems(NotAllowed), summary="Accounts, newest first (admin, support)"
+    )
     async def list_users(
         self,
         request: ApiRequest,
@@ -55,7 +59,12 @@ class AdminUsersController(StaffArea):
             items=[UserResponse.of(user) for user in page.items], next_cursor=request.cursors.next_cursor(USERS, page)
         )
 
-    @patch("/{user_id:uuid}", operation_id="changeUserAccess", summary="Change role or status (admin; support)")
+    @patch(
+        "/{user_id:uuid}",
+        operation_id="changeUserAccess",
+        responses=problems(NotAllowed, NotFound, InvalidValue),
+        summary="Change role or status (admin; support)",
+    )
     async def change_access(
         self, user_id: FromPath[UserId], data: JSONBody[UserAccessUpdate], request: ApiRequest, identity: Identity
     ) -> UserResponse:
@@ -74,7 +83,12 @@ class AdminUsersController(StaffArea):
 class AdminOutboxController(StaffArea):
     path = "/admin/outbox"
 
-    @get("/", operation_id="listOutbox", summary="Notification outbox, newest first (admin, support)")
+    @get(
+        "/",
+        operation_id="listOutbox",
+        responses=problems(NotAllowed),
+        summary="Notification outbox, newest first (admin, support)",
+    )
     async def list_outbox(
         self,
         request: ApiRequest,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, post
+from litestar import Controller, Request, Response, post
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
@@ -13,11 +13,14 @@ from application.identity.log_in import LogInCommand
 from application.identity.refresh_session import RefreshSessionCommand
 from application.identity.request_activation_code import RequestActivationCodeCommand
 from application.identity.sign_up import SignUpCommand
+from domain.errors import AuthenticationFailed, Conflict, InvalidValue, NotAllowed, TooManyAttempts
+from entrypoints.http.contract import LOCATION, created, problems
 from entrypoints.http.dependencies import ApiRequest, Identity
 from entrypoints.http.identity.schemas import (
     ActivateRequest,
     ActivateResponse,
     ActivationCodeRequest,
+    ActivationCodeRequested,
     LoginRequest,
     LoginResponse,
     RefreshRequest,
@@ -32,11 +35,25 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
 
-    @post("/signup", operation_id="signUp", summary="Create a customer account")
-    async def sign_up(self, data: JSONBody[SignUpRequest], identity: Identity) -> UserResponse:
-        return UserResponse.of(await identity.sign_up(SignUpCommand(**fields_of(data))))
+    @post(
+        "/signup",
+        operation_id="signUp",
+        response_headers=LOCATION,
+        responses=problems(Conflict, InvalidValue),
+        summary="Create a customer account",
+    )
+    async def sign_up(self, data: JSONBody[SignUpRequest], identity: Identity) -> Response[UserResponse]:
+        user = await identity.sign_up(SignUpCommand(**fields_of(data)))
+        # The account's own address, once its owner has logged in.
+        return created(UserResponse.of(user), "/api/v1/me")
 
-    @post("/activate", operation_id="activateAccount", status_code=HTTP_200_OK, summary="Activate with the code")
+    @post(
+        "/activate",
+        operation_id="activateAccount",
+        responses=problems(InvalidValue),
+        status_code=HTTP_200_OK,
+        summary="Activate with the code",
+    )
     async def activate(self, data: JSONBody[ActivateRequest], identity: Identity) -> ActivateResponse:
         await identity.activate_account(ActivateAccountCommand(email=data.email, code=data.code))
         return ActivateResponse(is_active=True)
@@ -45,12 +62,19 @@ class AuthController(Controller):
         "/activation-code",
         operation_id="requestActivationCode",
         status_code=HTTP_202_ACCEPTED,
-        summary="Send a fresh activation code (always 202)",
+        summary="Send a fresh activation code (always 202, whether or not the account exists)",
     )
-    async def request_code(self, data: JSONBody[ActivationCodeRequest], identity: Identity) -> None:
+    async def request_code(self, data: JSONBody[ActivationCodeRequest], identity: Identity) -> ActivationCodeRequested:
         await identity.request_activation_code(RequestActivationCodeCommand(email=data.email))
+        return ActivationCodeRequested()
 
-    @post("/login", operation_id="logIn", status_code=HTTP_200_OK, summary="Log in with email or phone")
+    @post(
+        "/login",
+        operation_id="logIn",
+        responses=problems(AuthenticationFailed, NotAllowed, TooManyAttempts),
+        status_code=HTTP_200_OK,
+        summary="Log in with email or phone",
+    )
     async def log_in(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginRequest], identity: Identity
     ) -> LoginResponse:
@@ -66,7 +90,13 @@ class AuthController(Controller):
             user=UserResponse.of(result.user),
         )
 
-    @post("/refresh", operation_id="refreshSession", status_code=HTTP_200_OK, summary="Rotate the refresh token")
+    @post(
+        "/refresh",
+        operation_id="refreshSession",
+        responses=problems(AuthenticationFailed),
+        status_code=HTTP_200_OK,
+        summary="Rotate the refresh token",
+    )
     async def refresh(self, data: JSONBody[RefreshRequest], identity: Identity) -> TokenPairResponse:
         pair = await identity.refresh_session(RefreshSessionCommand(refresh_token=data.refresh_token))
         return TokenPairResponse.of(pair)

@@ -8,6 +8,8 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from application.identity.change_password import ChangePasswordCommand
 from application.identity.profile import UpdateMyProfileCommand
+from domain.errors import Conflict, InvalidValue, NotFound
+from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Identity
 from entrypoints.http.identity.schemas import PasswordChange, ProfileUpdate, UserResponse
 from entrypoints.http.shared import BEARER, unset_to_none
@@ -18,11 +20,16 @@ class MeController(Controller):
     tags = ["account"]
     security = BEARER
 
-    @get("/", operation_id="getMyProfile", summary="My account")
+    @get("/", operation_id="getMyProfile", responses=problems(NotFound), summary="My account")
     async def get_profile(self, request: ApiRequest, identity: Identity) -> UserResponse:
         return UserResponse.of(await identity.get_my_profile(request.actor))
 
-    @patch("/", operation_id="updateMyProfile", summary="Change my names or phone")
+    @patch(
+        "/",
+        operation_id="updateMyProfile",
+        responses=problems(NotFound, Conflict, InvalidValue),
+        summary="Change my names or phone",
+    )
     async def update_profile(
         self, data: JSONBody[ProfileUpdate], request: ApiRequest, identity: Identity
     ) -> UserResponse:
@@ -39,6 +46,7 @@ class MeController(Controller):
     @post(
         "/password",
         operation_id="changeMyPassword",
+        responses=problems(NotFound, InvalidValue),
         status_code=HTTP_204_NO_CONTENT,
         summary="Change my password (ends every session)",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
@@ -84,6 +84,13 @@ class ActivateResponse(msgspec.Struct):
 
 class ActivationCodeRequest(RequestBody):
     email: EmailField
+
+
+class ActivationCodeRequested(msgspec.Struct, frozen=True):
+    """The same answer whether or not the account exists, so it cannot be used to find accounts."""
+
+    status: Literal["accepted"] = "accepted"
+    detail: str = "if this email belongs to an account waiting for activation, a new code is on its way"
 
 
 class LoginRequest(RequestBody):

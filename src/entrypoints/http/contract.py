@@ -1,0 +1,197 @@
+"""The OpenAPI contract: which problem documents each operation can answer, documented in one way.
+
+A route names the domain errors its use case can raise (``problems(NotFound,
+Conflict)``); :func:`document_problems` adds what follows from the route
+itself: 400 when it reads parameters or a body, 401 when it needs a token.
+Every one of them is ``application/problem+json`` with the one ``Problem``
+schema, a human description naming the codes, and one fixed example.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Litestar, Response
+from litestar.datastructures import ResponseHeader
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.routes import HTTPRoute
+from litestar.serialization import encode_json
+
+from domain.errors import (
+    AuthenticationFailed,
+    Conflict,
+    CredentialsChanged,
+    DomainError,
+    InvalidValue,
+    NotAllowed,
+    NotFound,
+    TooManyAttempts,
+)
+from entrypoints.http.problems import DOMAIN_ERROR_STATUS, INTERNAL_ERROR, MALFORMED_BODY, PROBLEM_JSON, problem_type
+
+T = TypeVar("T")
+
+
+class InvalidParam(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    reason: str
+    in_: str | None = msgspec.field(default=None, name="in")
+
+
+class Problem(msgspec.Struct, frozen=True, kw_only=True):
+    """An RFC 9457 problem document; ``code`` is stable and meant for programs."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    instance: str | None = None
+    field: str | None = None
+    rule: str | None = None
+    invalid_params: list[InvalidParam] | None = None
+
+
+# What each status means in this API, and the codes that come with it.
+_DESCRIPTIONS: dict[int, str] = {
+    HTTPStatus.BAD_REQUEST: "The request is malformed: a parameter or a body field has the wrong type or is "
+    f"missing (`invalid_request`, naming each in `invalid_params`), or the body is not JSON (`{MALFORMED_BODY}`).",
+    HTTPStatus.UNAUTHORIZED: "No valid access token: missing, expired, revoked (`authentication_failed`), or "
+    f"issued before a role, status or password change (`{CredentialsChanged.code}`: log in again).",
+    HTTPStatus.FORBIDDEN: f"The caller's role may not do this (`{NotAllowed.code}`).",
+    HTTPStatus.NOT_FOUND: f"There is no such resource, or the caller may not know it exists (`{NotFound.code}`).",
+    HTTPStatus.CONFLICT: f"The change clashes with the current state or with another record (`{Conflict.code}`).",
+    HTTPStatus.UNPROCESSABLE_ENTITY: f"A value breaks a business rule (`{InvalidValue.code}`); `field` names it "
+    "and `rule` says which rule.",
+    HTTPStatus.TOO_MANY_REQUESTS: f"Too many attempts (`{TooManyAttempts.code}`); retry after `Retry-After` seconds.",
+    HTTPStatus.INTERNAL_SERVER_ERROR: f"Something failed on our side, for example the database was unreachable "
+    f"(`{INTERNAL_ERROR}`); it has been logged with the request id.",
+}
+
+_EXAMPLES: dict[int, dict[str, Any]] = {
+    HTTPStatus.BAD_REQUEST: {
+        "code": "invalid_request",
+        "detail": "invalid request: limit",
+        "invalid_params": [{"name": "limit", "reason": "Expected `int`, got `str`", "in": "query"}],
+    },
+    HTTPStatus.UNAUTHORIZED: {
+        "code": AuthenticationFailed.code,
+        "detail": "an access token is required (Authorization: Bearer <token>)",
+    },
+    HTTPStatus.FORBIDDEN: {"code": NotAllowed.code, "detail": "only platform staff may do this"},
+    HTTPStatus.NOT_FOUND: {"code": NotFound.code, "detail": "the store was not found"},
+    HTTPStatus.CONFLICT: {
+        "code": Conflict.code,
+        "detail": "an account with this email already exists",
+        "field": "email",
+    },
+    HTTPStatus.UNPROCESSABLE_ENTITY: {
+        "code": InvalidValue.code,
+        "detail": "the price must be greater than zero",
+        "field": "price_minor",
+        "rule": "positive_price",
+    },
+    HTTPStatus.INTERNAL_SERVER_ERROR: {
+        "code": INTERNAL_ERROR,
+        "detail": "an unexpected error occurred; it has been logged",
+    },
+    HTTPStatus.TOO_MANY_REQUESTS: {
+        "code": TooManyAttempts.code,
+        "detail": "too many failed logins; try again later",
+    },
+}
+
+
+def _status_of(error: type[DomainError]) -> int:
+    for kind in error.__mro__:
+        if kind in DOMAIN_ERROR_STATUS:
+            return int(DOMAIN_ERROR_STATUS[kind])
+    return int(HTTPStatus.BAD_REQUEST)
+
+
+def problem_response(status: int) -> ResponseSpec:
+    phrase = HTTPStatus(status).phrase
+    example = {"title": phrase, "status": status, **_EXAMPLES.get(status, {"code": "error", "detail": phrase})}
+    example["type"] = problem_type(example["code"])
+    return ResponseSpec(
+        data_container=Problem,
+        generate_examples=False,
+        description=_DESCRIPTIONS.get(status, phrase),
+        media_type=PROBLEM_JSON,
+        examples=[Example(summary=phrase, value=dict(sorted(example.items())))],
+    )
+
+
+def problems(*errors: type[DomainError] | int) -> dict[int, ResponseSpec]:
+    """The ``responses=`` of a route whose use case can raise these errors (or answer these statuses)."""
+    statuses = {error if isinstance(error, int) else _status_of(error) for error in errors}
+    return {status: problem_response(status) for status in sorted(statuses)}
+
+
+API_PATH = "/api/"
+
+# Handler arguments Litestar fills itself: they are not request input that could be invalid.
+_NOT_INPUT = frozenset({"self", "request", "state", "scope", "socket", "headers", "cookies", "query", "body"})
+
+
+def _reads_input(route: HTTPRoute, handler: HTTPRouteHandler) -> bool:
+    if route.path_parameters:
+        return True
+    injected = set(handler.resolve_dependencies())
+    return any(name not in _NOT_INPUT and name not in injected for name in handler.parsed_fn_signature.parameters)
+
+
+def _automatic_statuses(route: HTTPRoute, handler: HTTPRouteHandler) -> Iterable[int]:
+    if _reads_input(route, handler):
+        yield HTTPStatus.BAD_REQUEST
+    if handler.resolve_security():
+        yield HTTPStatus.UNAUTHORIZED
+    # Any API operation can fail on our side (a database that does not answer); still a problem document.
+    if route.path.startswith(API_PATH):
+        yield HTTPStatus.INTERNAL_SERVER_ERROR
+
+
+def document_problems(app: Litestar) -> None:
+    """Give every operation its problem responses; call once the routes are registered."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            if not handler.resolve_include_in_schema():
+                continue
+            # Generated examples are random (the document changed on every start): fixed ones or none.
+            declared = {
+                status: dataclasses.replace(spec, generate_examples=False)
+                for status, spec in (handler.responses or {}).items()
+            }
+            automatic = {status: problem_response(status) for status in _automatic_statuses(route, handler)}
+            handler.responses = dict(sorted({**automatic, **declared}.items()))
+
+
+def openapi_document(app: Litestar) -> str:
+    """The OpenAPI document the app serves, as stable, readable JSON (``docs/openapi.json``)."""
+    served = msgspec.json.decode(encode_json(app.openapi_schema.to_schema()))
+    return json.dumps(served, indent=2, ensure_ascii=False) + "\n"
+
+
+LOCATION = [
+    ResponseHeader(
+        name="Location",
+        description="The URL of what was created.",
+        value="/api/v1/...",  # documentation only: gives the header its string schema
+        documentation_only=True,
+    )
+]
+"""The ``response_headers=`` of a route that answers 201."""
+
+
+def created(body: T, location: str) -> Response[T]:
+    """A 201 with the URL of what was created, as RFC 9110 asks."""
+    return Response(body, status_code=HTTPStatus.CREATED, headers={"Location": location})
