@@ -19,8 +19,8 @@ from entrypoints.http.shared import Cursor, Limit, Listing, StaffArea
 from entrypoints.http.support.schemas import AuditEventPage, AuditEventResponse, SupportStatsResponse
 
 AUDIT = Listing(name="audit", load=UUID, dump=str)
-From = Annotated[datetime | None, QueryParameter(query="from", description="Inclusive, ISO 8601 with offset")]
-To = Annotated[datetime | None, QueryParameter(query="to", description="Exclusive, ISO 8601 with offset")]
+From = Annotated[datetime | None, QueryParameter(name="from", description="Inclusive, ISO 8601 with offset")]
+To = Annotated[datetime | None, QueryParameter(name="to", description="Exclusive, ISO 8601 with offset")]
 
 
 class SupportStatsController(StaffArea):
@@ -42,7 +42,7 @@ class AuditController(StaffArea):
         self,
         request: ApiRequest,
         support: Support,
-        acting: Annotated[UUID | None, QueryParameter(query="actor", description="Acting user's id")] = None,
+        acting: Annotated[UUID | None, QueryParameter(name="actor", description="Acting user's id")] = None,
         action: Annotated[AuditAction | None, QueryParameter()] = None,
         subject_type: Annotated[SubjectType | None, QueryParameter()] = None,
         subject_id: Annotated[UUID | None, QueryParameter()] = None,
