@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy import select, update
@@ -122,20 +122,16 @@ class SqlaOrderRepository(OrderRepository):
         if not rows:
             return []
         ids = [row.id for row in rows]
-        lines: dict[UUID, list[OrderLineRow]] = defaultdict(list)
-        for line in (
+        lines = _by_order(
             await self._session.scalars(
                 select(OrderLineRow).where(OrderLineRow.order_id.in_(ids)).order_by(OrderLineRow.position)
             )
-        ).all():
-            lines[line.order_id].append(line)
-        events: dict[UUID, list[OrderEventRow]] = defaultdict(list)
-        for event in (
+        )
+        events = _by_order(
             await self._session.scalars(
                 select(OrderEventRow).where(OrderEventRow.order_id.in_(ids)).order_by(OrderEventRow.id)
             )
-        ).all():
-            events[event.order_id].append(event)
+        )
         orders = [self._order(row, lines[row.id], events[row.id]) for row in rows]
         for order in orders:
             self._known_events[order.id] = len(order.history)
@@ -182,6 +178,17 @@ class SqlaOrderRepository(OrderRepository):
         if after is not None:
             statement = statement.where(OrderRow.id < after)
         return await self._assemble(list((await self._session.scalars(statement)).all()))
+
+
+_Child = TypeVar("_Child", OrderLineRow, OrderEventRow)
+
+
+def _by_order(rows: Iterable[_Child]) -> dict[UUID, list[_Child]]:
+    """An order's lines or events, in the order they were read."""
+    grouped: dict[UUID, list[_Child]] = defaultdict(list)
+    for row in rows:
+        grouped[row.order_id].append(row)
+    return grouped
 
 
 def _new_event_id() -> UUID:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import flush
@@ -17,6 +17,9 @@ from domain.money import Currency, Money
 from domain.ordering.checkouts import CheckoutStatus
 from domain.ordering.orders import CheckoutId
 from domain.ordering.payments import PaymentAttempt, PaymentAttemptId, PaymentStatus
+
+_OPEN = (PaymentStatus.PENDING.value, PaymentStatus.UNKNOWN.value)
+"""An attempt still waiting for, or unsure of, the gateway's answer."""
 
 
 def _attempt(row: PaymentAttemptRow) -> PaymentAttempt:
@@ -65,25 +68,18 @@ class SqlaPaymentAttemptRepository(PaymentAttemptRepository):
         )
 
     async def get(self, attempt_id: UUID) -> PaymentAttempt | None:
-        row = await self._session.scalar(select(PaymentAttemptRow).where(PaymentAttemptRow.id == attempt_id))
-        return _attempt(row) if row is not None else None
+        return await self._one(PaymentAttemptRow.id == attempt_id)
 
     async def open_for(self, checkout_id: CheckoutId) -> PaymentAttempt | None:
-        row = await self._session.scalar(
-            select(PaymentAttemptRow).where(
-                PaymentAttemptRow.checkout_id == checkout_id,
-                PaymentAttemptRow.status.in_([PaymentStatus.PENDING.value, PaymentStatus.UNKNOWN.value]),
-            )
-        )
-        return _attempt(row) if row is not None else None
+        return await self._one(PaymentAttemptRow.checkout_id == checkout_id, PaymentAttemptRow.status.in_(_OPEN))
 
     async def approved_for(self, checkout_id: CheckoutId) -> PaymentAttempt | None:
-        row = await self._session.scalar(
-            select(PaymentAttemptRow).where(
-                PaymentAttemptRow.checkout_id == checkout_id,
-                PaymentAttemptRow.status == PaymentStatus.APPROVED.value,
-            )
+        return await self._one(
+            PaymentAttemptRow.checkout_id == checkout_id, PaymentAttemptRow.status == PaymentStatus.APPROVED.value
         )
+
+    async def _one(self, *conditions: ColumnElement[bool]) -> PaymentAttempt | None:
+        row = await self._session.scalar(select(PaymentAttemptRow).where(*conditions))
         return _attempt(row) if row is not None else None
 
     async def unsettled_of_expired_checkouts(self, *, limit: int) -> list[PaymentAttempt]:
@@ -92,7 +88,7 @@ class SqlaPaymentAttemptRepository(PaymentAttemptRepository):
             .join(CheckoutRow, CheckoutRow.id == PaymentAttemptRow.checkout_id)
             .where(
                 CheckoutRow.status == CheckoutStatus.EXPIRED.value,
-                PaymentAttemptRow.status.in_([PaymentStatus.PENDING.value, PaymentStatus.UNKNOWN.value]),
+                PaymentAttemptRow.status.in_(_OPEN),
             )
             .order_by(PaymentAttemptRow.id)
             .limit(limit)
