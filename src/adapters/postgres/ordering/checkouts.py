@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -58,7 +59,6 @@ class SqlaCheckoutRepository(CheckoutRepository):
         self._session = session
 
     async def add(self, checkout: Checkout) -> None:
-        address = checkout.shipping_address
         self._session.add(
             CheckoutRow(
                 id=checkout.id,
@@ -66,16 +66,7 @@ class SqlaCheckoutRepository(CheckoutRepository):
                 status=checkout.status.value,
                 total_minor=checkout.total.amount_minor,
                 currency=checkout.total.currency.code,
-                shipping_address={
-                    "recipient": address.recipient,
-                    "line1": address.line1,
-                    "line2": address.line2,
-                    "city": address.city,
-                    "region": address.region,
-                    "postal_code": address.postal_code,
-                    "country": address.country,
-                    "phone": address.phone,
-                },
+                shipping_address=asdict(checkout.shipping_address),  # the same keys _address reads
                 created_at=checkout.created_at,
                 expires_at=checkout.expires_at,
                 paid_at=checkout.paid_at,
