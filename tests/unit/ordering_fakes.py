@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Self, cast
+from typing import Self
 from uuid import UUID
 
 from polyfactory.factories import DataclassFactory
@@ -34,8 +34,7 @@ from application.ordering.set_cart_item import SetCartItem
 from application.ordering.ship_order import ShipOrder
 from application.ordering.terms import CommerceTerms
 from application.ordering.view_cart import ViewCart
-from application.ports import CatalogCacheInvalidation, Notification, Outbox, OutboxMessage
-from application.ports.audit import AuditFilter, AuditLog, RecordedAuditEvent
+from application.ports import CatalogCacheInvalidation
 from application.ports.ordering import (
     Balance,
     CartRepository,
@@ -55,9 +54,9 @@ from application.ports.ordering import (
     StoredResponse,
     StoreTerms,
 )
-from domain.audit import AuditEvent
+from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus, StoreRole
-from domain.catalog.products import ProductId, StockMovement
+from domain.catalog.products import Product, ProductId, ProductStatus
 from domain.identity.contact import Email, NationalId, Phone
 from domain.identity.roles import Actor, Role, UserId
 from domain.identity.users import User
@@ -69,7 +68,7 @@ from domain.ordering.ledger import LedgerEntry
 from domain.ordering.orders import CheckoutId, Order, OrderId, OrderStatus
 from domain.ordering.payments import PaymentAttempt, PaymentStatus
 from domain.ordering.pricing import Rate
-from tests.unit.fakes import FakeClock, SequentialIds
+from tests.unit.fakes import Database, FakeClock, FakeUnitOfWork, SequentialIds
 
 COP = Currency("COP")
 
@@ -88,17 +87,9 @@ class AddressInputFactory(DataclassFactory[AddressInput]):
 
 
 @dataclass
-class StoredProduct:
-    sellable: Sellable
+class Shop(Database):
+    """The identity and catalog database, plus what buying keeps."""
 
-
-@dataclass
-class Shop:
-    users: dict[UserId, User] = field(default_factory=dict)
-    merchants: dict[MerchantId, Merchant] = field(default_factory=dict)
-    memberships: dict[UserId, Membership] = field(default_factory=dict)
-    products: dict[ProductId, Sellable] = field(default_factory=dict)
-    stock_movements: list[StockMovement] = field(default_factory=list)
     carts: dict[UserId, Cart] = field(default_factory=dict)
     checkouts: dict[CheckoutId, Checkout] = field(default_factory=dict)
     orders: dict[OrderId, Order] = field(default_factory=dict)
@@ -108,9 +99,6 @@ class Shop:
     counters: dict[tuple[MerchantId, InvoiceKind], int] = field(default_factory=dict)
     ledger: list[LedgerEntry] = field(default_factory=list)
     commission_rates: dict[MerchantId, Rate] = field(default_factory=dict)
-    outbox: list[OutboxMessage] = field(default_factory=list)
-    audit_events: list[AuditEvent] = field(default_factory=list)
-    commits: int = 0
 
 
 class _Repo:
@@ -122,59 +110,22 @@ class _Repo:
         return self._uow.pending
 
 
-class InMemoryUsers(_Repo):
-    async def get(self, user_id: UserId, *, for_update: bool = False) -> User | None:
-        return self.shop.users.get(user_id)
-
-
-class InMemoryMerchants(_Repo):
-    async def get(self, merchant_id: MerchantId, *, for_update: bool = False) -> Merchant | None:
-        return self.shop.merchants.get(merchant_id)
-
-
-class InMemoryMemberships(_Repo):
-    async def of_user(self, user_id: UserId) -> Membership | None:
-        return self.shop.memberships.get(user_id)
-
-
-class InMemoryProducts(_Repo):
-    async def adjust_stock(self, product_id: ProductId, delta: int, now: datetime) -> int | None:
-        product = self.shop.products.get(product_id)
-        if product is None or product.stock + delta < 0:
-            return None
-        self.shop.products[product_id] = replace(product, stock=product.stock + delta)
-        return product.stock + delta
-
-
-class InMemoryStockLedger(_Repo):
-    async def record(self, movement: StockMovement) -> None:
-        self.shop.stock_movements.append(movement)
-
-
-class InMemoryOutbox(_Repo, Outbox):
-    async def notify(self, notification: Notification) -> None:
-        self.shop.outbox.append(
-            OutboxMessage(
-                id=UUID(int=len(self.shop.outbox) + 1),
-                recipient=notification.recipient,
-                kind=notification.kind,
-                payload=dict(notification.payload),
-                created_at=self._uow.clock.now(),
-                sent_at=None,
-            )
-        )
-
-    async def list(
-        self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int
-    ) -> list[OutboxMessage]:
-        return [m for m in reversed(self.shop.outbox) if recipient in (None, m.recipient) and kind in (None, m.kind)][
-            :limit
-        ]
-
-
 class InMemorySellables(_Repo, SellableUnits):
+    """The catalog's products as buying sees them, listed or not as the catalog last said."""
+
     async def of(self, product_ids: Sequence[ProductId]) -> dict[ProductId, Sellable]:
-        return {pid: self.shop.products[pid] for pid in product_ids if pid in self.shop.products}
+        return {pid: self._sellable(self.shop.products[pid]) for pid in product_ids if pid in self.shop.products}
+
+    def _sellable(self, product: Product) -> Sellable:
+        return Sellable(
+            product_id=product.id,
+            merchant_id=product.merchant_id,
+            sku=product.sku,
+            name=product.name,
+            price=product.price,
+            stock=product.stock,
+            listed=product.id in self.shop.listed,
+        )
 
     async def stock_levels(self, product_ids: Sequence[ProductId]) -> dict[ProductId, int]:
         return {pid: self.shop.products[pid].stock for pid in product_ids if pid in self.shop.products}
@@ -341,25 +292,16 @@ class InMemoryStoreTerms(_Repo, StoreTerms):
         self.shop.commission_rates[merchant_id] = rate
 
 
-class InMemoryShopAuditLog(_Repo, AuditLog):
-    async def record(self, event: AuditEvent) -> None:
-        self.shop.audit_events.append(event)
+class FakeShopUnitOfWork(FakeUnitOfWork, OrderingUnitOfWork):
+    """The identity and catalog fakes plus buying's, over one deep copy of the shop per transaction."""
 
-    async def list(self, audit_filter: AuditFilter, *, after: UUID | None, limit: int) -> list[RecordedAuditEvent]:
-        raise NotImplementedError("buying's use cases only record staff actions")
+    database: Shop
+    pending: Shop
 
-
-class FakeShopUnitOfWork:
-    def __init__(self, shop: Shop, clock: FakeClock) -> None:
+    def __init__(self, shop: Shop, ids: SequentialIds, clock: FakeClock) -> None:
+        super().__init__(shop, ids, clock)
         self.shop = shop
-        self.clock = clock
         self.pending = shop
-        self.users = InMemoryUsers(self)
-        self.merchants = InMemoryMerchants(self)
-        self.memberships = InMemoryMemberships(self)
-        self.products = InMemoryProducts(self)
-        self.stock_ledger = InMemoryStockLedger(self)
-        self.outbox = InMemoryOutbox(self)
         self.sellables = InMemorySellables(self)
         self.carts = InMemoryCarts(self)
         self.checkouts = InMemoryCheckouts(self)
@@ -369,7 +311,6 @@ class FakeShopUnitOfWork:
         self.invoices = InMemoryInvoices(self)
         self.merchant_ledger = InMemoryMerchantLedger(self)
         self.store_terms = InMemoryStoreTerms(self)
-        self.audit = InMemoryShopAuditLog(self)
 
     async def __aenter__(self) -> Self:
         self.pending = copy.deepcopy(self.shop)
@@ -461,10 +402,8 @@ class ShopWorld:
         self.get_invoice = GetInvoice(unit_of_work=uow)
         self.balance = GetMerchantBalance(unit_of_work=uow, clock=clock, terms=terms)
 
-    def unit_of_work(self) -> OrderingUnitOfWork:
-        # The fake holds exactly the repositories buying uses (each typed against its port);
-        # identity's and the catalog's other repositories are not needed here.
-        return cast("OrderingUnitOfWork", FakeShopUnitOfWork(self.shop, self.clock))
+    def unit_of_work(self) -> FakeShopUnitOfWork:
+        return FakeShopUnitOfWork(self.shop, self.ids, self.clock)
 
     def customer(self, name: str = "ana", role: Role = Role.CUSTOMER) -> Actor:
         n = len(self.shop.users) + 1
@@ -507,15 +446,22 @@ class ShopWorld:
 
     def product(self, merchant_id: MerchantId, price: int, stock: int, *, listed: bool = True) -> ProductId:
         product_id = ProductId(self.ids.new_id())
-        self.shop.products[product_id] = Sellable(
-            product_id=product_id,
+        self.shop.products[product_id] = Product(
+            id=product_id,
             merchant_id=merchant_id,
             sku=f"SKU-{len(self.shop.products) + 1}",
             name=f"Producto {len(self.shop.products) + 1}",
+            description="",
             price=Money(price, COP),
             stock=stock,
-            listed=listed,
+            category_id=CategoryId(UUID(int=0)),
+            images=(),
+            status=ProductStatus.ACTIVE,
+            created_at=self.clock.now(),
+            updated_at=self.clock.now(),
         )
+        if listed:
+            self.shop.listed.add(product_id)
         return product_id
 
     def stock(self, product_id: ProductId) -> int:

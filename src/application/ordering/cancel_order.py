@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.ordering.access import buyers_order
-from application.ordering.notifications import tell_buyer, tell_stores
 from application.ordering.reversal import reverse_order, send_refund
 from application.ordering.stock import announce
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
@@ -50,12 +49,15 @@ class CancelOrder:
                     "an unpaid order is not cancelled: leave its checkout unpaid and it expires", field="status"
                 )
             order.cancel(now)
-            await uow.orders.save(order)
             changes, refund = await reverse_order(
-                uow, order, returns_stock=True, actor_id=command.actor.user_id, ids=self.ids, now=now
+                uow,
+                order,
+                returns_stock=True,
+                store_notice="order_cancelled",
+                actor_id=command.actor.user_id,
+                ids=self.ids,
+                now=now,
             )
-            await tell_buyer(uow, order.buyer_id, "order_refunded", {"order_id": str(order.id)})
-            await tell_stores(uow, [order], "order_cancelled")
             await uow.commit()
         await send_refund(self.gateway, refund)
         await announce(self.cache, changes)

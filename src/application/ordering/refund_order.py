@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from application.identity.policies import require_staff
 from application.ordering.access import no_such_order
-from application.ordering.notifications import tell_buyer, tell_stores
 from application.ordering.reversal import reverse_order, send_refund
 from application.ordering.stock import announce
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
@@ -53,7 +52,6 @@ class RefundOrder:
                 raise no_such_order()
             unshipped, before = order.holds_stock, order.status.value
             order.refund(command.reason, now)
-            await uow.orders.save(order)
             await uow.audit.record(
                 AuditEvent.of(
                     command.actor,
@@ -67,10 +65,14 @@ class RefundOrder:
                 )
             )
             changes, refund = await reverse_order(
-                uow, order, returns_stock=unshipped, actor_id=command.actor.user_id, ids=self.ids, now=now
+                uow,
+                order,
+                returns_stock=unshipped,
+                store_notice="order_refunded",
+                actor_id=command.actor.user_id,
+                ids=self.ids,
+                now=now,
             )
-            await tell_buyer(uow, order.buyer_id, "order_refunded", {"order_id": str(order.id)})
-            await tell_stores(uow, [order], "order_refunded")
             await uow.commit()
         await send_refund(self.gateway, refund)
         await announce(self.cache, changes)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from application.ordering.notifications import tell_buyer, tell_stores
 from application.ordering.stock import StockChange, release
 from application.ports import IdGenerator
 from application.ports.ordering import OrderingUnitOfWork, PaymentGateway
@@ -34,12 +35,15 @@ async def reverse_order(
     order: Order,
     *,
     returns_stock: bool,
+    store_notice: str,
     actor_id: UserId,
     ids: IdGenerator,
     now: datetime,
 ) -> tuple[list[StockChange], PendingRefund]:
-    """In the caller's transaction (the order already moved): stock back if it never shipped, the
-    ledger's reversing entries, a credit note for the invoice; returns the refund to send after commit."""
+    """In the caller's transaction, once the order has moved: save it, stock back if it never shipped,
+    the ledger's reversing entries, a credit note for the invoice, the buyer and the store told;
+    returns the refund to send after commit."""
+    await uow.orders.save(order)
     changes: list[StockChange] = []
     if returns_stock:
         changes = await release(uow, [order], reason=f"order {order.status}", actor_id=actor_id, ids=ids, now=now)
@@ -60,6 +64,8 @@ async def reverse_order(
     payment = await uow.payments.approved_for(order.checkout_id)
     if payment is None or payment.charge_reference is None:
         raise Conflict("the order has no approved payment to refund", field="order")
+    await tell_buyer(uow, order.buyer_id, "order_refunded", {"order_id": str(order.id)})
+    await tell_stores(uow, [order], store_notice)
     return changes, PendingRefund(refund_key(order), payment.charge_reference, order.total)
 
 

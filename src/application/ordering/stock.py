@@ -56,17 +56,7 @@ async def reserve(
             tuple(Shortage(product_id, sku, quantity, levels.get(product_id, 0)) for product_id, sku, quantity in short)
         )
     for change in changes:
-        await uow.stock_ledger.record(
-            StockMovement(
-                id=ids.new_id(),
-                product_id=change.product_id,
-                delta=change.delta,
-                reason=reason,
-                actor_id=actor_id,
-                resulting_level=change.level,
-                created_at=now,
-            )
-        )
+        await _record(uow, change, reason=reason, actor_id=actor_id, ids=ids, now=now)
     return changes
 
 
@@ -95,18 +85,31 @@ async def release(
             continue
         change = StockChange(product_id, quantity, level)
         changes.append(change)
-        await uow.stock_ledger.record(
-            StockMovement(
-                id=ids.new_id(),
-                product_id=change.product_id,
-                delta=change.delta,
-                reason=reason,
-                actor_id=actor_id,
-                resulting_level=change.level,
-                created_at=now,
-            )
-        )
+        await _record(uow, change, reason=reason, actor_id=actor_id, ids=ids, now=now)
     return changes
+
+
+async def _record(
+    uow: OrderingUnitOfWork,
+    change: StockChange,
+    *,
+    reason: str,
+    actor_id: UserId | None,
+    ids: IdGenerator,
+    now: datetime,
+) -> None:
+    """The stock ledger's row for one change."""
+    await uow.stock_ledger.record(
+        StockMovement(
+            id=ids.new_id(),
+            product_id=change.product_id,
+            delta=change.delta,
+            reason=reason,
+            actor_id=actor_id,
+            resulting_level=change.level,
+            created_at=now,
+        )
+    )
 
 
 async def announce(cache: CatalogCacheInvalidation, changes: Sequence[StockChange]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import NewType
@@ -85,18 +85,4 @@ class Invoice:
         """The whole amount of this invoice, credited back."""
         if self.kind is not InvoiceKind.INVOICE:
             raise InvalidValue("only an invoice can be credited", field="invoice", rule="credit_note")
-        return Invoice(
-            id=id,
-            kind=InvoiceKind.CREDIT_NOTE,
-            number=number,
-            merchant_id=self.merchant_id,
-            order_id=self.order_id,
-            issuer=self.issuer,
-            buyer=self.buyer,
-            lines=self.lines,
-            subtotal=self.subtotal,
-            tax=self.tax,
-            total=self.total,
-            issued_at=now,
-            credits=self.id,
-        )
+        return replace(self, id=id, kind=InvoiceKind.CREDIT_NOTE, number=number, issued_at=now, credits=self.id)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.postgres.ordering.tables import FakeGatewayOperationRow
 from application.ports.ordering import ChargeOutcome, ChargeResult, PaymentGateway
@@ -38,64 +38,39 @@ class FakePaymentGateway(PaymentGateway):
         declined = token not in {APPROVE, TIME_OUT}
         outcome = ChargeOutcome.DECLINED if declined else ChargeOutcome.APPROVED
         async with self._engine.begin() as connection:
-            inserted = await connection.scalar(
-                insert(FakeGatewayOperationRow)
-                .values(
-                    idempotency_key=idempotency_key,
-                    kind="charge",
-                    token=token,
-                    amount_minor=amount.amount_minor,
-                    currency=amount.currency.code,
-                    outcome=outcome.value,
-                    reference=f"ch_{idempotency_key.hex[:24]}",
-                    created_at=datetime.now(UTC),
-                )
-                .on_conflict_do_nothing(index_elements=[FakeGatewayOperationRow.idempotency_key])
-                .returning(FakeGatewayOperationRow.idempotency_key)
+            inserted = await _book(
+                connection,
+                idempotency_key,
+                "charge",
+                amount=amount,
+                outcome=outcome,
+                reference=f"ch_{idempotency_key.hex[:24]}",
+                token=token,
             )
-            row = (
-                await connection.execute(
-                    select(FakeGatewayOperationRow.outcome, FakeGatewayOperationRow.reference).where(
-                        FakeGatewayOperationRow.idempotency_key == idempotency_key
-                    )
-                )
-            ).one()
+            row = await _charge_of(connection, idempotency_key)
         if inserted is not None and token == TIME_OUT:
             return ChargeResult(ChargeOutcome.TIMED_OUT)
-        if row.outcome == ChargeOutcome.DECLINED.value:
+        if row is None or row.outcome == ChargeOutcome.DECLINED.value:  # None: the key booked a refund
             reason = "insufficient funds" if token == DECLINE else "unknown card token"
             return ChargeResult(ChargeOutcome.DECLINED, reason=reason)
         return ChargeResult(ChargeOutcome.APPROVED, reference=row.reference)
 
     async def refund(self, *, idempotency_key: UUID, charge_reference: str, amount: Money) -> ChargeResult:
         async with self._engine.begin() as connection:
-            await connection.execute(
-                insert(FakeGatewayOperationRow)
-                .values(
-                    idempotency_key=idempotency_key,
-                    kind="refund",
-                    token=None,
-                    amount_minor=amount.amount_minor,
-                    currency=amount.currency.code,
-                    outcome=ChargeOutcome.APPROVED.value,
-                    reference=f"re_{idempotency_key.hex[:24]}",
-                    charge_reference=charge_reference,
-                    created_at=datetime.now(UTC),
-                )
-                .on_conflict_do_nothing(index_elements=[FakeGatewayOperationRow.idempotency_key])
+            await _book(
+                connection,
+                idempotency_key,
+                "refund",
+                amount=amount,
+                outcome=ChargeOutcome.APPROVED,
+                reference=f"re_{idempotency_key.hex[:24]}",
+                charge_reference=charge_reference,
             )
         return ChargeResult(ChargeOutcome.APPROVED, reference=f"re_{idempotency_key.hex[:24]}")
 
     async def look_up(self, *, idempotency_key: UUID) -> ChargeResult | None:
         async with self._engine.connect() as connection:
-            row = (
-                await connection.execute(
-                    select(FakeGatewayOperationRow.outcome, FakeGatewayOperationRow.reference).where(
-                        FakeGatewayOperationRow.idempotency_key == idempotency_key,
-                        FakeGatewayOperationRow.kind == "charge",
-                    )
-                )
-            ).one_or_none()
+            row = await _charge_of(connection, idempotency_key)
         if row is None:
             return None
         if row.outcome == ChargeOutcome.DECLINED.value:
@@ -112,3 +87,46 @@ class FakePaymentGateway(PaymentGateway):
                 )
             )
         return int(count or 0)
+
+
+async def _book(
+    connection: AsyncConnection,
+    idempotency_key: UUID,
+    kind: str,
+    *,
+    amount: Money,
+    outcome: ChargeOutcome,
+    reference: str,
+    token: str | None = None,
+    charge_reference: str | None = None,
+) -> UUID | None:
+    """Write an operation in the processor's book once per key; the key if this call wrote it."""
+    inserted: UUID | None = await connection.scalar(
+        insert(FakeGatewayOperationRow)
+        .values(
+            idempotency_key=idempotency_key,
+            kind=kind,
+            token=token,
+            amount_minor=amount.amount_minor,
+            currency=amount.currency.code,
+            outcome=outcome.value,
+            reference=reference,
+            charge_reference=charge_reference,
+            created_at=datetime.now(UTC),
+        )
+        .on_conflict_do_nothing(index_elements=[FakeGatewayOperationRow.idempotency_key])
+        .returning(FakeGatewayOperationRow.idempotency_key)
+    )
+    return inserted
+
+
+async def _charge_of(connection: AsyncConnection, idempotency_key: UUID) -> Row[str, str] | None:
+    """The charge booked under this key, if any."""
+    return (
+        await connection.execute(
+            select(FakeGatewayOperationRow.outcome, FakeGatewayOperationRow.reference).where(
+                FakeGatewayOperationRow.idempotency_key == idempotency_key,
+                FakeGatewayOperationRow.kind == "charge",
+            )
+        )
+    ).one_or_none()

@@ -8,7 +8,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from adapters.postgres.ordering.repositories import (
+from adapters.postgres.ordering import (
     SqlaCartRepository,
     SqlaCheckoutRepository,
     SqlaIdempotencyKeys,

@@ -145,10 +145,7 @@ class OrdersController(Controller):
         page = await ordering.list_my_orders(
             ListMyOrdersQuery(actor=request.actor, status=status, after=after, limit=limit)
         )
-        return OrderPage(
-            items=[OrderResponse.of(order) for order in page.items],
-            next_cursor=request.cursors.next_cursor(MY_ORDERS, page, scope=scope),
-        )
+        return OrderPage.of(page.items, request.cursors.next_cursor(MY_ORDERS, page, scope=scope))
 
     @get("/{order_id:uuid}", operation_id="getOrder")
     async def get_order(self, order_id: FromPath[OrderId], request: ApiRequest, ordering: Ordering) -> OrderResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -14,11 +15,10 @@ from application.ordering.place_checkout import AddressInput, PlacedCheckout
 from application.ordering.view_cart import CartView
 from application.ports.ordering import Balance
 from domain.money import Money
-from domain.ordering.checkouts import ShippingAddress
 from domain.ordering.invoices import Invoice
 from domain.ordering.ledger import LedgerEntry
 from domain.ordering.orders import Order, OrderLine
-from entrypoints.http.shared import RequestBody
+from entrypoints.http.shared import Copied, RequestBody
 
 
 class Amount(msgspec.Struct):
@@ -155,7 +155,7 @@ class OrderEventResponse(msgspec.Struct):
     note: str | None
 
 
-class ShipmentResponse(msgspec.Struct):
+class ShipmentResponse(Copied):
     carrier: str
     tracking_code: str
 
@@ -193,7 +193,7 @@ class OrderResponse(msgspec.Struct):
             total=Amount.of(order.total),
             commission_rate_basis_points=order.commission_rate.basis_points,
             commission=Amount.of(order.commission),
-            shipment=ShipmentResponse(order.shipment.carrier, order.shipment.tracking_code) if order.shipment else None,
+            shipment=ShipmentResponse.of(order.shipment) if order.shipment else None,
             history=[OrderEventResponse(event.status.value, event.at, event.note) for event in order.history],
             created_at=order.created_at,
             delivered_at=order.delivered_at,
@@ -204,8 +204,12 @@ class OrderPage(msgspec.Struct):
     items: list[OrderResponse]
     next_cursor: str | None
 
+    @classmethod
+    def of(cls, orders: Iterable[Order], next_cursor: str | None) -> OrderPage:
+        return cls(items=[OrderResponse.of(order) for order in orders], next_cursor=next_cursor)
 
-class AddressResponse(msgspec.Struct):
+
+class AddressResponse(Copied):
     recipient: str
     line1: str
     line2: str | None
@@ -214,19 +218,6 @@ class AddressResponse(msgspec.Struct):
     postal_code: str | None
     country: str
     phone: str
-
-    @classmethod
-    def of(cls, address: ShippingAddress) -> AddressResponse:
-        return cls(
-            recipient=address.recipient,
-            line1=address.line1,
-            line2=address.line2,
-            city=address.city,
-            region=address.region,
-            postal_code=address.postal_code,
-            country=address.country,
-            phone=address.phone,
-        )
 
 
 class CheckoutResponse(msgspec.Struct):

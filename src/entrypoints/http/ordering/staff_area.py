@@ -47,10 +47,7 @@ class AdminOrdersController(StaffArea):
                 limit=limit,
             )
         )
-        return OrderPage(
-            items=[OrderResponse.of(order) for order in page.items],
-            next_cursor=request.cursors.next_cursor(ALL_ORDERS, page, scope=scope),
-        )
+        return OrderPage.of(page.items, request.cursors.next_cursor(ALL_ORDERS, page, scope=scope))
 
     @post("/{order_id:uuid}/refund", operation_id="refundOrder", status_code=HTTP_200_OK)
     async def refund(

@@ -42,10 +42,7 @@ class MerchantOrdersController(Controller):
         page = await ordering.list_store_orders(
             ListStoreOrdersQuery(actor=request.actor, merchant_id=merchant_id, status=status, after=after, limit=limit)
         )
-        return OrderPage(
-            items=[OrderResponse.of(order) for order in page.items],
-            next_cursor=request.cursors.next_cursor(MERCHANT_ORDERS, page, scope=scope),
-        )
+        return OrderPage.of(page.items, request.cursors.next_cursor(MERCHANT_ORDERS, page, scope=scope))
 
     @post("/orders/{order_id:uuid}/ship", operation_id="shipOrder", status_code=HTTP_200_OK)
     async def ship(

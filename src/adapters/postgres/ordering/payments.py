@@ -1,0 +1,96 @@
+"""PostgreSQL payment attempts."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.postgres.errors import flush
+from adapters.postgres.ordering.tables import (
+    CheckoutRow,
+    PaymentAttemptRow,
+)
+from application.ports.ordering import PaymentAttemptRepository
+from domain.money import Currency, Money
+from domain.ordering.checkouts import CheckoutStatus
+from domain.ordering.orders import CheckoutId
+from domain.ordering.payments import PaymentAttempt, PaymentAttemptId, PaymentStatus
+
+_OPEN = (PaymentStatus.PENDING.value, PaymentStatus.UNKNOWN.value)
+"""An attempt still waiting for, or unsure of, the gateway's answer."""
+
+
+def _attempt(row: PaymentAttemptRow) -> PaymentAttempt:
+    return PaymentAttempt(
+        id=PaymentAttemptId(row.id),
+        checkout_id=CheckoutId(row.checkout_id),
+        amount=Money(row.amount_minor, Currency(row.currency)),
+        status=PaymentStatus(row.status),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        charge_reference=row.charge_reference,
+        failure_reason=row.failure_reason,
+    )
+
+
+class SqlaPaymentAttemptRepository(PaymentAttemptRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, attempt: PaymentAttempt) -> None:
+        self._session.add(
+            PaymentAttemptRow(
+                id=attempt.id,
+                checkout_id=attempt.checkout_id,
+                status=attempt.status.value,
+                amount_minor=attempt.amount.amount_minor,
+                currency=attempt.amount.currency.code,
+                charge_reference=attempt.charge_reference,
+                failure_reason=attempt.failure_reason,
+                created_at=attempt.created_at,
+                updated_at=attempt.updated_at,
+            )
+        )
+        await flush(self._session)
+
+    async def save(self, attempt: PaymentAttempt) -> None:
+        await self._session.execute(
+            update(PaymentAttemptRow)
+            .where(PaymentAttemptRow.id == attempt.id)
+            .values(
+                status=attempt.status.value,
+                charge_reference=attempt.charge_reference,
+                failure_reason=attempt.failure_reason,
+                updated_at=attempt.updated_at,
+            )
+        )
+
+    async def get(self, attempt_id: UUID) -> PaymentAttempt | None:
+        return await self._one(PaymentAttemptRow.id == attempt_id)
+
+    async def open_for(self, checkout_id: CheckoutId) -> PaymentAttempt | None:
+        return await self._one(PaymentAttemptRow.checkout_id == checkout_id, PaymentAttemptRow.status.in_(_OPEN))
+
+    async def approved_for(self, checkout_id: CheckoutId) -> PaymentAttempt | None:
+        return await self._one(
+            PaymentAttemptRow.checkout_id == checkout_id, PaymentAttemptRow.status == PaymentStatus.APPROVED.value
+        )
+
+    async def _one(self, *conditions: ColumnElement[bool]) -> PaymentAttempt | None:
+        row = await self._session.scalar(select(PaymentAttemptRow).where(*conditions))
+        return _attempt(row) if row is not None else None
+
+    async def unsettled_of_expired_checkouts(self, *, limit: int) -> list[PaymentAttempt]:
+        rows = await self._session.scalars(
+            select(PaymentAttemptRow)
+            .join(CheckoutRow, CheckoutRow.id == PaymentAttemptRow.checkout_id)
+            .where(
+                CheckoutRow.status == CheckoutStatus.EXPIRED.value,
+                PaymentAttemptRow.status.in_(_OPEN),
+            )
+            .order_by(PaymentAttemptRow.id)
+            .limit(limit)
+        )
+        return [_attempt(row) for row in rows.all()]
