@@ -282,7 +282,13 @@ def jobs() -> None:
 
 
 @jobs.command("expire-checkouts")
-@click.option("--batch-size", type=click.IntRange(1, 1000), default=100, show_default=True)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 1000),
+    default=100,
+    show_default=True,
+    help="How many expired checkouts to settle per transaction.",
+)
 def expire_checkouts(batch_size: int) -> None:
     """Expire unpaid checkouts past their deadline and return their stock."""
     command = ExpireCheckoutsCommand(actor=OPERATOR, batch_size=batch_size)

@@ -24,7 +24,9 @@ async def open_ticket(client: AsyncClient, tokens: dict, **body: object) -> dict
     payload = {"subject": "Necesito ayuda", "body": "No llega mi pedido", "category": "other"} | body
     response = await client.post("/api/v1/tickets", json=payload, headers=bearer(tokens))
     assert response.status_code == 201, response.text
-    return response.json()["ticket"]
+    ticket = response.json()["ticket"]
+    assert response.headers["Location"] == f"/api/v1/tickets/{ticket['id']}"
+    return ticket
 
 
 async def audit_events(client: AsyncClient, admin_tokens: dict, **filters: str) -> list[dict]:

@@ -70,6 +70,7 @@ async def test_a_multi_store_cart_becomes_one_checkout_with_an_order_and_an_invo
     placed = await check_out(client, ana)
     assert placed.status_code == 201, placed.text
     body = placed.json()
+    assert placed.headers["Location"] == f"/api/v1/checkouts/{body['id']}"
     assert body["status"] == "pending_payment"
     orders = {order["merchant_id"]: order for order in body["orders"]}
     a, b = orders[store_a.id], orders[store_b.id]
@@ -168,6 +169,7 @@ async def test_ten_concurrent_requests_with_one_key_make_one_checkout_and_replay
 
     assert {response.status_code for response in responses} == {201}
     assert len({response.content for response in responses}) == 1
+    assert len({response.headers["Location"] for response in responses}) == 1  # replays point at the same checkout
     assert sum(response.headers.get("idempotent-replayed") == "true" for response in responses) == 9
     assert await counts(client, "checkouts", "idempotency_keys") == {"checkouts": 1, "idempotency_keys": 1}
     assert await scalar(client, "SELECT stock FROM products WHERE id = :p", p=product["id"]) == 8

@@ -39,6 +39,7 @@ async def test_a_customer_ticket_is_answered_noted_reopened_and_resolved_and_the
         f"{path}/messages", json={"body": "Banco confirma doble cargo", "internal": True}, headers=bearer(agent)
     )
     assert (reply.status_code, note.status_code) == (201, 201)
+    assert reply.headers["Location"] == path  # a message lives in its ticket's conversation
 
     customer_view = (await client.get(path, headers=bearer(customer))).json()
     assert [m["body"] for m in customer_view["messages"]] == ["No llega mi pedido", "Ya lo revisamos"]

@@ -34,6 +34,7 @@ from domain.errors import (
     NotFound,
     TooManyAttempts,
 )
+from domain.ordering.payments import PaymentDeclined, PaymentFailed, PaymentOutcomeUnknown
 from entrypoints.http.problems import DOMAIN_ERROR_STATUS, INTERNAL_ERROR, MALFORMED_BODY, PROBLEM_JSON, problem_type
 
 T = TypeVar("T")
@@ -71,6 +72,11 @@ _DESCRIPTIONS: dict[int, str] = {
     HTTPStatus.UNPROCESSABLE_ENTITY: f"A value breaks a business rule (`{InvalidValue.code}`); `field` names it "
     "and `rule` says which rule.",
     HTTPStatus.TOO_MANY_REQUESTS: f"Too many attempts (`{TooManyAttempts.code}`); retry after `Retry-After` seconds.",
+    HTTPStatus.PAYMENT_REQUIRED: f"The card was declined (`{PaymentDeclined.code}`); nothing was charged and the "
+    "checkout stays payable until it expires.",
+    HTTPStatus.BAD_GATEWAY: f"The payment gateway failed (`{PaymentFailed.code}`); nothing was charged: try again.",
+    HTTPStatus.GATEWAY_TIMEOUT: f"The payment gateway did not answer in time (`{PaymentOutcomeUnknown.code}`); "
+    "retrying is safe, it never charges twice.",
     HTTPStatus.INTERNAL_SERVER_ERROR: f"Something failed on our side, for example the database was unreachable "
     f"(`{INTERNAL_ERROR}`); it has been logged with the request id.",
 }
@@ -105,6 +111,21 @@ _EXAMPLES: dict[int, dict[str, Any]] = {
     HTTPStatus.TOO_MANY_REQUESTS: {
         "code": TooManyAttempts.code,
         "detail": "too many failed logins; try again later",
+    },
+    HTTPStatus.PAYMENT_REQUIRED: {
+        "code": PaymentDeclined.code,
+        "detail": "the card was declined: insufficient funds",
+        "field": "token",
+    },
+    HTTPStatus.BAD_GATEWAY: {
+        "code": PaymentFailed.code,
+        "detail": "the payment gateway failed; nothing was charged, try again",
+        "field": "payment",
+    },
+    HTTPStatus.GATEWAY_TIMEOUT: {
+        "code": PaymentOutcomeUnknown.code,
+        "detail": "the payment gateway did not answer in time; retry: it will never charge twice",
+        "field": "payment",
     },
 }
 

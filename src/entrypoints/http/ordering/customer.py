@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
+from uuid import UUID
 
+import msgspec
 from litestar import Controller, Response, delete, get, post, put
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -20,7 +21,10 @@ from application.ordering.place_checkout import PlaceCheckoutCommand
 from application.ordering.set_cart_item import SetCartItemCommand
 from application.ordering.view_cart import ViewCartQuery
 from domain.catalog.products import ProductId
+from domain.errors import Conflict, InvalidValue, NotFound
 from domain.ordering.orders import CheckoutId, OrderId, OrderStatus
+from domain.ordering.payments import PaymentDeclined, PaymentFailed, PaymentOutcomeUnknown
+from entrypoints.http.contract import LOCATION, problems
 from entrypoints.http.dependencies import ApiRequest, Ordering
 from entrypoints.http.ordering.schemas import (
     CartItemUpdate,
@@ -41,6 +45,12 @@ from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id
 MY_ORDERS = listed_by_id("my-orders", OrderId)
 
 
+class _Created(msgspec.Struct):
+    """What the Location of a placed checkout needs from its stored body."""
+
+    id: UUID
+
+
 class CartController(Controller):
     path = "/cart"
     tags = ["buying"]
@@ -50,7 +60,12 @@ class CartController(Controller):
     async def get_cart(self, request: ApiRequest, ordering: Ordering) -> CartResponse:
         return CartResponse.of(await ordering.view_cart(ViewCartQuery(request.actor)))
 
-    @put("/items/{product_id:uuid}", operation_id="setCartItem", summary="Set a product's quantity (0 removes it)")
+    @put(
+        "/items/{product_id:uuid}",
+        operation_id="setCartItem",
+        responses=problems(NotFound, InvalidValue),
+        summary="Set a product's quantity (0 removes it)",
+    )
     async def set_item(
         self, product_id: FromPath[ProductId], data: JSONBody[CartItemUpdate], request: ApiRequest, ordering: Ordering
     ) -> CartResponse:
@@ -77,9 +92,9 @@ class CheckoutsController(Controller):
             "Idempotent: repeat a request with the same Idempotency-Key to get the first answer back "
             "(header Idempotent-Replayed: true). 409 names short products and what is left."
         ),
-        responses={
-            HTTP_201_CREATED: ResponseSpec(data_container=CheckoutResponse, description="The checkout, to be paid")
-        },
+        response_description="The checkout, to be paid",
+        response_headers=LOCATION,
+        responses=problems(Conflict, InvalidValue),
     )
     async def place(
         self,
@@ -87,7 +102,7 @@ class CheckoutsController(Controller):
         idempotency_key: Annotated[str, HeaderParameter(name="Idempotency-Key", max_length=255)],
         request: ApiRequest,
         ordering: Ordering,
-    ) -> Response[bytes]:
+    ) -> Response[CheckoutResponse]:
         response = await ordering.place_checkout(
             PlaceCheckoutCommand(
                 actor=request.actor,
@@ -96,12 +111,21 @@ class CheckoutsController(Controller):
                 encode=encode_checkout,
             )
         )
-        headers = {"Idempotent-Replayed": "true"} if response.replayed else None
+        headers = {"Idempotent-Replayed": "true"} if response.replayed else {}
+        if response.status_code == HTTP_201_CREATED:
+            headers["Location"] = f"/api/v1/checkouts/{msgspec.json.decode(response.body, type=_Created).id}"
+        # The body is the stored encoding of a CheckoutResponse, sent as it is so that a replay is byte-identical.
+        stored = cast("CheckoutResponse", response.body)
         return Response(
-            content=response.body, status_code=response.status_code, media_type="application/json", headers=headers
+            content=stored, status_code=response.status_code, media_type="application/json", headers=headers
         )
 
-    @get("/{checkout_id:uuid}", operation_id="getCheckout")
+    @get(
+        "/{checkout_id:uuid}",
+        operation_id="getCheckout",
+        responses=problems(NotFound),
+        summary="One of my checkouts: its orders, total and payment deadline",
+    )
     async def get_checkout(
         self, checkout_id: FromPath[CheckoutId], request: ApiRequest, ordering: Ordering
     ) -> CheckoutResponse:
@@ -111,6 +135,7 @@ class CheckoutsController(Controller):
         "/{checkout_id:uuid}/payment",
         operation_id="payCheckout",
         status_code=HTTP_200_OK,
+        responses=problems(NotFound, Conflict, InvalidValue, PaymentDeclined, PaymentFailed, PaymentOutcomeUnknown),
         summary="Pay by card: 200 paid, 402 declined, 502 gateway error, 504 unknown (retry), 409 expired/paid",
     )
     async def pay(
@@ -131,7 +156,7 @@ class OrdersController(Controller):
     tags = ["buying"]
     security = BEARER
 
-    @get("/", operation_id="listMyOrders", summary="My orders, newest first")
+    @get("/", operation_id="listMyOrders", responses=problems(InvalidValue), summary="My orders, newest first")
     async def list_orders(
         self,
         request: ApiRequest,
@@ -147,15 +172,26 @@ class OrdersController(Controller):
         )
         return OrderPage.of(page.items, request.cursors.next_cursor(MY_ORDERS, page, scope=scope))
 
-    @get("/{order_id:uuid}", operation_id="getOrder")
+    @get("/{order_id:uuid}", operation_id="getOrder", responses=problems(NotFound), summary="One of my orders")
     async def get_order(self, order_id: FromPath[OrderId], request: ApiRequest, ordering: Ordering) -> OrderResponse:
         return OrderResponse.of(await ordering.get_order(GetOrderQuery(request.actor, order_id)))
 
-    @post("/{order_id:uuid}/cancel", operation_id="cancelOrder", status_code=HTTP_200_OK, summary="Cancel, unshipped")
+    @post(
+        "/{order_id:uuid}/cancel",
+        operation_id="cancelOrder",
+        status_code=HTTP_200_OK,
+        responses=problems(NotFound, Conflict),
+        summary="Cancel an order that has not shipped (a paid one is refunded)",
+    )
     async def cancel(self, order_id: FromPath[OrderId], request: ApiRequest, ordering: Ordering) -> OrderResponse:
         return OrderResponse.of(await ordering.cancel_order(CancelOrderCommand(request.actor, order_id)))
 
-    @get("/{order_id:uuid}/invoice", operation_id="getOrderInvoice", summary="The invoice and any credit notes")
+    @get(
+        "/{order_id:uuid}/invoice",
+        operation_id="getOrderInvoice",
+        responses=problems(NotFound),
+        summary="The invoice and any credit notes",
+    )
     async def invoice(
         self, order_id: FromPath[OrderId], request: ApiRequest, ordering: Ordering
     ) -> OrderDocumentsResponse:

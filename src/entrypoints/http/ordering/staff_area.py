@@ -12,8 +12,10 @@ from application.ordering.list_all_orders import ListAllOrdersQuery
 from application.ordering.refund_order import RefundOrderCommand
 from application.ordering.set_store_commission import SetStoreCommissionCommand
 from domain.catalog.merchants import MerchantId
+from domain.errors import Conflict, InvalidValue, NotAllowed, NotFound
 from domain.identity.roles import UserId
 from domain.ordering.orders import OrderId, OrderStatus
+from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Ordering
 from entrypoints.http.ordering.schemas import CommissionRate, OrderPage, OrderResponse, RefundRequest
 from entrypoints.http.shared import Cursor, Limit, StaffArea, listed_by_id
@@ -24,7 +26,12 @@ ALL_ORDERS = listed_by_id("all-orders", OrderId)
 class AdminOrdersController(StaffArea):
     path = "/admin/orders"
 
-    @get("/", operation_id="listAllOrders", summary="Every order, newest first (support and admins)")
+    @get(
+        "/",
+        operation_id="listAllOrders",
+        responses=problems(NotAllowed, InvalidValue),
+        summary="Every order, newest first (support and admins)",
+    )
     async def list_orders(
         self,
         request: ApiRequest,
@@ -49,7 +56,13 @@ class AdminOrdersController(StaffArea):
         )
         return OrderPage.of(page.items, request.cursors.next_cursor(ALL_ORDERS, page, scope=scope))
 
-    @post("/{order_id:uuid}/refund", operation_id="refundOrder", status_code=HTTP_200_OK)
+    @post(
+        "/{order_id:uuid}/refund",
+        operation_id="refundOrder",
+        status_code=HTTP_200_OK,
+        responses=problems(NotAllowed, NotFound, Conflict, InvalidValue),
+        summary="Refund a paid, shipped or delivered order, saying why (support and admins)",
+    )
     async def refund(
         self, order_id: FromPath[OrderId], data: JSONBody[RefundRequest], request: ApiRequest, ordering: Ordering
     ) -> OrderResponse:
@@ -65,7 +78,12 @@ class AdminOrdersController(StaffArea):
 class AdminMerchantTermsController(StaffArea):
     path = "/admin/merchants/{merchant_id:uuid}/commission"
 
-    @put("/", operation_id="setStoreCommission", summary="Agree a commission rate with a merchant (admins)")
+    @put(
+        "/",
+        operation_id="setStoreCommission",
+        responses=problems(NotAllowed, NotFound, InvalidValue),
+        summary="Agree a commission rate with a merchant (admins)",
+    )
     async def set_commission(
         self, merchant_id: FromPath[MerchantId], data: JSONBody[CommissionRate], request: ApiRequest, ordering: Ordering
     ) -> CommissionRate:

@@ -13,7 +13,9 @@ from application.ordering.list_store_orders import ListStoreOrdersQuery
 from application.ordering.merchant_balance import MerchantBalanceQuery
 from application.ordering.ship_order import ShipOrderCommand
 from domain.catalog.merchants import MerchantId
+from domain.errors import Conflict, InvalidValue, NotFound
 from domain.ordering.orders import OrderId, OrderStatus
+from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Ordering
 from entrypoints.http.ordering.schemas import BalanceResponse, OrderPage, OrderResponse, ShipmentRequest
 from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id
@@ -27,7 +29,12 @@ class MerchantOrdersController(Controller):
     tags = ["merchant orders"]
     security = BEARER
 
-    @get("/orders", operation_id="listStoreOrders", summary="The merchant's orders, newest first")
+    @get(
+        "/orders",
+        operation_id="listStoreOrders",
+        responses=problems(NotFound, InvalidValue),
+        summary="The merchant's orders, newest first",
+    )
     async def list_orders(
         self,
         merchant_id: FromPath[MerchantId],
@@ -44,7 +51,13 @@ class MerchantOrdersController(Controller):
         )
         return OrderPage.of(page.items, request.cursors.next_cursor(MERCHANT_ORDERS, page, scope=scope))
 
-    @post("/orders/{order_id:uuid}/ship", operation_id="shipOrder", status_code=HTTP_200_OK)
+    @post(
+        "/orders/{order_id:uuid}/ship",
+        operation_id="shipOrder",
+        status_code=HTTP_200_OK,
+        responses=problems(NotFound, Conflict, InvalidValue),
+        summary="Ship a paid order, with the carrier and tracking code",
+    )
     async def ship(
         self,
         merchant_id: FromPath[MerchantId],
@@ -64,7 +77,13 @@ class MerchantOrdersController(Controller):
         )
         return OrderResponse.of(order)
 
-    @post("/orders/{order_id:uuid}/deliver", operation_id="deliverOrder", status_code=HTTP_200_OK)
+    @post(
+        "/orders/{order_id:uuid}/deliver",
+        operation_id="deliverOrder",
+        status_code=HTTP_200_OK,
+        responses=problems(NotFound, Conflict),
+        summary="Mark a shipped order delivered",
+    )
     async def deliver(
         self, merchant_id: FromPath[MerchantId], order_id: FromPath[OrderId], request: ApiRequest, ordering: Ordering
     ) -> OrderResponse:
@@ -73,7 +92,12 @@ class MerchantOrdersController(Controller):
         )
         return OrderResponse.of(order)
 
-    @get("/balance", operation_id="getStoreBalance", summary="Pending and available money, and the ledger entries")
+    @get(
+        "/balance",
+        operation_id="getStoreBalance",
+        responses=problems(NotFound, InvalidValue),
+        summary="Pending and available money, and the ledger entries",
+    )
     async def balance(
         self,
         merchant_id: FromPath[MerchantId],

@@ -13,7 +13,9 @@ from application.audit.list_audit_events import ListAuditEventsQuery
 from application.ports.audit import AuditFilter
 from application.support.support_stats import SupportStatsQuery
 from domain.audit import AuditAction, SubjectType
+from domain.errors import InvalidValue, NotAllowed
 from domain.identity.roles import UserId
+from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Support
 from entrypoints.http.shared import Cursor, Limit, Listing, StaffArea
 from entrypoints.http.support.schemas import AuditEventPage, AuditEventResponse, SupportStatsResponse
@@ -26,7 +28,12 @@ To = Annotated[datetime | None, QueryParameter(name="to", description="Exclusive
 class SupportStatsController(StaffArea):
     path = "/admin/support/stats"
 
-    @get("/", operation_id="supportStats", summary="Tickets by status and category, median response times")
+    @get(
+        "/",
+        operation_id="supportStats",
+        responses=problems(NotAllowed, InvalidValue),
+        summary="Tickets by status and category, median response times",
+    )
     async def stats(
         self, request: ApiRequest, support: Support, opened_from: From = None, opened_to: To = None
     ) -> SupportStatsResponse:
@@ -37,7 +44,12 @@ class SupportStatsController(StaffArea):
 class AuditController(StaffArea):
     path = "/admin/audit"
 
-    @get("/", operation_id="listAuditEvents", summary="Staff actions, newest first (admin)")
+    @get(
+        "/",
+        operation_id="listAuditEvents",
+        responses=problems(NotAllowed, InvalidValue),
+        summary="Staff actions, newest first (admin)",
+    )
     async def list_events(
         self,
         request: ApiRequest,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from msgspec import UnsetType
 
@@ -16,8 +16,10 @@ from application.support.open_ticket import OpenTicketCommand
 from application.support.post_ticket_message import PostTicketMessageCommand
 from application.support.update_ticket import Assignment, UpdateTicketCommand
 from domain.catalog.merchants import MerchantId
+from domain.errors import Conflict, InvalidValue, NotAllowed, NotFound
 from domain.identity.roles import UserId
 from domain.support.tickets import TicketCategory, TicketId, TicketStatus
+from entrypoints.http.contract import LOCATION, created, problems
 from entrypoints.http.dependencies import ApiRequest, Support
 from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id, unset_to_none
 from entrypoints.http.support.schemas import (
@@ -38,10 +40,16 @@ class TicketsController(Controller):
     tags = ["support"]
     security = BEARER
 
-    @post("/", operation_id="openTicket", summary="Ask the support desk for help (customers, store people)")
+    @post(
+        "/",
+        operation_id="openTicket",
+        response_headers=LOCATION,
+        responses=problems(NotAllowed, NotFound, InvalidValue),
+        summary="Ask the support desk for help (customers, store people)",
+    )
     async def open_ticket(
         self, data: JSONBody[OpenTicketRequest], request: ApiRequest, support: Support
-    ) -> TicketDetail:
+    ) -> Response[TicketDetail]:
         opened = await support.open_ticket(
             OpenTicketCommand(
                 actor=request.actor,
@@ -51,9 +59,14 @@ class TicketsController(Controller):
                 order_id=data.order_id,
             )
         )
-        return TicketDetail.of(opened.ticket, [opened.message])
+        return created(TicketDetail.of(opened.ticket, [opened.message]), f"/api/v1/tickets/{opened.ticket.id}")
 
-    @get("/", operation_id="listTickets", summary="Tickets you may see: your own and your store's (staff: all)")
+    @get(
+        "/",
+        operation_id="listTickets",
+        responses=problems(InvalidValue),
+        summary="Tickets you may see: your own and your store's (staff: all)",
+    )
     async def list_tickets(
         self,
         request: ApiRequest,
@@ -91,7 +104,12 @@ class TicketsController(Controller):
             next_cursor=request.cursors.next_cursor(TICKETS, page, scope=scope),
         )
 
-    @get("/{ticket_id:uuid}", operation_id="getTicket", summary="A ticket and its conversation")
+    @get(
+        "/{ticket_id:uuid}",
+        operation_id="getTicket",
+        responses=problems(NotFound),
+        summary="A ticket and its conversation",
+    )
     async def get_ticket(self, ticket_id: FromPath[UUID], request: ApiRequest, support: Support) -> TicketDetail:
         conversation = await support.get_ticket(GetTicketQuery(actor=request.actor, ticket_id=TicketId(ticket_id)))
         return TicketDetail.of_conversation(conversation)
@@ -99,21 +117,25 @@ class TicketsController(Controller):
     @post(
         "/{ticket_id:uuid}/messages",
         operation_id="postTicketMessage",
+        description="The message has no address of its own: `Location` is the ticket, whose conversation holds it.",
+        response_headers=LOCATION,
+        responses=problems(NotAllowed, NotFound, Conflict, InvalidValue),
         summary="Reply in a ticket; internal notes are for platform staff only",
     )
     async def post_message(
         self, ticket_id: FromPath[UUID], data: JSONBody[TicketMessageRequest], request: ApiRequest, support: Support
-    ) -> TicketMessageResponse:
+    ) -> Response[TicketMessageResponse]:
         message = await support.post_ticket_message(
             PostTicketMessageCommand(
                 actor=request.actor, ticket_id=TicketId(ticket_id), body=data.body, internal=data.internal
             )
         )
-        return TicketMessageResponse.of(message)
+        return created(TicketMessageResponse.of(message), f"/api/v1/tickets/{ticket_id}")
 
     @patch(
         "/{ticket_id:uuid}",
         operation_id="updateTicket",
+        responses=problems(NotAllowed, NotFound, Conflict, InvalidValue),
         summary="Assign, prioritise or move a ticket (support, admin)",
     )
     async def update_ticket(
