@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, literal, or_, update
+from sqlalchemy import ColumnElement, and_, literal, or_, select, update
 from sqlalchemy.dialects import postgresql
 
 from adapters.postgres.errors import constraint_errors
@@ -59,6 +59,27 @@ class SqlaProductRepository(SqlaRepository[ProductRow], ProductRepository):
 
     async def save(self, product: Product, *, listed: bool) -> None:
         await self._write(product.id, _columns(product, listed=listed, exclude={"id"}))
+
+    async def of_skus(self, merchant_id: MerchantId, skus: Sequence[str], *, for_update: bool) -> list[Product]:
+        if not skus:
+            return []
+        statement = select(ProductRow).where(ProductRow.merchant_id == merchant_id, ProductRow.sku.in_(skus))
+        if for_update:
+            # In id order, so that two imports of overlapping files lock in the same order (no deadlock).
+            statement = statement.order_by(ProductRow.id).with_for_update()
+        rows = await self._session.scalars(statement.execution_options(populate_existing=True))
+        return [_product(row) for row in rows.all()]
+
+    async def put_all(self, products: Sequence[tuple[Product, bool]]) -> None:
+        if not products:
+            return
+        rows = [{"stock": item.stock, **_columns(item, listed=listed, exclude=set())} for item, listed in products]
+        insert = postgresql.insert(ProductRow)
+        kept = {"id", "merchant_id", "sku", "created_at", "suspension_reason", "search_vector"}
+        changed = {name: insert.excluded[name] for name in rows[0] if name not in kept}
+        statement = insert.on_conflict_do_update(constraint="uq_products_merchant_sku", set_=changed)
+        with constraint_errors():
+            await self._session.execute(statement, rows)
 
     async def get(
         self, product_id: ProductId, *, merchant_id: MerchantId | None = None, for_update: bool = False
