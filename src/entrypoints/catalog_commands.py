@@ -154,7 +154,9 @@ def process_imports(once: bool) -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
+            # Off the main thread (an embedding, a test runner) signals stay with their owner.
+            with contextlib.suppress(RuntimeError, ValueError):
+                loop.add_signal_handler(signum, stop.set)
         processed = 0
         while not stop.is_set():
             catalog_import = await container.catalog.process_next_import()
