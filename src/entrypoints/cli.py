@@ -20,6 +20,7 @@ from application.ordering.expire_checkouts import ExpireCheckoutsCommand
 from application.ports import UserFilter
 from domain.errors import DomainError
 from domain.identity.roles import Role
+from entrypoints.catalog_commands import catalog, process_imports
 from entrypoints.container import Container
 from entrypoints.demo.catalog_data import DEMO_PASSWORD
 from entrypoints.demo.seed import SeedReport, seed_demo
@@ -298,6 +299,10 @@ def expire_checkouts(batch_size: int) -> None:
         f"refunded {report.late_charges_refunded} late charges; "
         f"forgot {report.idempotency_keys_forgotten} idempotency keys"
     )
+
+
+main.add_command(catalog)
+jobs.add_command(process_imports)
 
 
 if __name__ == "__main__":  # pragma: no cover

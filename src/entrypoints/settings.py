@@ -64,6 +64,9 @@ class Settings:
     checkout_expiry_minutes: int = 30
     cart_quantity_cap: int = 99
     funds_available_after_days: int = 7
+    # Catalog files uploaded to the API: the largest accepted, and how long a worker's claim on one lasts.
+    import_max_bytes: int = 50 * 1024 * 1024
+    import_lease_seconds: int = 120
     # Development: every notification (activation codes included) is logged as it is committed.
     console_notifications: bool = True
 
@@ -176,6 +179,8 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         checkout_expiry_minutes=positive_int("CHECKOUT_EXPIRY_MINUTES", 30),
         cart_quantity_cap=positive_int("CART_QUANTITY_CAP", 99),
         funds_available_after_days=positive_int("FUNDS_AVAILABLE_AFTER_DAYS", 7),
+        import_max_bytes=positive_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024),
+        import_lease_seconds=positive_int("IMPORT_LEASE_SECONDS", 120),
         console_notifications=console_notifications,
     )
     if env is Environment.PRODUCTION:

@@ -68,6 +68,7 @@ from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Role, UserId
 from domain.identity.sessions import RefreshToken
 from domain.identity.users import User
+from tests.unit.import_fakes import InMemoryCatalogImports, StoredImports
 
 START = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -252,6 +253,7 @@ class Database:
     listed: set[ProductId] = field(default_factory=set)
     """The products customers may see, as the stores last told the repository."""
     stock_movements: list[StockMovement] = field(default_factory=list)
+    catalog_imports: StoredImports = field(default_factory=dict)
     summaries: list[ProductSummary] = field(default_factory=list)
     public_products: list[PublicProduct] = field(default_factory=list)
     reads: int = 0
@@ -546,6 +548,17 @@ class InMemoryProducts(ProductRepository):
         else:
             self._uow.pending.listed.discard(product.id)
 
+    async def of_skus(
+        self, merchant_id: MerchantId, skus: Sequence[str], *, for_update: bool
+    ) -> builtins.list[Product]:
+        wanted = set(skus)
+        return [replace(p) for p in self._rows.values() if p.merchant_id == merchant_id and p.sku in wanted]
+
+    async def put_all(self, products: Sequence[tuple[Product, bool]]) -> None:
+        for product, listed in products:
+            same = [p.id for p in self._rows.values() if p.merchant_id == product.merchant_id and p.sku == product.sku]
+            await self.save(replace(product, id=same[0]) if same else product, listed=listed)
+
     async def get(
         self, product_id: ProductId, *, merchant_id: MerchantId | None = None, for_update: bool = False
     ) -> Product | None:
@@ -668,6 +681,7 @@ def _copy(database: Database) -> Database:
         products={key: replace(value) for key, value in database.products.items()},
         listed=set(database.listed),
         stock_movements=list(database.stock_movements),
+        catalog_imports=dict(database.catalog_imports),
     )
 
 
@@ -689,6 +703,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.products = InMemoryProducts(self)
         self.stock_ledger = InMemoryStockLedger(self)
         self.catalog = FakeCatalogReader(database.summaries, database.public_products)
+        self.catalog_imports = InMemoryCatalogImports(self)
 
     async def __aenter__(self) -> Self:
         self.pending = _copy(self.database)
@@ -713,6 +728,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.database.products = committed.products
         self.database.listed = committed.listed
         self.database.stock_movements = committed.stock_movements
+        self.database.catalog_imports = committed.catalog_imports
         self.database.commits += 1
 
     async def rollback(self) -> None:

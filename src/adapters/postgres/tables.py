@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -198,8 +199,40 @@ class StockMovementRow(UUIDv7Base):
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
 
 
+IMPORT_STATUSES = ("pending", "running", "done", "failed")
+
+
+class CatalogImportRow(UUIDv7AuditBase):
+    """An uploaded catalog file (``content``) and its processing; workers claim the waiting ones."""
+
+    __tablename__ = "catalog_imports"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", IMPORT_STATUSES), name="status_known"),
+        Index("ix_catalog_imports_merchant_id_id", "merchant_id", "id"),
+        Index("ix_catalog_imports_waiting", "id", postgresql_where=text("status IN ('pending', 'running')")),
+    )
+
+    merchant_id: Mapped[UUID] = mapped_column(ForeignKey("merchants.id", ondelete="CASCADE"))
+    requested_by: Mapped[UUID] = mapped_column()
+    requester_role: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    created: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    failure: Mapped[str | None] = mapped_column(String(500))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
 __all__ = [
     "ActivationCodeRow",
+    "CatalogImportRow",
     "CategoryRow",
     "MembershipRow",
     "MerchantRow",

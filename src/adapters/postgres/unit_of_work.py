@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.postgres.audit import SqlaAuditLog
 from adapters.postgres.catalog import (
+    SqlaCatalogImportRepository,
     SqlaCatalogReader,
     SqlaCategoryRepository,
     SqlaMembershipRepository,
@@ -42,6 +43,7 @@ class SqlaUnitOfWork(UnitOfWork):
     products: SqlaProductRepository
     stock_ledger: SqlaStockLedger
     catalog: SqlaCatalogReader
+    catalog_imports: SqlaCatalogImportRepository
     audit: SqlaAuditLog
 
     def __init__(
@@ -76,6 +78,7 @@ class SqlaUnitOfWork(UnitOfWork):
         self.products = SqlaProductRepository(session)
         self.stock_ledger = SqlaStockLedger(session)
         self.catalog = SqlaCatalogReader(session)
+        self.catalog_imports = SqlaCatalogImportRepository(session)
         self.audit = SqlaAuditLog(session)
         return self
 

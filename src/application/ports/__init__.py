@@ -3,6 +3,7 @@
 from application.ports.catalog import (
     CachedPage,
     CatalogCacheInvalidation,
+    CatalogImportRepository,
     CatalogPageCache,
     CatalogReader,
     CategoryRepository,
@@ -51,6 +52,7 @@ __all__ = [
     "AuthMetrics",
     "CachedPage",
     "CatalogCacheInvalidation",
+    "CatalogImportRepository",
     "CatalogPageCache",
     "CatalogReader",
     "CategoryRepository",

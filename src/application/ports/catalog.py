@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
 from domain.catalog.categories import Category, CategoryId
+from domain.catalog.imports import CatalogImport, CatalogImportId
 from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus
 from domain.catalog.products import Product, ProductId, ProductStatus, StockMovement
 from domain.identity.roles import UserId
@@ -74,6 +75,18 @@ class ProductRepository(Protocol):
 
     async def save(self, product: Product, *, listed: bool) -> None: ...
 
+    async def of_skus(self, merchant_id: MerchantId, skus: Sequence[str], *, for_update: bool) -> list[Product]:
+        """The store's products with these SKUs (locked for the transaction when ``for_update``)."""
+        ...
+
+    async def put_all(self, products: Sequence[tuple[Product, bool]]) -> None:
+        """Insert or update, by store and SKU, each product with whether it is listed, in one statement.
+
+        Unlike :meth:`save`, it writes the stock too: callers hold the rows'
+        locks (:meth:`of_skus`) and record the change in the stock ledger.
+        """
+        ...
+
     async def get(
         self, product_id: ProductId, *, merchant_id: MerchantId | None = None, for_update: bool = False
     ) -> Product | None: ...
@@ -105,6 +118,28 @@ class StockLedger(Protocol):
         ...
 
     async def of_product(self, product_id: ProductId, *, limit: int) -> list[StockMovement]: ...
+
+
+class CatalogImportRepository(Protocol):
+    """Uploaded catalog files and their processing; workers claim them under a lease."""
+
+    async def add(self, catalog_import: CatalogImport, content: bytes) -> None: ...
+
+    async def get(self, import_id: CatalogImportId, *, merchant_id: MerchantId) -> CatalogImport | None: ...
+
+    async def content(self, import_id: CatalogImportId) -> bytes: ...
+
+    async def claim_next(self, now: datetime, lease: timedelta) -> CatalogImport | None:
+        """Claim the oldest pending import, or one whose lease expired, skipping those other workers hold."""
+        ...
+
+    async def extend_lease(self, import_id: CatalogImportId, attempt: int, until: datetime) -> bool:
+        """Push the lease of the claim made at ``attempt``; False when that claim has been lost."""
+        ...
+
+    async def settle(self, catalog_import: CatalogImport) -> bool:
+        """Store the outcome if the claim that produced it (its ``attempts``) still holds; False otherwise."""
+        ...
 
 
 class ProductSort(StrEnum):

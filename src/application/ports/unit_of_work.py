@@ -7,6 +7,7 @@ from typing import Protocol, Self
 
 from application.ports.audit import AuditLog
 from application.ports.catalog import (
+    CatalogImportRepository,
     CatalogReader,
     CategoryRepository,
     MembershipRepository,
@@ -44,6 +45,7 @@ class UnitOfWork(Protocol):
     products: ProductRepository
     stock_ledger: StockLedger
     catalog: CatalogReader
+    catalog_imports: CatalogImportRepository
     audit: AuditLog
 
     async def __aenter__(self) -> Self: ...

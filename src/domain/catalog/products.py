@@ -159,6 +159,12 @@ class Product:
             self.change_status(status, now)
         self.updated_at = now
 
+    def set_stock_level(self, level: int) -> None:
+        """Set the level outright (a catalog import): the caller holds the row's lock and records the difference."""
+        if level < 0:
+            raise InvalidValue("stock cannot be negative", field="stock", rule="non_negative")
+        self.stock = level
+
     def archive(self, now: datetime) -> None:
         self.status = ProductStatus.ARCHIVED
         self.updated_at = now

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from application.catalog.apply_for_merchant import ApplyForMerchant
 from application.catalog.approve_merchant import ApproveMerchant
 from application.catalog.archive_product import ArchiveProduct
 from application.catalog.browse import BrowseProducts, GetPublicProduct
+from application.catalog.catalog_imports import GetCatalogImport, RequestCatalogImport
 from application.catalog.create_category import CreateCategory
 from application.catalog.create_product import CreateProduct
 from application.catalog.delete_category import DeleteCategory
+from application.catalog.export_catalog import ExportCatalog
 from application.catalog.get_merchant_product import GetMerchantProduct
 from application.catalog.get_merchant_profile import GetMerchantProfile
+from application.catalog.import_catalog import ImportCatalog
 from application.catalog.import_products import ImportProducts
 from application.catalog.list_categories import ListCategories
 from application.catalog.list_merchant_products import ListMerchantProducts
 from application.catalog.list_merchants import ListMerchants
 from application.catalog.move_stock import MoveStock
+from application.catalog.process_next_import import ProcessNextImport
 from application.catalog.reinstate_merchant import ReinstateMerchant
 from application.catalog.reinstate_product import ReinstateProduct
 from application.catalog.revise_category import ReviseCategory
@@ -39,6 +45,7 @@ class CatalogProvider:
         uow, clock, ids, cache = adapters.unit_of_work, adapters.clock, adapters.ids, adapters.catalog_cache
         credentials = identity.credentials
         currency = Currency(adapters.settings.currency)
+        import_lease = timedelta(seconds=adapters.settings.import_lease_seconds)
         self.page_cache: CatalogPageCache = cache
 
         self.apply_for_merchant = ApplyForMerchant(unit_of_work=uow, clock=clock, ids=ids)
@@ -65,3 +72,11 @@ class CatalogProvider:
         self.browse_products = BrowseProducts(unit_of_work=uow)
         self.reinstate_product = ReinstateProduct(unit_of_work=uow, clock=clock, cache=cache)
         self.get_public_product = GetPublicProduct(unit_of_work=uow)
+        # Catalog files: the CLI runs import_catalog directly; the API stores a file, a worker runs it.
+        self.import_catalog = ImportCatalog(unit_of_work=uow, clock=clock, ids=ids, currency=currency, cache=cache)
+        self.export_catalog = ExportCatalog(unit_of_work=uow)
+        self.request_catalog_import = RequestCatalogImport(unit_of_work=uow, clock=clock, ids=ids)
+        self.get_catalog_import = GetCatalogImport(unit_of_work=uow)
+        self.process_next_import = ProcessNextImport(
+            unit_of_work=uow, clock=clock, import_catalog=self.import_catalog, lease=import_lease
+        )

@@ -11,6 +11,7 @@ from litestar.plugins.prometheus import PrometheusConfig
 
 from entrypoints.container import Container
 from entrypoints.engines import RunningEngines, start_engines
+from entrypoints.http.catalog.imports import imports_controller
 from entrypoints.http.catalog.merchants import MerchantProductsController, MerchantsController, MerchantStaffController
 from entrypoints.http.catalog.public import CategoriesController, ProductsController
 from entrypoints.http.catalog.staff_area import (
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             MerchantsController,
             MerchantStaffController,
             MerchantProductsController,
+            imports_controller(settings.import_max_bytes),
             AdminMerchantsController,
             AdminCategoriesController,
             AdminProductsController,

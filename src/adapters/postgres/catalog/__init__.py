@@ -1,12 +1,14 @@
 """PostgreSQL repositories of the catalog, and its public read side."""
 
 from adapters.postgres.catalog.categories import SqlaCategoryRepository
+from adapters.postgres.catalog.imports import SqlaCatalogImportRepository
 from adapters.postgres.catalog.merchants import SqlaMembershipRepository, SqlaMerchantRepository
 from adapters.postgres.catalog.products import SqlaProductRepository
 from adapters.postgres.catalog.reader import SqlaCatalogReader, search_terms
 from adapters.postgres.catalog.stock import SqlaStockLedger
 
 __all__ = [
+    "SqlaCatalogImportRepository",
     "SqlaCatalogReader",
     "SqlaCategoryRepository",
     "SqlaMembershipRepository",

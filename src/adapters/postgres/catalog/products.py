@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal, or_, update
+from sqlalchemy import ARRAY, ColumnElement, String, and_, any_, bindparam, literal, or_, select, text, update
 from sqlalchemy.dialects import postgresql
 
 from adapters.postgres.errors import constraint_errors
@@ -34,6 +37,53 @@ def _columns(product: Product, *, listed: bool, exclude: set[str]) -> dict[str, 
     return {**column_values(product, exclude={"price", "stock", *exclude}), **price, "listed": listed}
 
 
+_PRODUCT_COLUMNS = [
+    getattr(ProductRow, name) for name in (*(f.name for f in fields(Product) if f.name != "price"), "price_minor")
+] + [ProductRow.currency]
+_TEXTS = ARRAY(String)
+
+# Each column of the batch is one array parameter: one prepared statement whatever the batch size, and
+# one INSERT .. ON CONFLICT DO UPDATE for PostgreSQL to run. Images travel as JSON (arrays of arrays
+# cannot be unnested row by row). A product's suspension is never an import's business.
+_PUT_ALL_COLUMNS = (
+    "id",
+    "merchant_id",
+    "sku",
+    "name",
+    "description",
+    "price_minor",
+    "currency",
+    "stock",
+    "category_id",
+    "images",
+    "status",
+    "listed",
+    "created_at",
+    "updated_at",
+)
+_PUT_ALL = text("""
+    INSERT INTO products (
+        id, merchant_id, sku, name, description, price_minor, currency, stock,
+        category_id, images, status, listed, created_at, updated_at
+    )
+    SELECT id, merchant_id, sku, name, description, price_minor, currency, stock,
+           category_id, ARRAY(SELECT jsonb_array_elements_text(images::jsonb)), status, listed, created_at, updated_at
+    FROM unnest(
+        CAST(:id AS uuid[]), CAST(:merchant_id AS uuid[]), CAST(:sku AS text[]), CAST(:name AS text[]),
+        CAST(:description AS text[]), CAST(:price_minor AS bigint[]), CAST(:currency AS text[]),
+        CAST(:stock AS integer[]), CAST(:category_id AS uuid[]), CAST(:images AS text[]), CAST(:status AS text[]),
+        CAST(:listed AS boolean[]), CAST(:created_at AS timestamptz[]), CAST(:updated_at AS timestamptz[])
+    ) AS batch(
+        id, merchant_id, sku, name, description, price_minor, currency, stock,
+        category_id, images, status, listed, created_at, updated_at
+    )
+    ON CONFLICT ON CONSTRAINT uq_products_merchant_sku DO UPDATE SET
+        name = excluded.name, description = excluded.description, price_minor = excluded.price_minor,
+        currency = excluded.currency, stock = excluded.stock, category_id = excluded.category_id,
+        images = excluded.images, status = excluded.status, listed = excluded.listed,
+        updated_at = excluded.updated_at
+""")
+
 _LISTABLE = and_(ProductRow.status == ProductStatus.ACTIVE.value, ProductRow.suspension_reason.is_(None))
 
 
@@ -59,6 +109,33 @@ class SqlaProductRepository(SqlaRepository[ProductRow], ProductRepository):
 
     async def save(self, product: Product, *, listed: bool) -> None:
         await self._write(product.id, _columns(product, listed=listed, exclude={"id"}))
+
+    async def of_skus(self, merchant_id: MerchantId, skus: Sequence[str], *, for_update: bool) -> list[Product]:
+        if not skus:
+            return []
+        # Plain columns, not ORM entities: a batch of 500 rows is read without the identity map's cost.
+        statement = (
+            select(*_PRODUCT_COLUMNS)
+            .where(ProductRow.merchant_id == merchant_id, ProductRow.sku == any_(bindparam("skus", type_=_TEXTS)))
+            .order_by(ProductRow.id)
+        )
+        if for_update:
+            # In id order, so that two imports of overlapping files lock in the same order (no deadlock).
+            statement = statement.with_for_update()
+        rows = await self._session.execute(statement, {"skus": list(skus)})
+        return [_product(row) for row in rows.all()]  # type: ignore[arg-type]  # a Row has the columns' names
+
+    async def put_all(self, products: Sequence[tuple[Product, bool]]) -> None:
+        if not products:
+            return
+        columns: dict[str, list[Any]] = {name: [] for name in _PUT_ALL_COLUMNS}
+        for product, listed in products:
+            values = {"stock": product.stock, **_columns(product, listed=listed, exclude={"suspension_reason"})}
+            values["images"] = json.dumps(values["images"])
+            for name in _PUT_ALL_COLUMNS:
+                columns[name].append(values[name])
+        with constraint_errors():
+            await self._session.execute(_PUT_ALL, columns)
 
     async def get(
         self, product_id: ProductId, *, merchant_id: MerchantId | None = None, for_update: bool = False
