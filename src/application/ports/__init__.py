@@ -41,6 +41,7 @@ from application.ports.identity import (
     UserFilter,
     UserRepository,
 )
+from application.ports.limits import RateDecision, RateLimit, RateLimiter
 from application.ports.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -74,6 +75,9 @@ __all__ = [
     "ProductSort",
     "ProductSummary",
     "PublicProduct",
+    "RateDecision",
+    "RateLimit",
+    "RateLimiter",
     "RefreshTokenRepository",
     "RevokedAccessTokenRepository",
     "SecretDigester",

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from adapters.console import ConsoleNotificationSender
 from adapters.metrics import PrometheusAuthMetrics
 from adapters.postgres import SqlaUnitOfWork, create_database_engine, create_session_factory
-from adapters.redis import RedisCatalogCache, RedisCircuit, create_redis_client
+from adapters.redis import RedisCatalogCache, RedisCircuit, RedisRateLimiter, create_redis_client
 from adapters.security import (
     Argon2PasswordHasher,
     HmacSecretDigester,
@@ -43,6 +43,7 @@ class Adapters:
     digester: HmacSecretDigester = field(init=False)
     access_tokens: JwtAccessTokens = field(init=False)
     catalog_cache: RedisCatalogCache = field(init=False)
+    rate_limiter: RedisRateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         argon2 = self.settings.argon2
@@ -52,6 +53,7 @@ class Adapters:
         self.digester = HmacSecretDigester(self.settings.secret_key)
         self.access_tokens = JwtAccessTokens(self.settings.secret_key)
         self.catalog_cache = RedisCatalogCache(self.redis, circuit=self.redis_circuit)
+        self.rate_limiter = RedisRateLimiter(self.redis, circuit=self.redis_circuit)
 
     @classmethod
     def create(cls, settings: Settings) -> Adapters:

@@ -28,6 +28,7 @@ from entrypoints.http.identity.schemas import (
     TokenPairResponse,
     UserResponse,
 )
+from entrypoints.http.rate_limits import limited
 from entrypoints.http.shared import BEARER, fields_of
 
 
@@ -38,6 +39,7 @@ class AuthController(Controller):
     @post(
         "/signup",
         operation_id="signUp",
+        opt=limited("signup_per_client"),
         response_headers=LOCATION,
         responses=problems(Conflict, InvalidValue),
         summary="Create a customer account",
@@ -50,6 +52,7 @@ class AuthController(Controller):
     @post(
         "/activate",
         operation_id="activateAccount",
+        opt=limited("activate_per_client"),
         responses=problems(InvalidValue),
         status_code=HTTP_200_OK,
         summary="Activate with the code",
@@ -61,6 +64,7 @@ class AuthController(Controller):
     @post(
         "/activation-code",
         operation_id="requestActivationCode",
+        opt=limited("activation_code_per_client"),
         status_code=HTTP_202_ACCEPTED,
         summary="Send a fresh activation code (always 202, whether or not the account exists)",
     )
@@ -71,6 +75,7 @@ class AuthController(Controller):
     @post(
         "/login",
         operation_id="logIn",
+        opt=limited("login_per_client"),
         responses=problems(AuthenticationFailed, NotAllowed, TooManyAttempts),
         status_code=HTTP_200_OK,
         summary="Log in with email or phone",
@@ -93,6 +98,7 @@ class AuthController(Controller):
     @post(
         "/refresh",
         operation_id="refreshSession",
+        opt=limited("refresh_per_client"),
         responses=problems(AuthenticationFailed),
         status_code=HTTP_200_OK,
         summary="Rotate the refresh token",
