@@ -19,7 +19,7 @@ from application.identity.credentials import CredentialLookup
 from application.identity.log_in import LogIn
 from application.identity.log_out import LogOut
 from application.identity.refresh_session import RefreshSession
-from application.identity.sessions import SessionIssuer, SessionLifetimes
+from application.identity.sessions import SessionIssuer, SessionLifetimes, SessionRevoker
 from application.identity.sign_up import SignUp
 from application.ports import (
     AccessClaims,
@@ -160,8 +160,8 @@ class FakeDenylist(AccessTokenDenylist):
         if self.available:
             self.denied.add(token_id)
 
-    async def is_denied(self, token_id: str) -> bool | None:
-        return token_id in self.denied if self.available else None
+    async def is_denied(self, *token_ids: str) -> bool | None:
+        return any(token_id in self.denied for token_id in token_ids) if self.available else None
 
 
 class FakeThrottle(LoginThrottle):
@@ -368,8 +368,8 @@ class InMemoryRevokedTokens(RevokedAccessTokenRepository):
     async def add(self, token_id: str, expires_at: datetime) -> None:
         self._uow.pending.revoked_access_tokens.add(token_id)
 
-    async def contains(self, token_id: str) -> bool:
-        return token_id in self._uow.pending.revoked_access_tokens
+    async def contains(self, *token_ids: str) -> bool:
+        return any(token_id in self._uow.pending.revoked_access_tokens for token_id in token_ids)
 
 
 class InMemoryOutbox(Outbox):
@@ -765,14 +765,16 @@ class IdentityWorld:
             clock=self.clock,
             metrics=self.metrics,
         )
+        self.revoker = SessionRevoker(denylist=self.denylist, clock=self.clock, access_lifetime=timedelta(minutes=15))
         self.refresh = RefreshSession(
             unit_of_work=self.unit_of_work,
             sessions=self.sessions,
+            revoker=self.revoker,
             digester=self.digester,
             clock=self.clock,
             metrics=self.metrics,
         )
-        self.log_out = LogOut(unit_of_work=self.unit_of_work, denylist=self.denylist, clock=self.clock)
+        self.log_out = LogOut(unit_of_work=self.unit_of_work, denylist=self.denylist, sessions=self.revoker)
         self.authenticate = AuthenticateAccessToken(
             access_tokens=self.tokens,
             denylist=self.denylist,

@@ -516,7 +516,7 @@ async def test_a_logged_out_token_is_refused_by_the_denylist_and_by_the_database
     claims = (await world.authenticate(tokens.access_token)).claims
     await world.log_out(claims)
     assert claims.token_id in world.denylist.denied
-    assert world.database.revoked_access_tokens == {claims.token_id}
+    assert world.database.revoked_access_tokens == {claims.token_id, f"session:{claims.session_id}"}
     with pytest.raises(AuthenticationFailed) as raised:
         await world.authenticate(tokens.access_token)
     assert raised.value.message == "the access token was revoked"

@@ -159,8 +159,11 @@ class SqlaRevokedAccessTokenRepository(SqlaRepository[RevokedAccessTokenRow], Re
             .on_conflict_do_nothing(index_elements=[RevokedAccessTokenRow.token_id])
         )
 
-    async def contains(self, token_id: str) -> bool:
-        return await self._rows.exists(token_id=token_id)
+    async def contains(self, *token_ids: str) -> bool:
+        found = await self._session.scalar(
+            select(RevokedAccessTokenRow.token_id).where(RevokedAccessTokenRow.token_id.in_(token_ids)).limit(1)
+        )
+        return found is not None
 
 
 class SqlaOutbox(SqlaRepository[OutboxRow], Outbox):

@@ -75,7 +75,9 @@ class RevokedAccessTokenRepository(Protocol):
 
     async def add(self, token_id: str, expires_at: datetime) -> None: ...
 
-    async def contains(self, token_id: str) -> bool: ...
+    async def contains(self, *token_ids: str) -> bool:
+        """Whether any of ``token_ids`` (a token's id, its session's denial id) was revoked."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,14 +203,14 @@ class AccessTokens(Protocol):
 
 
 class AccessTokenDenylist(Protocol):
-    """Fast check for logged-out access tokens."""
+    """Fast check for logged-out access tokens and revoked sessions (see ``session_denial_id``)."""
 
     async def deny(self, token_id: str, expires_at: datetime) -> None:
         """Never raises; a failure is logged (the durable record is in PostgreSQL)."""
         ...
 
-    async def is_denied(self, token_id: str) -> bool | None:
-        """``None`` when the denylist cannot be asked right now."""
+    async def is_denied(self, *token_ids: str) -> bool | None:
+        """Whether any of ``token_ids`` is denied, in one round trip; ``None`` when it cannot be asked now."""
         ...
 
 

@@ -17,7 +17,7 @@ from application.identity.log_out import LogOut
 from application.identity.profile import GetMyProfile, UpdateMyProfile
 from application.identity.refresh_session import RefreshSession
 from application.identity.request_activation_code import RequestActivationCode
-from application.identity.sessions import SessionIssuer, SessionLifetimes
+from application.identity.sessions import SessionIssuer, SessionLifetimes, SessionRevoker
 from application.identity.sign_up import SignUp
 from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Role
@@ -78,10 +78,18 @@ class IdentityProvider:
             clock=clock,
             metrics=adapters.metrics,
         )
-        self.refresh_session = RefreshSession(
-            unit_of_work=uow, sessions=sessions, digester=adapters.digester, clock=clock, metrics=adapters.metrics
+        revoker = SessionRevoker(
+            denylist=denylist, clock=clock, access_lifetime=timedelta(seconds=settings.access_token_ttl_seconds)
         )
-        self.log_out = LogOut(unit_of_work=uow, denylist=denylist, clock=clock)
+        self.refresh_session = RefreshSession(
+            unit_of_work=uow,
+            sessions=sessions,
+            revoker=revoker,
+            digester=adapters.digester,
+            clock=clock,
+            metrics=adapters.metrics,
+        )
+        self.log_out = LogOut(unit_of_work=uow, denylist=denylist, sessions=revoker)
         self.authenticate = AuthenticateAccessToken(
             access_tokens=adapters.access_tokens, denylist=denylist, credentials=credentials, unit_of_work=uow
         )
