@@ -47,6 +47,9 @@ from application.ports import (
     ProductSort,
     ProductSummary,
     PublicProduct,
+    RateDecision,
+    RateLimit,
+    RateLimiter,
     RefreshTokenRepository,
     RevokedAccessTokenRepository,
     SecretDigester,
@@ -70,6 +73,9 @@ from domain.identity.sessions import RefreshToken
 from domain.identity.users import User
 
 START = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+PASSWORD_GUESSES = RateLimit("password_guesses_per_account", 5, 900)
+ACTIVATION_RESENDS = RateLimit("activation_code_per_email", 3, 3600)
+ACTIVATION_ATTEMPTS = RateLimit("activation_attempts_per_account", 15, 86400)
 
 
 class FakeClock(Clock):
@@ -162,6 +168,24 @@ class FakeDenylist(AccessTokenDenylist):
 
     async def is_denied(self, *token_ids: str) -> bool | None:
         return any(token_id in self.denied for token_id in token_ids) if self.available else None
+
+
+class FakeRateLimiter(RateLimiter):
+    """Counts per (rule, subject); windows never end unless a test calls ``expire``."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str], int] = {}
+
+    async def hit(self, rule: RateLimit, subject: str, *, cost: int = 1) -> RateDecision:
+        key = (rule.name, subject)
+        self.counts[key] = self.counts.get(key, 0) + cost
+        return RateDecision.of(rule, self.counts[key], rule.window_seconds)
+
+    async def clear(self, rule: RateLimit, subject: str) -> None:
+        self.counts.pop((rule.name, subject), None)
+
+    def expire(self) -> None:
+        self.counts.clear()
 
 
 class FakeThrottle(LoginThrottle):
@@ -732,6 +756,7 @@ class IdentityWorld:
         self.tokens = SignedTokens()
         self.denylist = FakeDenylist()
         self.throttle = FakeThrottle()
+        self.limiter = FakeRateLimiter()
         self.metrics = RecordingMetrics()
         self.cache = FakeCredentialCache()
         self.policy = PasswordPolicy(frozenset({"password123", "qwertyuiop"}))
@@ -787,6 +812,8 @@ class IdentityWorld:
             hasher=self.hasher,
             policy=self.policy,
             credentials=self.credentials,
+            limiter=self.limiter,
+            guesses=PASSWORD_GUESSES,
         )
 
     def unit_of_work(self) -> FakeUnitOfWork:

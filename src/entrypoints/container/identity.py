@@ -96,7 +96,13 @@ class IdentityProvider:
         self.get_my_profile = GetMyProfile(unit_of_work=uow)
         self.update_my_profile = UpdateMyProfile(unit_of_work=uow, clock=clock, credentials=credentials)
         self.change_password = ChangePassword(
-            unit_of_work=uow, clock=clock, hasher=hasher, policy=policy, credentials=credentials
+            unit_of_work=uow,
+            clock=clock,
+            hasher=hasher,
+            policy=policy,
+            credentials=credentials,
+            limiter=adapters.rate_limiter,
+            guesses=settings.rate_limits.password_guesses_per_account,
         )
         self.list_users = ListUsers(unit_of_work=uow)
         self.change_user_access = ChangeUserAccess(unit_of_work=uow, clock=clock, credentials=credentials)
