@@ -57,7 +57,7 @@ async def latest_code(client: AsyncClient, staff_tokens: dict, email: str) -> st
 
 async def active_customer(client: AsyncClient, staff_tokens: dict) -> dict[str, str]:
     person = new_person()
-    assert (await client.post("/api/v1/auth/signup", json=person)).status_code == 201
+    assert (await client.post("/api/v1/auth/signup", json=person)).status_code == 202
     code = await latest_code(client, staff_tokens, person["email"])
     response = await client.post("/api/v1/auth/activate", json={"email": person["email"], "code": code})
     assert response.status_code == 200, response.text

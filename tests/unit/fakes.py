@@ -19,6 +19,7 @@ from application.identity.credentials import CredentialLookup
 from application.identity.log_in import LogIn
 from application.identity.log_out import LogOut
 from application.identity.refresh_session import RefreshSession
+from application.identity.request_activation_code import RequestActivationCode
 from application.identity.sessions import SessionIssuer, SessionLifetimes, SessionRevoker
 from application.identity.sign_up import SignUp
 from application.ports import (
@@ -41,6 +42,7 @@ from application.ports import (
     Outbox,
     OutboxMessage,
     PasswordHasher,
+    Pause,
     Position,
     ProductQuery,
     ProductRepository,
@@ -55,6 +57,7 @@ from application.ports import (
     SecretDigester,
     SecretGenerator,
     StockLedger,
+    TakenContact,
     UnitOfWork,
     UserFilter,
     UserRepository,
@@ -89,6 +92,16 @@ class FakeClock(Clock):
         self.current += timedelta(**delta)
 
 
+class RecordingPause(Pause):
+    """Returns at once; remembers the moments asked for."""
+
+    def __init__(self) -> None:
+        self.moments: list[datetime] = []
+
+    async def until(self, moment: datetime) -> None:
+        self.moments.append(moment)
+
+
 class SequentialIds(IdGenerator):
     def __init__(self) -> None:
         self._counter = itertools.count(1)
@@ -115,7 +128,11 @@ class PredictableSecrets(SecretGenerator):
 
 
 class PlainDigester(SecretDigester):
+    def __init__(self) -> None:
+        self.calls = 0
+
     def digest(self, secret: str) -> str:
+        self.calls += 1
         return f"digest({secret})"
 
 
@@ -125,8 +142,10 @@ class FakeHasher(PasswordHasher):
     def __init__(self) -> None:
         self.verifications = 0
         self.dummy_verifications = 0
+        self.hashed = 0
 
     async def hash(self, password: str) -> str:
+        self.hashed += 1
         return f"hashed:{password}"
 
     async def verify(self, password_hash: str, password: str) -> bool:
@@ -314,10 +333,11 @@ class InMemoryUsers(UserRepository):
                 return replace(user)
         return None
 
-    async def taken_field(self, email: Email, phone: Phone, national_id: NationalId) -> str | None:
+    async def taken_by(self, email: Email, phone: Phone, national_id: NationalId) -> TakenContact | None:
         for name, value in (("email", email), ("phone", phone), ("national_id", national_id)):
-            if any(getattr(user, name) == value for user in self._rows.values()):
-                return name
+            for user in self._rows.values():
+                if getattr(user, name) == value:
+                    return TakenContact(field=name, owner_email=user.email.value)
         return None
 
     async def list(self, user_filter: UserFilter, *, after: UserId | None, limit: int) -> builtins.list[User]:
@@ -757,6 +777,7 @@ class IdentityWorld:
         self.denylist = FakeDenylist()
         self.throttle = FakeThrottle()
         self.limiter = FakeRateLimiter()
+        self.pause = RecordingPause()
         self.metrics = RecordingMetrics()
         self.cache = FakeCredentialCache()
         self.policy = PasswordPolicy(frozenset({"password123", "qwertyuiop"}))
@@ -779,7 +800,21 @@ class IdentityWorld:
             activation_codes=self.codes,
         )
         self.activate = ActivateAccount(
-            unit_of_work=self.unit_of_work, clock=self.clock, digester=self.digester, credentials=self.credentials
+            unit_of_work=self.unit_of_work,
+            clock=self.clock,
+            digester=self.digester,
+            credentials=self.credentials,
+            limiter=self.limiter,
+            attempts=ACTIVATION_ATTEMPTS,
+            pause=self.pause,
+        )
+        self.request_code = RequestActivationCode(
+            unit_of_work=self.unit_of_work,
+            activation_codes=self.codes,
+            limiter=self.limiter,
+            resends=ACTIVATION_RESENDS,
+            clock=self.clock,
+            pause=self.pause,
         )
         self.log_in = LogIn(
             unit_of_work=self.unit_of_work,

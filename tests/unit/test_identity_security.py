@@ -340,7 +340,7 @@ async def test_a_bad_name_names_its_field_and_changes_nothing(world, field):
 
 
 def _resend(world: IdentityWorld) -> RequestActivationCode:
-    return RequestActivationCode(unit_of_work=world.unit_of_work, activation_codes=world.codes)
+    return world.request_code
 
 
 async def test_a_new_code_goes_only_to_an_inactive_account_and_replaces_the_old_one(world):
@@ -368,7 +368,7 @@ async def test_operators_create_active_admins_without_a_code(world):
         role=Role.ADMIN,
         is_active=True,
     )
-    admin = await create_admin(
+    admin = await create_admin.register(
         SignUpCommand(
             email="boss@example.com",
             phone="3001112233",

@@ -22,6 +22,12 @@ class UserFilter:
     text: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TakenContact:
+    field: str
+    owner_email: str
+
+
 class UserRepository(Protocol):
     """Accounts. ``add`` and ``save`` raise ``Conflict`` naming the field already taken."""
 
@@ -37,8 +43,8 @@ class UserRepository(Protocol):
 
     async def by_login(self, login: Email | Phone) -> User | None: ...
 
-    async def taken_field(self, email: Email, phone: Phone, national_id: NationalId) -> str | None:
-        """The first of email, phone and national id that another account already has."""
+    async def taken_by(self, email: Email, phone: Phone, national_id: NationalId) -> TakenContact | None:
+        """The first of email, phone and national id that another account already has, and that account's email."""
         ...
 
     async def list(self, user_filter: UserFilter, *, after: UserId | None, limit: int) -> list[User]:
@@ -229,6 +235,14 @@ class LoginThrottle(Protocol):
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
+        ...
+
+
+class Pause(Protocol):
+    """Waiting without blocking: answers that must not tell anything by their timing wait to a common moment."""
+
+    async def until(self, moment: datetime) -> None:
+        """Return at ``moment`` (at once if it has passed)."""
         ...
 
 

@@ -13,6 +13,7 @@ from adapters.postgres import SqlaUnitOfWork, create_database_engine, create_ses
 from adapters.redis import RedisCatalogCache, RedisCircuit, RedisRateLimiter, create_redis_client
 from adapters.security import (
     Argon2PasswordHasher,
+    AsyncioPause,
     HmacSecretDigester,
     JwtAccessTokens,
     SystemClock,
@@ -34,6 +35,7 @@ class Adapters:
     clock: SystemClock = field(default_factory=SystemClock)
     ids: Uuid7Generator = field(default_factory=Uuid7Generator)
     secrets: SystemSecretGenerator = field(default_factory=SystemSecretGenerator)
+    pause: AsyncioPause = field(default_factory=AsyncioPause)
     metrics: PrometheusAuthMetrics = field(default_factory=PrometheusAuthMetrics)
     # One circuit per process: once Redis fails, every adapter falls back at once for a moment.
     redis_circuit: RedisCircuit = field(default_factory=RedisCircuit)

@@ -53,8 +53,15 @@ class IdentityProvider:
         hasher, credentials, ids = adapters.hasher, self.credentials, adapters.ids
 
         self.sign_up = SignUp(
-            unit_of_work=uow, clock=clock, ids=ids, hasher=hasher, policy=policy, activation_codes=codes
+            unit_of_work=uow,
+            clock=clock,
+            ids=ids,
+            hasher=hasher,
+            policy=policy,
+            activation_codes=codes,
+            pause=adapters.pause,
         )
+        # Operators hear which detail is taken (409); the public signup never says.
         self.create_admin = SignUp(
             unit_of_work=uow,
             clock=clock,
@@ -64,11 +71,25 @@ class IdentityProvider:
             activation_codes=None,
             role=Role.ADMIN,
             is_active=True,
-        )
+        ).register
+        limits = settings.rate_limits
         self.activate_account = ActivateAccount(
-            unit_of_work=uow, clock=clock, digester=adapters.digester, credentials=credentials
+            unit_of_work=uow,
+            clock=clock,
+            digester=adapters.digester,
+            credentials=credentials,
+            limiter=adapters.rate_limiter,
+            attempts=limits.activation_attempts_per_account,
+            pause=adapters.pause,
         )
-        self.request_activation_code = RequestActivationCode(unit_of_work=uow, activation_codes=codes)
+        self.request_activation_code = RequestActivationCode(
+            unit_of_work=uow,
+            activation_codes=codes,
+            limiter=adapters.rate_limiter,
+            resends=limits.activation_code_per_email,
+            clock=clock,
+            pause=adapters.pause,
+        )
         self.log_in = LogIn(
             unit_of_work=uow,
             credentials=credentials,

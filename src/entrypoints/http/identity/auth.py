@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, post
+from litestar.background_tasks import BackgroundTask
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
@@ -13,8 +14,8 @@ from application.identity.log_in import LogInCommand
 from application.identity.refresh_session import RefreshSessionCommand
 from application.identity.request_activation_code import RequestActivationCodeCommand
 from application.identity.sign_up import SignUpCommand
-from domain.errors import AuthenticationFailed, Conflict, InvalidValue, NotAllowed, TooManyAttempts
-from entrypoints.http.contract import LOCATION, created, problems
+from domain.errors import AuthenticationFailed, InvalidValue, NotAllowed, TooManyAttempts
+from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Identity
 from entrypoints.http.identity.schemas import (
     ActivateRequest,
@@ -24,6 +25,7 @@ from entrypoints.http.identity.schemas import (
     LoginRequest,
     LoginResponse,
     RefreshRequest,
+    SignUpAccepted,
     SignUpRequest,
     TokenPairResponse,
     UserResponse,
@@ -40,14 +42,17 @@ class AuthController(Controller):
         "/signup",
         operation_id="signUp",
         opt=limited("signup_per_client"),
-        response_headers=LOCATION,
-        responses=problems(Conflict, InvalidValue),
-        summary="Create a customer account",
+        responses=problems(InvalidValue),
+        status_code=HTTP_202_ACCEPTED,
+        summary="Create a customer account (always 202 with the same body, whether or not the details are taken)",
     )
-    async def sign_up(self, data: JSONBody[SignUpRequest], identity: Identity) -> Response[UserResponse]:
-        user = await identity.sign_up(SignUpCommand(**fields_of(data)))
-        # The account's own address, once its owner has logged in.
-        return created(UserResponse.of(user), "/api/v1/me")
+    async def sign_up(self, data: JSONBody[SignUpRequest], identity: Identity) -> Response[SignUpAccepted]:
+        command = SignUpCommand(**fields_of(data))
+        identity.sign_up.check(command)  # a 422 depends on the request alone, never on who has an account
+        # Hashing, the taken check and the writes run once the answer is out: it is the same either way.
+        return Response(
+            SignUpAccepted(), status_code=HTTP_202_ACCEPTED, background=BackgroundTask(identity.sign_up, command)
+        )
 
     @post(
         "/activate",
@@ -68,9 +73,17 @@ class AuthController(Controller):
         status_code=HTTP_202_ACCEPTED,
         summary="Send a fresh activation code (always 202, whether or not the account exists)",
     )
-    async def request_code(self, data: JSONBody[ActivationCodeRequest], identity: Identity) -> ActivationCodeRequested:
-        await identity.request_activation_code(RequestActivationCodeCommand(email=data.email))
-        return ActivationCodeRequested()
+    async def request_code(
+        self, data: JSONBody[ActivationCodeRequest], identity: Identity
+    ) -> Response[ActivationCodeRequested]:
+        command = RequestActivationCodeCommand(email=data.email)
+        await identity.request_activation_code.admit(command)
+        # The code is issued once the answer is out: an unknown email answers exactly as fast.
+        return Response(
+            ActivationCodeRequested(),
+            status_code=HTTP_202_ACCEPTED,
+            background=BackgroundTask(identity.request_activation_code.send, command),
+        )
 
     @post(
         "/login",

@@ -86,6 +86,16 @@ class ActivationCodeRequest(RequestBody):
     email: EmailField
 
 
+class SignUpAccepted(msgspec.Struct, frozen=True):
+    """The same answer whether or not the email, phone or national id is taken: signup finds no accounts."""
+
+    status: Literal["accepted"] = "accepted"
+    detail: str = (
+        "check your email: a new account gets an activation code, and the owner of an existing account is told "
+        "that someone tried to sign up with their details"
+    )
+
+
 class ActivationCodeRequested(msgspec.Struct, frozen=True):
     """The same answer whether or not the account exists, so it cannot be used to find accounts."""
 
