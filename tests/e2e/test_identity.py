@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import event, text
 
+from tests.conftest import standard_limits
 from tests.e2e.conftest import app_client
 from tests.e2e.identity_flows import (
     PASSWORD,
@@ -188,12 +189,16 @@ async def test_login_keeps_working_when_redis_is_down(settings):
         assert (await client.get("/api/v1/me", headers=bearer(tokens))).status_code == 401
 
 
-async def test_the_sixth_wrong_password_is_throttled_even_with_the_right_password(client, admin_tokens):
-    person = await active_customer(client, admin_tokens)
-    for _ in range(5):
-        wrong = await client.post("/api/v1/auth/login", json={"username": person["email"], "password": "wrong-one-123"})
-        assert wrong.status_code == 401
-    blocked = await client.post("/api/v1/auth/login", json={"username": person["phone"], "password": PASSWORD})
+async def test_the_sixth_wrong_password_is_throttled_even_with_the_right_password(settings):
+    async with app_client(standard_limits(settings)) as client:  # the test settings relax every limit
+        admin_tokens = await log_in(client, (await create_admin(client))["email"])
+        person = await active_customer(client, admin_tokens)
+        for _ in range(5):
+            wrong = await client.post(
+                "/api/v1/auth/login", json={"username": person["email"], "password": "wrong-one-123"}
+            )
+            assert wrong.status_code == 401
+        blocked = await client.post("/api/v1/auth/login", json={"username": person["phone"], "password": PASSWORD})
     assert blocked.status_code == 429
     assert int(blocked.headers["retry-after"]) > 0
     assert blocked.headers["content-type"].startswith(PROBLEM)

@@ -70,6 +70,7 @@ from domain.catalog.products import Product, ProductId, ProductStatus, StockMove
 from domain.errors import AuthenticationFailed, Conflict
 from domain.identity.activation import ActivationCode
 from domain.identity.contact import Email, NationalId, Phone
+from domain.identity.lockout import LockoutPolicy
 from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Role, UserId
 from domain.identity.sessions import RefreshToken
@@ -208,18 +209,27 @@ class FakeRateLimiter(RateLimiter):
 
 
 class FakeThrottle(LoginThrottle):
-    def __init__(self, limit: int = 5) -> None:
-        self.failures: dict[str, int] = {}
-        self.limit = limit
+    """The lockout policy on plain counters; time never passes (a test clears ``pairs`` to end a wait)."""
 
-    async def retry_after(self, username_key: str, client_address: str) -> int | None:
-        return 900 if self.failures.get(username_key, 0) >= self.limit else None
+    def __init__(self, policy: LockoutPolicy | None = None) -> None:
+        self.policy = policy or LockoutPolicy()
+        self.failures: dict[str, int] = {}  # per account
+        self.pairs: dict[tuple[str, str], int] = {}  # per (account, source)
 
-    async def record_failure(self, username_key: str, client_address: str) -> None:
-        self.failures[username_key] = self.failures.get(username_key, 0) + 1
+    async def retry_after(self, account_key: str, source: str, *, known_session: bool) -> int | None:
+        delay = self.policy.pair_delay(self.pairs.get((account_key, source), 0))
+        if delay:
+            return delay
+        if not known_session and self.policy.account_closed(self.failures.get(account_key, 0)):
+            return self.policy.account_window_seconds
+        return None
 
-    async def reset(self, username_key: str) -> None:
-        self.failures.pop(username_key, None)
+    async def record_failure(self, account_key: str, source: str) -> None:
+        self.failures[account_key] = self.failures.get(account_key, 0) + 1
+        self.pairs[(account_key, source)] = self.pairs.get((account_key, source), 0) + 1
+
+    async def reset(self, account_key: str, source: str) -> None:
+        self.pairs.pop((account_key, source), None)
 
 
 class RecordingMetrics(AuthMetrics):
@@ -824,6 +834,7 @@ class IdentityWorld:
             sessions=self.sessions,
             clock=self.clock,
             metrics=self.metrics,
+            digester=self.digester,
         )
         self.revoker = SessionRevoker(denylist=self.denylist, clock=self.clock, access_lifetime=timedelta(minutes=15))
         self.refresh = RefreshSession(

@@ -457,16 +457,17 @@ async def test_unknown_usernames_are_counted_under_their_normalised_spelling(wor
     assert world.hasher.dummy_verifications == 4
 
 
-async def test_a_successful_login_clears_the_failures_and_throttling_is_counted(world):
+async def test_a_successful_login_clears_its_pair_and_throttling_is_counted(world):
     user = store(world)
     with pytest.raises(AuthenticationFailed):
         await world.log_in(login(user.email.value, password="wrong-password-1"))
     await world.log_in(login(user.email.value))
-    assert world.throttle.failures == {}
-    world.throttle.failures[f"account:{user.id}"] = 5
+    assert world.throttle.pairs == {}  # the pair starts over; the account's count stays (ADR 0014)
+    assert world.throttle.failures == {f"account:{user.id}": 1}
+    world.throttle.failures[f"account:{user.id}"] = 100
     with pytest.raises(TooManyAttempts) as raised:
         await world.log_in(login(user.email.value))
-    assert raised.value.retry_after_seconds == 900
+    assert raised.value.retry_after_seconds == 3600
     assert world.metrics.failures == ["wrong_password", "throttled"]
     assert world.hasher.verifications == 2
 

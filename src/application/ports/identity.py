@@ -221,15 +221,24 @@ class AccessTokenDenylist(Protocol):
 
 
 class LoginThrottle(Protocol):
-    """Counts failed logins per username and per client address."""
+    """Counts failed logins per (account, source) pair and per account, under a ``LockoutPolicy``.
 
-    async def retry_after(self, username_key: str, client_address: str) -> int | None:
-        """Seconds until another attempt is allowed, or ``None`` when it is allowed now."""
+    ``source`` is the client address, or ``session:<family id>`` for a login
+    that proved an earlier session of the account on this device.
+    """
+
+    async def retry_after(self, account_key: str, source: str, *, known_session: bool) -> int | None:
+        """Seconds until another attempt is allowed, or ``None`` when it is allowed now.
+
+        A known session is not held back by the account's ceiling, only by its own pair.
+        """
         ...
 
-    async def record_failure(self, username_key: str, client_address: str) -> None: ...
+    async def record_failure(self, account_key: str, source: str) -> None: ...
 
-    async def reset(self, username_key: str) -> None: ...
+    async def reset(self, account_key: str, source: str) -> None:
+        """A success: the pair starts over (the account's count does not: an attack may go on)."""
+        ...
 
 
 class Clock(Protocol):

@@ -19,9 +19,22 @@ from application.identity.refresh_session import RefreshSession
 from application.identity.request_activation_code import RequestActivationCode
 from application.identity.sessions import SessionIssuer, SessionLifetimes, SessionRevoker
 from application.identity.sign_up import SignUp
+from domain.identity.lockout import LockoutPolicy
 from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Role
 from entrypoints.container.adapters import Adapters
+from entrypoints.limits import RateLimitTable
+
+
+def lockout_policy(limits: RateLimitTable) -> LockoutPolicy:
+    """The failed-login policy (ADR 0014) with its counts from the rate-limit table (relaxed scales them)."""
+    pair, account = limits.login_failures_per_pair, limits.login_failures_per_account
+    return LockoutPolicy(
+        free_failures=pair.limit,
+        pair_window_seconds=pair.window_seconds,
+        account_ceiling=account.limit,
+        account_window_seconds=account.window_seconds,
+    )
 
 
 class IdentityProvider:
@@ -94,10 +107,13 @@ class IdentityProvider:
             unit_of_work=uow,
             credentials=credentials,
             hasher=hasher,
-            throttle=RedisLoginThrottle(adapters.redis, circuit=adapters.redis_circuit),
+            throttle=RedisLoginThrottle(
+                adapters.redis, lockout_policy(settings.rate_limits), circuit=adapters.redis_circuit
+            ),
             sessions=sessions,
             clock=clock,
             metrics=adapters.metrics,
+            digester=adapters.digester,
         )
         revoker = SessionRevoker(
             denylist=denylist, clock=clock, access_lifetime=timedelta(seconds=settings.access_token_ttl_seconds)

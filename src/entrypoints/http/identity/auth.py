@@ -98,7 +98,12 @@ class AuthController(Controller):
     ) -> LoginResponse:
         client_address = request.client.host if request.client is not None else "unknown"
         result = await identity.log_in(
-            LogInCommand(username=data.username, password=data.password, client_address=client_address)
+            LogInCommand(
+                username=data.username,
+                password=data.password,
+                client_address=client_address,
+                session_hint=data.session_hint or None,
+            )
         )
         return LoginResponse(
             access_token=result.tokens.access_token,

@@ -106,6 +106,17 @@ class ActivationCodeRequested(msgspec.Struct, frozen=True):
 class LoginRequest(RequestBody):
     username: Annotated[str, Meta(min_length=1, max_length=254, description="Email or phone number")]
     password: AnyPassword
+    session_hint: (
+        Annotated[
+            str,
+            Meta(
+                max_length=256,
+                description="A refresh token this device got at an earlier login (spent or expired is fine): "
+                "proves a known device, so a lockout aimed at the account from elsewhere does not stop you",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class TokenPairResponse(Copied):
