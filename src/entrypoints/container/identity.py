@@ -24,6 +24,7 @@ from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Role
 from entrypoints.container.adapters import Adapters
 from entrypoints.limits import RateLimitTable
+from entrypoints.settings import Environment
 
 
 def lockout_policy(limits: RateLimitTable) -> LockoutPolicy:
@@ -143,4 +144,4 @@ class IdentityProvider:
         )
         self.list_users = ListUsers(unit_of_work=uow)
         self.change_user_access = ChangeUserAccess(unit_of_work=uow, clock=clock, credentials=credentials)
-        self.list_outbox = ListOutbox(unit_of_work=uow)
+        self.list_outbox = ListOutbox(unit_of_work=uow, reveal_codes=settings.env is Environment.DEVELOPMENT)
