@@ -10,6 +10,7 @@ Unit tests ask for none of these fixtures, so they never start a server.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -27,6 +28,7 @@ from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
 from adapters.postgres import create_database_engine, migrator
 from adapters.postgres.tables import metadata
 from adapters.redis import create_redis_client
+from entrypoints.limits import RateLimitTable, parse_limit
 from entrypoints.settings import Settings, load_settings
 
 
@@ -132,6 +134,14 @@ def settings(database_url: str, redis_url: str, engine: AsyncEngine, redis: Redi
             "COMMERCE_REDIS_URL": redis_url,
             "COMMERCE_DATA_DIR": str(tmp_path),
             "COMMERCE_LOG_LEVEL": "WARNING",
+            # Every test client is one address: the limits x1,000. Tests of the limits use `standard_limits`.
+            "COMMERCE_RATE_LIMITS": "relaxed",
         },
         dotenv=None,
     )
+
+
+def standard_limits(settings: Settings, **overrides: str) -> Settings:
+    """``settings`` with the standard rate limits, each override given as ``name="<count>/<seconds>"``."""
+    table = RateLimitTable().with_overrides({name: parse_limit(name, raw) for name, raw in overrides.items()})
+    return dataclasses.replace(settings, rate_limits=table)

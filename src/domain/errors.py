@@ -68,9 +68,19 @@ class TooManyAttempts(DomainError):
 
     code = "too_many_attempts"
 
-    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after_seconds: int,
+        limit: int | None = None,
+        window_seconds: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+        # The quota that was used up, when the refusal comes from a rate limit (RateLimit-* headers).
+        self.limit = limit
+        self.window_seconds = window_seconds
 
 
 class OutOfStock(Conflict):

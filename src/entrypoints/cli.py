@@ -45,6 +45,15 @@ def main() -> None:
     """commerce: the marketplace API and its operations."""
 
 
+def trusted_proxies(settings: Settings) -> list[str]:
+    """X-Forwarded-For / -Proto are believed only from ``COMMERCE_TRUSTED_PROXIES`` (none by default).
+
+    uvicorn's own default trusts 127.0.0.1, which let any local client pick its
+    address and slip past per-address limits (issue 13, defect 5).
+    """
+    return list(settings.trusted_proxies)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to bind.")
@@ -77,7 +86,8 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
                 log_config=None,
                 access_log=False,
                 server_header=False,
-                proxy_headers=True,
+                proxy_headers=bool(trusted_proxies(settings)),
+                forwarded_allow_ips=trusted_proxies(settings),
             )
         except EngineStartError as error:
             raise click.ClickException(str(error)) from None

@@ -7,8 +7,9 @@ the process with a message naming the variable.
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from domain.errors import InvalidValue
 from domain.money import Currency
 from domain.ordering.pricing import Rate
+from entrypoints.limits import RELAXED_FACTOR, RateLimitMode, RateLimitTable, parse_limit
 
 PREFIX = "COMMERCE_"
 DEVELOPMENT_SECRET = "development-secret-change-me-0123456789"  # noqa: S105 - a known placeholder, refused in production
@@ -69,6 +71,11 @@ class Settings:
     import_lease_seconds: int = 120
     # Development: every notification (activation codes included) is logged as it is committed.
     console_notifications: bool = True
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For / -Proto are believed; none by default.
+    trusted_proxies: tuple[str, ...] = ()
+    rate_limit_mode: RateLimitMode = RateLimitMode.STANDARD
+    # The effective limits: already multiplied when the mode is relaxed.
+    rate_limits: RateLimitTable = field(default_factory=RateLimitTable)
 
     @property
     def uses_embedded_engines(self) -> bool:
@@ -162,6 +169,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
     if argon2.time_cost < OWASP_MIN_TIME_COST:
         raise SettingsError("ARGON2_TIME_COST", f"below the OWASP minimum of {OWASP_MIN_TIME_COST}")
 
+    rate_limit_mode = _rate_limit_mode(get("RATE_LIMITS"))
     settings = Settings(
         database_url=database_url,
         redis_url=redis_url,
@@ -182,6 +190,9 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         import_max_bytes=positive_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024),
         import_lease_seconds=positive_int("IMPORT_LEASE_SECONDS", 120),
         console_notifications=console_notifications,
+        trusted_proxies=_trusted_proxies(get("TRUSTED_PROXIES")),
+        rate_limit_mode=rate_limit_mode,
+        rate_limits=_rate_limits(get, rate_limit_mode),
     )
     if env is Environment.PRODUCTION:
         _check_production(settings, secret_key)
@@ -209,6 +220,49 @@ def _check_production(settings: Settings, secret_key: str | None) -> None:
         raise SettingsError("REDIS_URL", "production refuses the embedded Redis; set a URL")
     if settings.console_notifications:
         raise SettingsError("CONSOLE_NOTIFICATIONS", "production never logs notifications: they hold codes")
+    if settings.rate_limit_mode is RateLimitMode.RELAXED:
+        raise SettingsError("RATE_LIMITS", "production refuses relaxed rate limits (they are for load tests)")
+
+
+def _rate_limit_mode(raw: str | None) -> RateLimitMode:
+    try:
+        return RateLimitMode((raw or RateLimitMode.STANDARD.value).lower())
+    except ValueError:
+        raise SettingsError("RATE_LIMITS", f"expected 'standard' or 'relaxed', got {raw!r}") from None
+
+
+def _rate_limits(get: Callable[[str], str | None], mode: RateLimitMode) -> RateLimitTable:
+    """The defaults, each overridable by ``RATE_LIMIT_<NAME>=<count>/<seconds>``, then scaled when relaxed."""
+    table = RateLimitTable()
+    overrides = {}
+    for name in table.names():
+        raw = get(f"RATE_LIMIT_{name.upper()}")
+        if raw is not None:
+            try:
+                overrides[name] = parse_limit(name, raw)
+            except ValueError as error:
+                raise SettingsError(f"RATE_LIMIT_{name.upper()}", str(error)) from None
+    table = table.with_overrides(overrides)
+    return table.scaled(RELAXED_FACTOR) if mode is RateLimitMode.RELAXED else table
+
+
+def _trusted_proxies(raw: str | None) -> tuple[str, ...]:
+    """Comma-separated IP addresses or networks; ``*`` is refused (it is what let anyone pick an address)."""
+    if raw is None:
+        return ()
+    proxies = []
+    for part in (item.strip() for item in raw.split(",")):
+        if not part:
+            continue
+        try:
+            proxies.append(
+                str(ipaddress.ip_network(part, strict=False)) if "/" in part else str(ipaddress.ip_address(part))
+            )
+        except ValueError:
+            raise SettingsError(
+                "TRUSTED_PROXIES", f"expected IP addresses or networks separated by commas, got {part!r}"
+            ) from None
+    return tuple(proxies)
 
 
 def _flag(name: str, raw: str | None, default: bool) -> bool:

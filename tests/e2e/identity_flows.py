@@ -6,6 +6,7 @@ import itertools
 from typing import TYPE_CHECKING, cast
 
 from httpx import AsyncClient
+from sqlalchemy import text
 
 from application.identity.sign_up import SignUpCommand
 
@@ -52,12 +53,23 @@ async def latest_code(client: AsyncClient, staff_tokens: dict, email: str) -> st
         headers=bearer(staff_tokens),
     )
     assert response.status_code == 200, response.text
-    return response.json()["items"][0]["payload"]["code"]
+    code = response.json()["items"][0]["payload"]["code"]
+    if code.isdigit():
+        return code
+    # Masked outside development (issue 13): the test reads the stored message, as the mailer would.
+    async with cast("AppClient", client).app.state.container.adapters.session_factory() as session:
+        return await session.scalar(
+            text(
+                "SELECT payload->>'code' FROM notifications_outbox WHERE recipient = :email "
+                "AND kind = 'account_activation_code' ORDER BY id DESC LIMIT 1"
+            ),
+            {"email": email},
+        )
 
 
 async def active_customer(client: AsyncClient, staff_tokens: dict) -> dict[str, str]:
     person = new_person()
-    assert (await client.post("/api/v1/auth/signup", json=person)).status_code == 201
+    assert (await client.post("/api/v1/auth/signup", json=person)).status_code == 202
     code = await latest_code(client, staff_tokens, person["email"])
     response = await client.post("/api/v1/auth/activate", json={"email": person["email"], "code": code})
     assert response.status_code == 200, response.text

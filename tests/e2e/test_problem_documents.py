@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.identity_flows import active_customer, bearer, create_admin, log_in, new_person
+from tests.e2e.identity_flows import active_customer, bearer, create_admin, log_in
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -76,10 +76,6 @@ async def test_a_token_from_before_a_role_change_is_refused_with_a_reason_to_log
 
 
 async def test_a_201_answers_with_the_location_of_what_it_created(client, admin_tokens):
-    signed_up = await client.post("/api/v1/auth/signup", json=new_person())
-    assert signed_up.status_code == 201
-    assert signed_up.headers["location"] == "/api/v1/me"
-
     category = await client.post("/api/v1/admin/categories", json={"name": "Relojes"}, headers=bearer(admin_tokens))
     assert category.status_code == 201
     assert category.headers["location"] == f"/api/v1/admin/categories/{category.json()['id']}"

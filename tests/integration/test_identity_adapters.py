@@ -11,13 +11,13 @@ from adapters.redis import (
     RedisAccessTokenDenylist,
     RedisCredentialCache,
     RedisLoginThrottle,
-    ThrottleLimits,
     create_redis_client,
 )
 from adapters.security import Argon2PasswordHasher, JwtAccessTokens, Uuid7Generator
 from application.ports import AccessClaims, CredentialRecord
 from domain.errors import AuthenticationFailed, Conflict
 from domain.identity.contact import Email, NationalId, Phone
+from domain.identity.lockout import LockoutPolicy
 from domain.identity.roles import Role, UserId
 from domain.identity.users import User
 from tests.unit.fakes import RecordingMetrics
@@ -129,32 +129,35 @@ async def test_an_unreachable_cache_misses_and_never_raises():
     await client.aclose()
 
 
-async def test_throttle_blocks_after_the_limit_and_resets_on_success(redis):
-    throttle = RedisLoginThrottle(redis, ThrottleLimits(per_username=3, per_address=100))
-    for _ in range(3):
-        assert await throttle.retry_after("ana@example.com", "10.0.0.1") is None
-        await throttle.record_failure("ana@example.com", "10.0.0.1")
-    retry = await throttle.retry_after("ana@example.com", "10.0.0.1")
-    assert retry is not None
-    assert 0 < retry <= 15 * 60
-    await throttle.reset("ana@example.com")
-    assert await throttle.retry_after("ana@example.com", "10.0.0.1") is None
+async def test_a_pair_waits_with_doubling_delays_after_its_free_failures_and_a_success_resets_it(redis):
+    throttle = RedisLoginThrottle(redis, LockoutPolicy(free_failures=3, first_delay_seconds=4))
+    for _ in range(2):
+        await throttle.record_failure("account:a", "10.0.0.1")
+        assert await throttle.retry_after("account:a", "10.0.0.1", known_session=False) is None
+    await throttle.record_failure("account:a", "10.0.0.1")  # the third: wait 4 s
+    assert 0 < (await throttle.retry_after("account:a", "10.0.0.1", known_session=False) or 0) <= 4
+    await throttle.record_failure("account:a", "10.0.0.1")  # the fourth: 8 s
+    assert 4 < (await throttle.retry_after("account:a", "10.0.0.1", known_session=False) or 0) <= 8
+    assert await throttle.retry_after("account:a", "10.0.0.2", known_session=False) is None  # the owner elsewhere
+    await throttle.reset("account:a", "10.0.0.1")
+    assert await throttle.retry_after("account:a", "10.0.0.1", known_session=False) is None
 
 
-async def test_throttle_counts_per_address_across_usernames(redis):
-    throttle = RedisLoginThrottle(redis, ThrottleLimits(per_username=100, per_address=3))
-    for index in range(3):
-        await throttle.record_failure(f"user{index}@example.com", "10.0.0.9")
-    assert await throttle.retry_after("someone@example.com", "10.0.0.9") is not None
-    assert await throttle.retry_after("someone@example.com", "10.0.0.10") is None
+async def test_the_account_ceiling_closes_new_sources_but_not_a_known_session(redis):
+    throttle = RedisLoginThrottle(redis, LockoutPolicy(free_failures=100, account_ceiling=5))
+    for index in range(5):
+        await throttle.record_failure("account:a", f"10.0.0.{index}")
+    assert await throttle.retry_after("account:a", "10.9.9.9", known_session=False) is not None
+    assert await throttle.retry_after("account:a", "session:family", known_session=True) is None
+    assert await throttle.retry_after("account:b", "10.9.9.9", known_session=False) is None
 
 
 async def test_throttle_falls_back_to_this_process_when_redis_is_down():
     client = create_redis_client(DEAD_REDIS)
-    throttle = RedisLoginThrottle(client, ThrottleLimits(per_username=2, per_address=100))
-    await throttle.record_failure("ana@example.com", "10.0.0.1")
-    await throttle.record_failure("ana@example.com", "10.0.0.1")
-    assert await throttle.retry_after("ana@example.com", "10.0.0.1") is not None
+    throttle = RedisLoginThrottle(client, LockoutPolicy(free_failures=2))
+    await throttle.record_failure("account:a", "10.0.0.1")
+    await throttle.record_failure("account:a", "10.0.0.1")
+    assert await throttle.retry_after("account:a", "10.0.0.1", known_session=False) is not None
     await client.aclose()
 
 

@@ -19,7 +19,8 @@ from application.identity.credentials import CredentialLookup
 from application.identity.log_in import LogIn
 from application.identity.log_out import LogOut
 from application.identity.refresh_session import RefreshSession
-from application.identity.sessions import SessionIssuer, SessionLifetimes
+from application.identity.request_activation_code import RequestActivationCode
+from application.identity.sessions import SessionIssuer, SessionLifetimes, SessionRevoker
 from application.identity.sign_up import SignUp
 from application.ports import (
     AccessClaims,
@@ -41,17 +42,22 @@ from application.ports import (
     Outbox,
     OutboxMessage,
     PasswordHasher,
+    Pause,
     Position,
     ProductQuery,
     ProductRepository,
     ProductSort,
     ProductSummary,
     PublicProduct,
+    RateDecision,
+    RateLimit,
+    RateLimiter,
     RefreshTokenRepository,
     RevokedAccessTokenRepository,
     SecretDigester,
     SecretGenerator,
     StockLedger,
+    TakenContact,
     UnitOfWork,
     UserFilter,
     UserRepository,
@@ -64,6 +70,7 @@ from domain.catalog.products import Product, ProductId, ProductStatus, StockMove
 from domain.errors import AuthenticationFailed, Conflict
 from domain.identity.activation import ActivationCode
 from domain.identity.contact import Email, NationalId, Phone
+from domain.identity.lockout import LockoutPolicy
 from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Role, UserId
 from domain.identity.sessions import RefreshToken
@@ -71,6 +78,9 @@ from domain.identity.users import User
 from tests.unit.import_fakes import InMemoryCatalogImports, StoredImports
 
 START = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+PASSWORD_GUESSES = RateLimit("password_guesses_per_account", 5, 900)
+ACTIVATION_RESENDS = RateLimit("activation_code_per_email", 3, 3600)
+ACTIVATION_ATTEMPTS = RateLimit("activation_attempts_per_account", 15, 86400)
 
 
 class FakeClock(Clock):
@@ -82,6 +92,16 @@ class FakeClock(Clock):
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+
+class RecordingPause(Pause):
+    """Returns at once; remembers the moments asked for."""
+
+    def __init__(self) -> None:
+        self.moments: list[datetime] = []
+
+    async def until(self, moment: datetime) -> None:
+        self.moments.append(moment)
 
 
 class SequentialIds(IdGenerator):
@@ -110,7 +130,11 @@ class PredictableSecrets(SecretGenerator):
 
 
 class PlainDigester(SecretDigester):
+    def __init__(self) -> None:
+        self.calls = 0
+
     def digest(self, secret: str) -> str:
+        self.calls += 1
         return f"digest({secret})"
 
 
@@ -120,8 +144,10 @@ class FakeHasher(PasswordHasher):
     def __init__(self) -> None:
         self.verifications = 0
         self.dummy_verifications = 0
+        self.hashed = 0
 
     async def hash(self, password: str) -> str:
+        self.hashed += 1
         return f"hashed:{password}"
 
     async def verify(self, password_hash: str, password: str) -> bool:
@@ -161,23 +187,50 @@ class FakeDenylist(AccessTokenDenylist):
         if self.available:
             self.denied.add(token_id)
 
-    async def is_denied(self, token_id: str) -> bool | None:
-        return token_id in self.denied if self.available else None
+    async def is_denied(self, *token_ids: str) -> bool | None:
+        return any(token_id in self.denied for token_id in token_ids) if self.available else None
+
+
+class FakeRateLimiter(RateLimiter):
+    """Counts per (rule, subject); windows never end unless a test calls ``expire``."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str], int] = {}
+
+    async def hit(self, rule: RateLimit, subject: str, *, cost: int = 1) -> RateDecision:
+        key = (rule.name, subject)
+        self.counts[key] = self.counts.get(key, 0) + cost
+        return RateDecision.of(rule, self.counts[key], rule.window_seconds)
+
+    async def clear(self, rule: RateLimit, subject: str) -> None:
+        self.counts.pop((rule.name, subject), None)
+
+    def expire(self) -> None:
+        self.counts.clear()
 
 
 class FakeThrottle(LoginThrottle):
-    def __init__(self, limit: int = 5) -> None:
-        self.failures: dict[str, int] = {}
-        self.limit = limit
+    """The lockout policy on plain counters; time never passes (a test clears ``pairs`` to end a wait)."""
 
-    async def retry_after(self, username_key: str, client_address: str) -> int | None:
-        return 900 if self.failures.get(username_key, 0) >= self.limit else None
+    def __init__(self, policy: LockoutPolicy | None = None) -> None:
+        self.policy = policy or LockoutPolicy()
+        self.failures: dict[str, int] = {}  # per account
+        self.pairs: dict[tuple[str, str], int] = {}  # per (account, source)
 
-    async def record_failure(self, username_key: str, client_address: str) -> None:
-        self.failures[username_key] = self.failures.get(username_key, 0) + 1
+    async def retry_after(self, account_key: str, source: str, *, known_session: bool) -> int | None:
+        delay = self.policy.pair_delay(self.pairs.get((account_key, source), 0))
+        if delay:
+            return delay
+        if not known_session and self.policy.account_closed(self.failures.get(account_key, 0)):
+            return self.policy.account_window_seconds
+        return None
 
-    async def reset(self, username_key: str) -> None:
-        self.failures.pop(username_key, None)
+    async def record_failure(self, account_key: str, source: str) -> None:
+        self.failures[account_key] = self.failures.get(account_key, 0) + 1
+        self.pairs[(account_key, source)] = self.pairs.get((account_key, source), 0) + 1
+
+    async def reset(self, account_key: str, source: str) -> None:
+        self.pairs.pop((account_key, source), None)
 
 
 class RecordingMetrics(AuthMetrics):
@@ -292,10 +345,11 @@ class InMemoryUsers(UserRepository):
                 return replace(user)
         return None
 
-    async def taken_field(self, email: Email, phone: Phone, national_id: NationalId) -> str | None:
+    async def taken_by(self, email: Email, phone: Phone, national_id: NationalId) -> TakenContact | None:
         for name, value in (("email", email), ("phone", phone), ("national_id", national_id)):
-            if any(getattr(user, name) == value for user in self._rows.values()):
-                return name
+            for user in self._rows.values():
+                if getattr(user, name) == value:
+                    return TakenContact(field=name, owner_email=user.email.value)
         return None
 
     async def list(self, user_filter: UserFilter, *, after: UserId | None, limit: int) -> builtins.list[User]:
@@ -370,8 +424,8 @@ class InMemoryRevokedTokens(RevokedAccessTokenRepository):
     async def add(self, token_id: str, expires_at: datetime) -> None:
         self._uow.pending.revoked_access_tokens.add(token_id)
 
-    async def contains(self, token_id: str) -> bool:
-        return token_id in self._uow.pending.revoked_access_tokens
+    async def contains(self, *token_ids: str) -> bool:
+        return any(token_id in self._uow.pending.revoked_access_tokens for token_id in token_ids)
 
 
 class InMemoryOutbox(Outbox):
@@ -748,6 +802,8 @@ class IdentityWorld:
         self.tokens = SignedTokens()
         self.denylist = FakeDenylist()
         self.throttle = FakeThrottle()
+        self.limiter = FakeRateLimiter()
+        self.pause = RecordingPause()
         self.metrics = RecordingMetrics()
         self.cache = FakeCredentialCache()
         self.policy = PasswordPolicy(frozenset({"password123", "qwertyuiop"}))
@@ -770,7 +826,21 @@ class IdentityWorld:
             activation_codes=self.codes,
         )
         self.activate = ActivateAccount(
-            unit_of_work=self.unit_of_work, clock=self.clock, digester=self.digester, credentials=self.credentials
+            unit_of_work=self.unit_of_work,
+            clock=self.clock,
+            digester=self.digester,
+            credentials=self.credentials,
+            limiter=self.limiter,
+            attempts=ACTIVATION_ATTEMPTS,
+            pause=self.pause,
+        )
+        self.request_code = RequestActivationCode(
+            unit_of_work=self.unit_of_work,
+            activation_codes=self.codes,
+            limiter=self.limiter,
+            resends=ACTIVATION_RESENDS,
+            clock=self.clock,
+            pause=self.pause,
         )
         self.log_in = LogIn(
             unit_of_work=self.unit_of_work,
@@ -780,15 +850,18 @@ class IdentityWorld:
             sessions=self.sessions,
             clock=self.clock,
             metrics=self.metrics,
+            digester=self.digester,
         )
+        self.revoker = SessionRevoker(denylist=self.denylist, clock=self.clock, access_lifetime=timedelta(minutes=15))
         self.refresh = RefreshSession(
             unit_of_work=self.unit_of_work,
             sessions=self.sessions,
+            revoker=self.revoker,
             digester=self.digester,
             clock=self.clock,
             metrics=self.metrics,
         )
-        self.log_out = LogOut(unit_of_work=self.unit_of_work, denylist=self.denylist, clock=self.clock)
+        self.log_out = LogOut(unit_of_work=self.unit_of_work, denylist=self.denylist, sessions=self.revoker)
         self.authenticate = AuthenticateAccessToken(
             access_tokens=self.tokens,
             denylist=self.denylist,
@@ -801,6 +874,8 @@ class IdentityWorld:
             hasher=self.hasher,
             policy=self.policy,
             credentials=self.credentials,
+            limiter=self.limiter,
+            guesses=PASSWORD_GUESSES,
         )
 
     def unit_of_work(self) -> FakeUnitOfWork:

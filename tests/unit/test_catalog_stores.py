@@ -296,7 +296,7 @@ def pending_store(world: IdentityWorld, status: MerchantStatus = MerchantStatus.
 
 
 async def test_approval_opens_the_store_makes_the_applicant_its_manager_and_tells_them(world, cache):
-    support = person(world, Role.SUPPORT)
+    support = person(world, Role.ADMIN)  # store decisions are admin-only (issue 13)
     store, applicant, (first, second, _) = pending_store(world)
     await world.credentials.by_user_id(applicant.id)
     approve = ApproveMerchant(
@@ -320,7 +320,7 @@ async def test_approval_opens_the_store_makes_the_applicant_its_manager_and_tell
 
 
 async def test_approval_is_refused_when_the_applicant_joined_another_store_or_the_store_is_not_pending(world, cache):
-    support = person(world, Role.SUPPORT)
+    support = person(world, Role.ADMIN)  # store decisions are admin-only (issue 13)
     store, applicant, _ = pending_store(world)
     world.database.memberships[applicant.id] = Membership(
         MerchantId(new_id()), applicant.id, StoreRole.STAFF, world.clock.now()
@@ -347,7 +347,7 @@ async def test_decisions_are_for_platform_staff_on_stores_whose_applicant_exists
     )
     with pytest.raises(NotAllowed):
         await approve(ApproveMerchantCommand(actor=person(world, Role.MERCHANT_MANAGER), merchant_id=store.id))
-    support = person(world, Role.SUPPORT)
+    support = person(world, Role.ADMIN)  # store decisions are admin-only (issue 13)
     with pytest.raises(NotFound) as missing:
         await approve(ApproveMerchantCommand(actor=support, merchant_id=MerchantId(new_id())))
     assert missing.value.message == "no such store"
@@ -397,7 +397,7 @@ async def test_a_suspension_needs_a_reason_and_an_approved_store(world, cache):
 
 
 async def test_reinstatement_shows_the_listable_products_again(world, cache):
-    support = person(world, Role.SUPPORT)
+    support = person(world, Role.ADMIN)  # store decisions are admin-only (issue 13)
     store, _, (first, second, _) = pending_store(world, MerchantStatus.SUSPENDED)
     world.database.merchants[store.id].suspension_reason = "documentos"
     reinstate = ReinstateMerchant(unit_of_work=world.unit_of_work, clock=world.clock, cache=cache)
@@ -415,7 +415,7 @@ async def test_reinstatement_shows_the_listable_products_again(world, cache):
 
 
 async def test_a_decision_on_a_store_without_products_leaves_the_cache_alone(world, cache):
-    support = person(world, Role.SUPPORT)
+    support = person(world, Role.ADMIN)  # store decisions are admin-only (issue 13)
     applicant = UserFactory.build()
     world.database.users[applicant.id] = applicant
     store = MerchantFactory.build(status=MerchantStatus.PENDING, applicant_id=applicant.id)

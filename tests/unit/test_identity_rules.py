@@ -105,8 +105,12 @@ def test_a_password_that_is_mostly_a_personal_detail_is_too_similar():
     assert _rule(POLICY.check, "rojas-1234", personal_details=("Rojas",)) == ("password", "password_too_similar")
 
 
-def test_a_detail_that_is_less_than_half_of_the_password_is_allowed():
-    POLICY.check("rojas-1234-kite-harbour", personal_details=("Rojas",))
+def test_a_name_inside_a_longer_password_is_refused_too():
+    # issue 13: "less than half of the password" was the gap; a name anywhere in it is refused
+    assert _rule(POLICY.check, "rojas-1234-kite-harbour", personal_details=("Rojas",)) == (
+        "password",
+        "password_contains_name",
+    )
 
 
 def test_short_parts_of_a_detail_are_ignored():
@@ -317,8 +321,11 @@ def test_a_password_that_differs_from_a_detail_by_one_character_is_too_similar()
     assert _rule(POLICY.check, "montenegr0!", personal_details=("Montenegro",)) == ("password", "password_too_similar")
 
 
-def test_a_detail_of_a_third_of_the_password_is_allowed():
-    POLICY.check("rojas-1234-kite", personal_details=("Rojas",))
+def test_a_detail_of_a_third_of_the_password_is_refused_when_it_is_a_name():
+    assert _rule(POLICY.check, "rojas-1234-kite", personal_details=("Rojas",)) == (
+        "password",
+        "password_contains_name",
+    )
 
 
 def test_a_one_letter_name_is_a_name():

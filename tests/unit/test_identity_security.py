@@ -340,7 +340,7 @@ async def test_a_bad_name_names_its_field_and_changes_nothing(world, field):
 
 
 def _resend(world: IdentityWorld) -> RequestActivationCode:
-    return RequestActivationCode(unit_of_work=world.unit_of_work, activation_codes=world.codes)
+    return world.request_code
 
 
 async def test_a_new_code_goes_only_to_an_inactive_account_and_replaces_the_old_one(world):
@@ -368,7 +368,7 @@ async def test_operators_create_active_admins_without_a_code(world):
         role=Role.ADMIN,
         is_active=True,
     )
-    admin = await create_admin(
+    admin = await create_admin.register(
         SignUpCommand(
             email="boss@example.com",
             phone="3001112233",
@@ -457,16 +457,17 @@ async def test_unknown_usernames_are_counted_under_their_normalised_spelling(wor
     assert world.hasher.dummy_verifications == 4
 
 
-async def test_a_successful_login_clears_the_failures_and_throttling_is_counted(world):
+async def test_a_successful_login_clears_its_pair_and_throttling_is_counted(world):
     user = store(world)
     with pytest.raises(AuthenticationFailed):
         await world.log_in(login(user.email.value, password="wrong-password-1"))
     await world.log_in(login(user.email.value))
-    assert world.throttle.failures == {}
-    world.throttle.failures[f"account:{user.id}"] = 5
+    assert world.throttle.pairs == {}  # the pair starts over; the account's count stays (ADR 0014)
+    assert world.throttle.failures == {f"account:{user.id}": 1}
+    world.throttle.failures[f"account:{user.id}"] = 100
     with pytest.raises(TooManyAttempts) as raised:
         await world.log_in(login(user.email.value))
-    assert raised.value.retry_after_seconds == 900
+    assert raised.value.retry_after_seconds == 3600
     assert world.metrics.failures == ["wrong_password", "throttled"]
     assert world.hasher.verifications == 2
 
@@ -516,7 +517,7 @@ async def test_a_logged_out_token_is_refused_by_the_denylist_and_by_the_database
     claims = (await world.authenticate(tokens.access_token)).claims
     await world.log_out(claims)
     assert claims.token_id in world.denylist.denied
-    assert world.database.revoked_access_tokens == {claims.token_id}
+    assert world.database.revoked_access_tokens == {claims.token_id, f"session:{claims.session_id}"}
     with pytest.raises(AuthenticationFailed) as raised:
         await world.authenticate(tokens.access_token)
     assert raised.value.message == "the access token was revoked"

@@ -11,7 +11,7 @@ from application.identity.log_in import LogInCommand
 from application.identity.refresh_session import RefreshSessionCommand
 from application.identity.sign_up import SignUpCommand
 from application.ports import CredentialRecord, UserFilter
-from domain.errors import AuthenticationFailed, Conflict, InvalidValue, NotAllowed, TooManyAttempts
+from domain.errors import AuthenticationFailed, InvalidValue, NotAllowed, TooManyAttempts
 from domain.identity.roles import Actor, Role
 from tests.unit.fakes import IdentityWorld
 
@@ -61,13 +61,17 @@ async def test_signup_stores_an_inactive_customer_and_queues_its_code_in_the_sam
         ({"national_id": "1020304050"}, "national_id"),
     ],
 )
-async def test_signup_refuses_a_taken_email_phone_or_national_id(world, override, field):
+async def test_a_taken_email_phone_or_national_id_creates_nothing_and_tells_the_owner(world, override, field):
+    # issue 13, defect 8: the caller hears nothing different; the owner hears through the outbox
     await world.sign_up(signup())
     fresh = {"email": "other@example.com", "phone": "3109876543", "national_id": "99999999"}
-    with pytest.raises(Conflict) as raised:
-        await world.sign_up(signup(**(fresh | override)))
-    assert raised.value.field == field
+    hashes_before = world.hasher.hashed
+    assert await world.sign_up(signup(**(fresh | override))) is None
     assert len(world.database.users) == 1
+    assert world.hasher.hashed == hashes_before + 1  # the slow step runs either way
+    told = world.database.outbox[-1]
+    assert (told.recipient, told.kind, told.payload["field"]) == ("ana@example.com", "signup_with_your_details", field)
+    assert "code" not in told.payload
 
 
 async def test_signup_with_a_weak_password_writes_nothing(world):

@@ -114,3 +114,41 @@ def test_production_refuses_console_notifications():
             REDIS_URL="redis://h",
             CONSOLE_NOTIFICATIONS="true",
         )
+
+
+def test_rate_limits_are_standard_by_default_and_relaxed_multiplies_each_by_a_thousand():
+    standard, relaxed = load(), load(RATE_LIMITS="relaxed")
+    assert standard.rate_limits.login_per_client.limit == 60
+    for name in standard.rate_limits.names():
+        before, after = standard.rate_limits.by_name(name), relaxed.rate_limits.by_name(name)
+        assert after.limit == before.limit * 1000
+        assert after.window_seconds == before.window_seconds
+
+
+def test_a_rate_limit_can_be_set_and_a_malformed_one_is_named():
+    assert load(RATE_LIMIT_SEARCH_PER_CLIENT="7/30").rate_limits.search_per_client.limit == 7
+    assert load(RATE_LIMIT_SEARCH_PER_CLIENT="7/30").rate_limits.search_per_client.window_seconds == 30
+    with pytest.raises(SettingsError, match="COMMERCE_RATE_LIMIT_SEARCH_PER_CLIENT"):
+        load(RATE_LIMIT_SEARCH_PER_CLIENT="lots")
+    with pytest.raises(SettingsError, match="COMMERCE_RATE_LIMITS"):
+        load(RATE_LIMITS="none")
+
+
+def test_production_refuses_relaxed_rate_limits():
+    production = {
+        "ENV": "production",
+        "SECRET_KEY": STRONG_SECRET,
+        "DATABASE_URL": "postgresql://u@h/db",
+        "REDIS_URL": "redis://h:6379/0",
+        "CONSOLE_NOTIFICATIONS": "false",
+    }
+    assert load(**production).rate_limit_mode.value == "standard"
+    with pytest.raises(SettingsError, match="COMMERCE_RATE_LIMITS"):
+        load(**production, RATE_LIMITS="relaxed")
+
+
+def test_proxy_headers_are_trusted_from_no_one_by_default_and_only_from_listed_addresses():
+    assert load().trusted_proxies == ()
+    assert load(TRUSTED_PROXIES="10.0.0.1, 192.168.0.0/24").trusted_proxies == ("10.0.0.1", "192.168.0.0/24")
+    with pytest.raises(SettingsError, match="COMMERCE_TRUSTED_PROXIES"):
+        load(TRUSTED_PROXIES="*")

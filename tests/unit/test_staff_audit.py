@@ -67,7 +67,7 @@ async def test_a_refused_change_leaves_no_event(world):
 
 async def test_each_store_decision_leaves_one_event_with_the_status_before_and_after(world):
     cache = RecordingCatalogCache()
-    support = person(world, Role.SUPPORT)
+    support = person(world, Role.ADMIN)  # store decisions are admin-only (issue 13)
     store, applicant, _ = pending_store(world)
     await ApproveMerchant(
         unit_of_work=world.unit_of_work, clock=world.clock, credentials=world.credentials, cache=cache

@@ -20,6 +20,7 @@ from application.ports import (
     OutboxMessage,
     RefreshTokenRepository,
     RevokedAccessTokenRepository,
+    TakenContact,
     UserFilter,
     UserRepository,
 )
@@ -64,7 +65,7 @@ class SqlaUserRepository(SqlaRepository[UserRow], UserRepository):
         row = await self._one(column == login.value)
         return _user_from_row(row) if row is not None else None
 
-    async def taken_field(self, email: Email, phone: Phone, national_id: NationalId) -> str | None:
+    async def taken_by(self, email: Email, phone: Phone, national_id: NationalId) -> TakenContact | None:
         rows = (
             await self._session.execute(
                 select(UserRow.email, UserRow.phone, UserRow.national_id).where(
@@ -77,8 +78,9 @@ class SqlaUserRepository(SqlaRepository[UserRow], UserRepository):
             )
         ).all()
         for field, value in (("email", email.value), ("phone", phone.value), ("national_id", national_id.value)):
-            if any(getattr(row, field) == value for row in rows):
-                return field
+            for row in rows:
+                if getattr(row, field) == value:
+                    return TakenContact(field=field, owner_email=row.email)
         return None
 
     async def list(self, user_filter: UserFilter, *, after: UserId | None, limit: int) -> list[User]:
@@ -159,8 +161,11 @@ class SqlaRevokedAccessTokenRepository(SqlaRepository[RevokedAccessTokenRow], Re
             .on_conflict_do_nothing(index_elements=[RevokedAccessTokenRow.token_id])
         )
 
-    async def contains(self, token_id: str) -> bool:
-        return await self._rows.exists(token_id=token_id)
+    async def contains(self, *token_ids: str) -> bool:
+        found = await self._session.scalar(
+            select(RevokedAccessTokenRow.token_id).where(RevokedAccessTokenRow.token_id.in_(token_ids)).limit(1)
+        )
+        return found is not None
 
 
 class SqlaOutbox(SqlaRepository[OutboxRow], Outbox):

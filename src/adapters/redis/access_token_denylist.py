@@ -30,9 +30,10 @@ class RedisAccessTokenDenylist(AccessTokenDenylist):
         except RedisUnavailable as error:
             logger.warning("could not write the access-token denylist: %s", error.__class__.__name__)
 
-    async def is_denied(self, token_id: str) -> bool | None:
+    async def is_denied(self, *token_ids: str) -> bool | None:
+        keys = [denied_key(token_id) for token_id in token_ids]
         try:
-            return bool(await self._circuit.run(lambda: self._client.exists(denied_key(token_id))))
+            return bool(await self._circuit.run(lambda: self._client.exists(*keys)))
         except RedisUnavailable as error:
             logger.warning("could not read the access-token denylist: %s", error.__class__.__name__)
             return None

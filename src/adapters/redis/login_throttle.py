@@ -1,26 +1,27 @@
-"""Failed-login counters in Redis, with an in-process fallback while Redis is away."""
+"""Failed-login counters in Redis (ADR 0014), with an in-process fallback while Redis is away."""
 
 from __future__ import annotations
 
 import logging
 import math
 import time
-from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
 from adapters.redis.circuit import RedisCircuit, RedisUnavailable
 from application.ports import LoginThrottle
+from domain.identity.lockout import LockoutPolicy
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True, slots=True)
-class ThrottleLimits:
-    per_username: int = 5
-    username_window_seconds: int = 15 * 60
-    per_address: int = 50
-    address_window_seconds: int = 60
+# Count the failure for the pair and the account, each in a window opened by its first failure.
+_RECORD = """
+local pair = redis.call('INCR', KEYS[1])
+if pair == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local account = redis.call('INCR', KEYS[2])
+if account == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+return pair
+"""
 
 
 def _as_int(value: object) -> int:
@@ -29,113 +30,118 @@ def _as_int(value: object) -> int:
     raise TypeError(f"unexpected reply from Redis: {value!r}")
 
 
-def username_key(username: str) -> str:
-    return f"auth:v1:fail:user:{username}"
+def pair_key(account_key: str, source: str) -> str:
+    return f"auth:v2:fail:pair:{account_key}:{source}"
 
 
-def address_key(address: str) -> str:
-    return f"auth:v1:fail:ip:{address}"
+def pair_block_key(account_key: str, source: str) -> str:
+    return f"auth:v2:wait:pair:{account_key}:{source}"
+
+
+def account_key_of(account_key: str) -> str:
+    return f"auth:v2:fail:account:{account_key}"
 
 
 class InMemoryLoginThrottle(LoginThrottle):
-    """Fixed-window counters in this process only: the degraded mode while Redis is unreachable."""
+    """The same policy in this process only: the degraded mode while Redis is unreachable."""
 
-    def __init__(self, limits: ThrottleLimits) -> None:
-        self._limits = limits
-        self._windows: dict[str, tuple[int, float]] = {}
+    def __init__(self, policy: LockoutPolicy) -> None:
+        self._policy = policy
+        self._counts: dict[str, tuple[int, float]] = {}  # key -> (count, window end)
+        self._waits: dict[str, float] = {}  # pair -> end of its wait
 
     def _count(self, key: str) -> tuple[int, float]:
-        count, ends = self._windows.get(key, (0, 0.0))
-        if ends <= time.monotonic():
-            return 0, 0.0
-        return count, ends
+        count, ends = self._counts.get(key, (0, 0.0))
+        return (0, 0.0) if ends <= time.monotonic() else (count, ends)
 
-    async def retry_after(self, username_key_value: str, client_address: str) -> int | None:
-        for key, limit in self._checks(username_key_value, client_address):
-            count, ends = self._count(key)
-            if count >= limit:
-                return max(1, math.ceil(ends - time.monotonic()))
+    async def retry_after(self, account_key: str, source: str, *, known_session: bool) -> int | None:
+        now = time.monotonic()
+        wait = self._waits.get(pair_key(account_key, source), 0.0)
+        if wait > now:
+            return max(1, math.ceil(wait - now))
+        count, ends = self._count(account_key_of(account_key))
+        if not known_session and self._policy.account_closed(count):
+            return max(1, math.ceil(ends - now))
         return None
 
-    async def record_failure(self, username_key_value: str, client_address: str) -> None:
+    async def record_failure(self, account_key: str, source: str) -> None:
         now = time.monotonic()
+        pair = pair_key(account_key, source)
         for key, window in (
-            (username_key(username_key_value), self._limits.username_window_seconds),
-            (address_key(client_address), self._limits.address_window_seconds),
+            (pair, self._policy.pair_window_seconds),
+            (account_key_of(account_key), self._policy.account_window_seconds),
         ):
             count, ends = self._count(key)
-            self._windows[key] = (count + 1, ends if ends > now else now + window)
-        if len(self._windows) > 100_000:  # bounded memory under a spray of usernames
-            self._windows = {key: value for key, value in self._windows.items() if value[1] > now}
+            self._counts[key] = (count + 1, ends if ends > now else now + window)
+        delay = self._policy.pair_delay(self._counts[pair][0])
+        if delay:
+            self._waits[pair] = now + delay
+        if len(self._counts) > 100_000:  # bounded memory under a spray of usernames
+            self._counts = {key: value for key, value in self._counts.items() if value[1] > now}
+            self._waits = {key: ends for key, ends in self._waits.items() if ends > now}
 
-    async def reset(self, username_key_value: str) -> None:
-        self._windows.pop(username_key(username_key_value), None)
-
-    def _checks(self, username: str, address: str) -> tuple[tuple[str, int], tuple[str, int]]:
-        return (
-            (username_key(username), self._limits.per_username),
-            (address_key(address), self._limits.per_address),
-        )
+    async def reset(self, account_key: str, source: str) -> None:
+        self._counts.pop(pair_key(account_key, source), None)
+        self._waits.pop(pair_key(account_key, source), None)
 
 
 class RedisLoginThrottle(LoginThrottle):
-    """Fixed windows: the first failure starts a window of the limit's length; reaching the limit
-    blocks until the window ends. Shared by every worker and instance through Redis."""
+    """Shared by every worker and instance through Redis: one pipeline to check, one script to count."""
 
-    def __init__(
-        self, client: Redis, limits: ThrottleLimits | None = None, circuit: RedisCircuit | None = None
-    ) -> None:
+    def __init__(self, client: Redis, policy: LockoutPolicy | None = None, circuit: RedisCircuit | None = None) -> None:
         self._client = client
         self._circuit = circuit or RedisCircuit()
-        self._limits = limits or ThrottleLimits()
-        self._fallback = InMemoryLoginThrottle(self._limits)
+        self._policy = policy or LockoutPolicy()
+        self._record = client.register_script(_RECORD)
+        self._fallback = InMemoryLoginThrottle(self._policy)
 
-    async def retry_after(self, username_key_value: str, client_address: str) -> int | None:
-        keys = (username_key(username_key_value), address_key(client_address))
-        limits = (self._limits.per_username, self._limits.per_address)
-
-        async def read_counts() -> list[object]:
+    async def retry_after(self, account_key: str, source: str, *, known_session: bool) -> int | None:
+        async def read() -> list[object]:
             async with self._client.pipeline(transaction=False) as pipeline:
-                for key in keys:
-                    pipeline.get(key)
-                    pipeline.ttl(key)
+                pipeline.ttl(pair_block_key(account_key, source))
+                pipeline.get(account_key_of(account_key))
+                pipeline.ttl(account_key_of(account_key))
                 return list(await pipeline.execute())
 
         try:
-            answers = await self._circuit.run(read_counts)
+            wait, account_failures, account_ttl = await self._circuit.run(read)
         except RedisUnavailable as error:
             self._degraded(error)
-            return await self._fallback.retry_after(username_key_value, client_address)
-        for index, limit in enumerate(limits):
-            count, ttl = answers[2 * index], answers[2 * index + 1]
-            if count is not None and _as_int(count) >= limit:
-                return max(1, _as_int(ttl))
+            return await self._fallback.retry_after(account_key, source, known_session=known_session)
+        if _as_int(wait) > 0:
+            return _as_int(wait)
+        failures = _as_int(account_failures) if account_failures is not None else 0
+        if not known_session and self._policy.account_closed(failures):
+            return max(1, _as_int(account_ttl))
         return None
 
-    async def record_failure(self, username_key_value: str, client_address: str) -> None:
+    async def record_failure(self, account_key: str, source: str) -> None:
+        policy = self._policy
 
-        async def count_failure() -> None:
-            async with self._client.pipeline(transaction=True) as pipeline:
-                for key, window in (
-                    (username_key(username_key_value), self._limits.username_window_seconds),
-                    (address_key(client_address), self._limits.address_window_seconds),
-                ):
-                    pipeline.set(key, 0, ex=window, nx=True)  # opens the window on the first failure
-                    pipeline.incr(key)
-                await pipeline.execute()
+        async def count() -> None:
+            pair = _as_int(
+                await self._record(
+                    keys=[pair_key(account_key, source), account_key_of(account_key)],
+                    args=[policy.pair_window_seconds, policy.account_window_seconds],
+                )
+            )
+            delay = policy.pair_delay(pair)
+            if delay:
+                await self._client.set(pair_block_key(account_key, source), b"1", ex=delay)
 
         try:
-            await self._circuit.run(count_failure)
+            await self._circuit.run(count)
         except RedisUnavailable as error:
             self._degraded(error)
-            await self._fallback.record_failure(username_key_value, client_address)
+            await self._fallback.record_failure(account_key, source)
 
-    async def reset(self, username_key_value: str) -> None:
+    async def reset(self, account_key: str, source: str) -> None:
+        keys = (pair_key(account_key, source), pair_block_key(account_key, source))
         try:
-            await self._circuit.run(lambda: self._client.delete(username_key(username_key_value)))
+            await self._circuit.run(lambda: self._client.delete(*keys))
         except RedisUnavailable as error:
             self._degraded(error)
-        await self._fallback.reset(username_key_value)
+        await self._fallback.reset(account_key, source)
 
     def _degraded(self, error: BaseException) -> None:
         logger.warning("login throttle falls back to this process: redis %s", error.__class__.__name__)

@@ -3,10 +3,17 @@
 from adapters.security.argon2_hasher import Argon2PasswordHasher
 from adapters.security.common_passwords import load_common_passwords
 from adapters.security.jwt_tokens import JwtAccessTokens
-from adapters.security.system import HmacSecretDigester, SystemClock, SystemSecretGenerator, Uuid7Generator
+from adapters.security.system import (
+    AsyncioPause,
+    HmacSecretDigester,
+    SystemClock,
+    SystemSecretGenerator,
+    Uuid7Generator,
+)
 
 __all__ = [
     "Argon2PasswordHasher",
+    "AsyncioPause",
     "HmacSecretDigester",
     "JwtAccessTokens",
     "SystemClock",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -10,12 +11,19 @@ from uuid import UUID
 
 from uuid_utils.compat import uuid7
 
-from application.ports import Clock, IdGenerator, SecretDigester, SecretGenerator
+from application.ports import Clock, IdGenerator, Pause, SecretDigester, SecretGenerator
 
 
 class SystemClock(Clock):
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class AsyncioPause(Pause):
+    async def until(self, moment: datetime) -> None:
+        delay = (moment - datetime.now(UTC)).total_seconds()
+        if delay > 0:
+            await asyncio.sleep(delay)
 
 
 class Uuid7Generator(IdGenerator):

@@ -20,6 +20,18 @@ def _no_such_merchant() -> NotFound:
     return NotFound("no such store")
 
 
+async def store_membership(uow: UnitOfWork, actor: Actor) -> Membership | None:
+    """The actor's store membership, if their account's role still makes them a store's person.
+
+    A manager or staff member whose account was made a customer keeps the
+    membership row (the store's history) but no power through it, from the
+    first request under the new role; a deactivated account has no token at all.
+    """
+    if not actor.role.works_for_a_store:
+        return None
+    return await uow.memberships.of_user(actor.user_id)
+
+
 async def merchant_access(
     uow: UnitOfWork, actor: Actor, merchant_id: MerchantId, *, write: bool, manager_only: bool = False
 ) -> MerchantAccess:
@@ -31,7 +43,7 @@ async def merchant_access(
     merchant = await uow.merchants.get(merchant_id)
     if merchant is None:
         raise _no_such_merchant()
-    membership = await uow.memberships.of_user(actor.user_id)
+    membership = await store_membership(uow, actor)
     if membership is None or membership.merchant_id != merchant_id:
         if not write and actor.role.is_staff:
             return MerchantAccess(merchant=merchant, membership=None)

@@ -13,7 +13,7 @@ from application.catalog.merchant_decisions import (
     store_summary,
 )
 from application.identity.credentials import CredentialLookup
-from application.identity.policies import require_staff
+from application.identity.policies import require_admin
 from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
 from application.use_case import use_case
 from domain.audit import AuditAction
@@ -51,7 +51,7 @@ class ApproveMerchant:
     cache: CatalogCacheInvalidation
 
     async def __call__(self, command: ApproveMerchantCommand) -> Merchant:
-        require_staff(command.actor)
+        require_admin(command.actor, action="approve stores")
         now = self.clock.now()
         async with self.unit_of_work() as uow:
             merchant, applicant = await merchant_and_applicant(uow, command.merchant_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from application.identity.policies import require_staff
+from application.identity.policies import require_admin
 from application.ports import CatalogCacheInvalidation, Clock, Notification, UnitOfWork
 from application.use_case import use_case
 from domain.audit import AuditAction, AuditEvent, SubjectType, Summary
@@ -89,7 +89,7 @@ class MerchantVisibilityDecision:
         request_id: str | None,
     ) -> Merchant:
         """Apply ``decide`` to the locked store, tell its applicant, and leave one ``action`` audit event."""
-        require_staff(actor)
+        require_admin(actor, action="decide on stores")
         async with self.unit_of_work() as uow:
             merchant, applicant = await merchant_and_applicant(uow, merchant_id)
             before, now = store_summary(merchant), self.clock.now()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
@@ -153,11 +153,29 @@ class ListOutboxQuery:
 OutboxPage = Page[OutboxMessage, UUID]
 
 
+MASKED = "••••••"
+SECRET_PAYLOAD_KEYS = frozenset({"code"})
+
+
+def masked(message: OutboxMessage) -> OutboxMessage:
+    """The message with its secrets (activation codes) replaced: staff see that a code went out, not which."""
+    if not SECRET_PAYLOAD_KEYS & message.payload.keys():
+        return message
+    payload = {key: MASKED if key in SECRET_PAYLOAD_KEYS else value for key, value in message.payload.items()}
+    return replace(message, payload=payload)
+
+
 @use_case
 class ListOutbox:
-    """Staff read the notification outbox (what was, or will be, sent to whom)."""
+    """Staff read the notification outbox (what was, or will be, sent to whom).
+
+    Activation codes are masked for every reader (a support agent could
+    otherwise activate any account); only a development setup
+    (``reveal_codes``) shows them, for local testing.
+    """
 
     unit_of_work: Callable[[], UnitOfWork]
+    reveal_codes: bool = False
 
     async def __call__(self, query: ListOutboxQuery) -> OutboxPage:
         require_staff(query.actor)
@@ -165,4 +183,6 @@ class ListOutbox:
         recipient = query.recipient.strip().lower() if query.recipient else None
         async with self.unit_of_work() as uow:
             rows = await uow.outbox.list(recipient=recipient, kind=query.kind, after=query.after, limit=limit + 1)
+        if not self.reveal_codes:
+            rows = [masked(message) for message in rows]
         return keyset_page(rows, limit, lambda message: message.id)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.identity.credentials import CredentialLookup
+from application.identity.sessions import session_denial_id
 from application.ports import AccessClaims, AccessTokenDenylist, AccessTokens, UnitOfWork
 from application.use_case import use_case
 from domain.errors import AuthenticationFailed, CredentialsChanged
@@ -20,7 +21,7 @@ class Authenticated:
 
 @use_case
 class AuthenticateAccessToken:
-    """Accept a token only if it is genuine, unexpired, not logged out, and still current.
+    """Accept a token only if it is genuine, unexpired, not logged out, of a live session, and still current.
 
     "Current" means the account is active and its credentials version is the
     one the token was issued under: a password, role or status change locks
@@ -35,10 +36,11 @@ class AuthenticateAccessToken:
 
     async def __call__(self, token: str) -> Authenticated:
         claims = self.access_tokens.read(token)
-        denied = await self.denylist.is_denied(claims.token_id)
+        revocations = (claims.token_id, session_denial_id(claims.session_id))
+        denied = await self.denylist.is_denied(*revocations)
         if denied is None:
             async with self.unit_of_work() as uow:
-                denied = await uow.revoked_access_tokens.contains(claims.token_id)
+                denied = await uow.revoked_access_tokens.contains(*revocations)
         if denied:
             raise AuthenticationFailed("the access token was revoked")
         record = await self.credentials.by_user_id(claims.user_id)

@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NoReturn
+from uuid import UUID
 
 from application.identity.credentials import CredentialLookup
 from application.identity.sessions import SessionIssuer, TokenPair
-from application.ports import AuthMetrics, Clock, CredentialRecord, LoginThrottle, PasswordHasher, UnitOfWork
+from application.ports import (
+    AuthMetrics,
+    Clock,
+    CredentialRecord,
+    LoginThrottle,
+    PasswordHasher,
+    SecretDigester,
+    UnitOfWork,
+)
 from application.use_case import use_case
 from domain.errors import AuthenticationFailed, InvalidValue, NotAllowed, TooManyAttempts
 from domain.identity.contact import login_key
@@ -19,6 +28,8 @@ class LogInCommand:
     username: str
     password: str
     client_address: str
+    # A refresh token this device was given at an earlier login (spent or expired is fine): proof of a known device.
+    session_hint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +49,14 @@ class LogIn:
     - unknown user and wrong password fail alike, and as slowly (a dummy hash
       is verified for unknown users);
     - an inactive account is refused (403) only after its password is proven;
-    - too many failures per account (whichever spelling of email or phone was
-      used; per normalised username when no account matches) or per client
-      address are refused (429) before the password is even looked at;
+    - failures are counted per account (whichever spelling of email or phone
+      was used; per normalised username when no account matches) and source,
+      under the ``LockoutPolicy`` (ADR 0014): a pair that failed too often
+      waits, with exponential backoff, and is refused (429) before the
+      password is even looked at; an account past its ceiling of failures
+      from everywhere is closed to new sources, but not to a login that
+      names one of the account's own sessions (``session_hint``), whose
+      failures are counted under that session instead of the address;
     - a hash made with weaker parameters is upgraded on success.
     """
 
@@ -51,6 +67,7 @@ class LogIn:
     sessions: SessionIssuer
     clock: Clock
     metrics: AuthMetrics
+    digester: SecretDigester
 
     async def __call__(self, command: LogInCommand) -> LoginResult:
         try:
@@ -63,20 +80,22 @@ class LogIn:
         else:
             throttle_key = f"login:{login.value if login is not None else command.username.strip().lower()}"
 
-        retry_after = await self.throttle.retry_after(throttle_key, command.client_address)
+        known_family = await self._known_session(record, command.session_hint)
+        source = f"session:{known_family}" if known_family is not None else command.client_address
+        retry_after = await self.throttle.retry_after(throttle_key, source, known_session=known_family is not None)
         if retry_after is not None:
             self.metrics.login_failed("throttled")
             raise TooManyAttempts("too many failed logins; try again later", retry_after_seconds=retry_after)
 
         if record is None:
             await self.hasher.verify_against_dummy(command.password)
-            await self._fail(throttle_key, command.client_address, "unknown_user")
+            await self._fail(throttle_key, source, "unknown_user")
         if not await self.hasher.verify(record.password_hash, command.password):
-            await self._fail(throttle_key, command.client_address, "wrong_password")
+            await self._fail(throttle_key, source, "wrong_password")
         if not record.is_active:
             self.metrics.login_failed("inactive")
             raise NotAllowed("the account is not active")
-        await self.throttle.reset(throttle_key)
+        await self.throttle.reset(throttle_key, source)
 
         if self.hasher.needs_rehash(record.password_hash):
             record = await self._upgrade_hash(record, command.password)
@@ -85,8 +104,18 @@ class LogIn:
             await uow.commit()
         return LoginResult(tokens=tokens, user=record)
 
-    async def _fail(self, throttle_key: str, client_address: str, reason: str) -> NoReturn:
-        await self.throttle.record_failure(throttle_key, client_address)
+    async def _known_session(self, record: CredentialRecord | None, hint: str | None) -> UUID | None:
+        """The session family ``hint`` belongs to, if it is one of this account's (in any state)."""
+        if record is None or not hint:
+            return None
+        async with self.unit_of_work() as uow:
+            token = await uow.refresh_tokens.get_for_update(self.digester.digest(hint))
+        if token is None or token.user_id != record.user_id:
+            return None
+        return token.family_id
+
+    async def _fail(self, throttle_key: str, source: str, reason: str) -> NoReturn:
+        await self.throttle.record_failure(throttle_key, source)
         self.metrics.login_failed(reason)
         raise AuthenticationFailed("invalid username or password")
 

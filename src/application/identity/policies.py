@@ -17,6 +17,12 @@ def require_staff(actor: Actor) -> None:
         raise NotAllowed("only platform staff may do this")
 
 
+def require_admin(actor: Actor, *, action: str) -> None:
+    """Decisions with business or money consequences are administrators' alone (docs/authorization.md)."""
+    if actor.role is not Role.ADMIN:
+        raise NotAllowed(f"only administrators may {action}")
+
+
 def check_access_change(actor: Actor, target: User, *, role: Role | None, is_active: bool | None) -> None:
     """Admins change roles and status; support may only deactivate customers; nobody locks themselves out."""
     if actor.role is Role.ADMIN:

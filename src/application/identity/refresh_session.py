@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.identity.sessions import SessionIssuer, TokenPair
+from application.identity.sessions import SessionIssuer, SessionRevoker, TokenPair
 from application.ports import AuthMetrics, Clock, SecretDigester, UnitOfWork
 from application.use_case import use_case
 from domain.errors import AuthenticationFailed
@@ -23,11 +23,13 @@ class RefreshSession:
     Each refresh token works once. Presenting one that was already spent
     means two parties hold it: the whole session (token family) is revoked
     and both are logged out. The token row is locked during the exchange, so
-    of two concurrent refreshes exactly one wins.
+    of two concurrent refreshes exactly one wins. Revoking a session also
+    denies, at once, every access token issued in it.
     """
 
     unit_of_work: Callable[[], UnitOfWork]
     sessions: SessionIssuer
+    revoker: SessionRevoker
     digester: SecretDigester
     clock: Clock
     metrics: AuthMetrics
@@ -39,8 +41,9 @@ class RefreshSession:
             if token is None or token.is_expired(now):
                 raise AuthenticationFailed("the refresh token is not valid")
             if token.was_used:
-                await uow.refresh_tokens.revoke_family(token.family_id, now)
+                until = await self.revoker.revoke(uow, token.family_id)
                 await uow.commit()
+                await self.revoker.announce(token.family_id, until)
                 self.metrics.login_failed("refresh_token_reuse")
                 raise AuthenticationFailed("the refresh token was already used; the session is revoked")
             user = await uow.users.get(token.user_id)

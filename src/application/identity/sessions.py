@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.ports import (
     AccessClaims,
+    AccessTokenDenylist,
     AccessTokens,
     Clock,
     CredentialRecord,
@@ -19,6 +20,35 @@ from application.ports import (
 from application.use_case import use_case
 from domain.identity.roles import Role, UserId
 from domain.identity.sessions import RefreshToken
+
+
+def session_denial_id(session_id: UUID) -> str:
+    """The denylist entry that revokes every access token of one session (they carry its id as a claim)."""
+    return f"session:{session_id}"
+
+
+@use_case
+class SessionRevoker:
+    """Ends a session: its refresh-token family, and at once every access token issued in it.
+
+    ``revoke`` records both in PostgreSQL within the caller's transaction;
+    ``announce``, after the commit, pushes the session to the Redis denylist.
+    The denial outlives the session's longest-lived access token.
+    """
+
+    denylist: AccessTokenDenylist
+    clock: Clock
+    access_lifetime: timedelta
+
+    async def revoke(self, uow: UnitOfWork, session_id: UUID) -> datetime:
+        now = self.clock.now()
+        until = now + self.access_lifetime
+        await uow.refresh_tokens.revoke_family(session_id, now)
+        await uow.revoked_access_tokens.add(session_denial_id(session_id), until)
+        return until
+
+    async def announce(self, session_id: UUID, until: datetime) -> None:
+        await self.denylist.deny(session_denial_id(session_id), until)
 
 
 @dataclass(frozen=True, slots=True)

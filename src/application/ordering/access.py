@@ -7,7 +7,7 @@ about another store's.
 
 from __future__ import annotations
 
-from application.catalog.access import merchant_access
+from application.catalog.access import merchant_access, store_membership
 from application.ports.ordering import OrderingUnitOfWork
 from domain.catalog.merchants import MerchantId
 from domain.errors import NotFound
@@ -60,7 +60,7 @@ async def readable_order(uow: OrderingUnitOfWork, actor: Actor, order_id: OrderI
         raise no_such_order()
     if order.buyer_id == actor.user_id or actor.role.is_staff:
         return order
-    membership = await uow.memberships.of_user(actor.user_id)
+    membership = await store_membership(uow, actor)
     if membership is None or membership.merchant_id != order.merchant_id:
         raise no_such_order()
     return order

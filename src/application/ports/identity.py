@@ -22,6 +22,12 @@ class UserFilter:
     text: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TakenContact:
+    field: str
+    owner_email: str
+
+
 class UserRepository(Protocol):
     """Accounts. ``add`` and ``save`` raise ``Conflict`` naming the field already taken."""
 
@@ -37,8 +43,8 @@ class UserRepository(Protocol):
 
     async def by_login(self, login: Email | Phone) -> User | None: ...
 
-    async def taken_field(self, email: Email, phone: Phone, national_id: NationalId) -> str | None:
-        """The first of email, phone and national id that another account already has."""
+    async def taken_by(self, email: Email, phone: Phone, national_id: NationalId) -> TakenContact | None:
+        """The first of email, phone and national id that another account already has, and that account's email."""
         ...
 
     async def list(self, user_filter: UserFilter, *, after: UserId | None, limit: int) -> list[User]:
@@ -75,7 +81,9 @@ class RevokedAccessTokenRepository(Protocol):
 
     async def add(self, token_id: str, expires_at: datetime) -> None: ...
 
-    async def contains(self, token_id: str) -> bool: ...
+    async def contains(self, *token_ids: str) -> bool:
+        """Whether any of ``token_ids`` (a token's id, its session's denial id) was revoked."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,32 +209,49 @@ class AccessTokens(Protocol):
 
 
 class AccessTokenDenylist(Protocol):
-    """Fast check for logged-out access tokens."""
+    """Fast check for logged-out access tokens and revoked sessions (see ``session_denial_id``)."""
 
     async def deny(self, token_id: str, expires_at: datetime) -> None:
         """Never raises; a failure is logged (the durable record is in PostgreSQL)."""
         ...
 
-    async def is_denied(self, token_id: str) -> bool | None:
-        """``None`` when the denylist cannot be asked right now."""
+    async def is_denied(self, *token_ids: str) -> bool | None:
+        """Whether any of ``token_ids`` is denied, in one round trip; ``None`` when it cannot be asked now."""
         ...
 
 
 class LoginThrottle(Protocol):
-    """Counts failed logins per username and per client address."""
+    """Counts failed logins per (account, source) pair and per account, under a ``LockoutPolicy``.
 
-    async def retry_after(self, username_key: str, client_address: str) -> int | None:
-        """Seconds until another attempt is allowed, or ``None`` when it is allowed now."""
+    ``source`` is the client address, or ``session:<family id>`` for a login
+    that proved an earlier session of the account on this device.
+    """
+
+    async def retry_after(self, account_key: str, source: str, *, known_session: bool) -> int | None:
+        """Seconds until another attempt is allowed, or ``None`` when it is allowed now.
+
+        A known session is not held back by the account's ceiling, only by its own pair.
+        """
         ...
 
-    async def record_failure(self, username_key: str, client_address: str) -> None: ...
+    async def record_failure(self, account_key: str, source: str) -> None: ...
 
-    async def reset(self, username_key: str) -> None: ...
+    async def reset(self, account_key: str, source: str) -> None:
+        """A success: the pair starts over (the account's count does not: an attack may go on)."""
+        ...
 
 
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware UTC."""
+        ...
+
+
+class Pause(Protocol):
+    """Waiting without blocking: answers that must not tell anything by their timing wait to a common moment."""
+
+    async def until(self, moment: datetime) -> None:
+        """Return at ``moment`` (at once if it has passed)."""
         ...
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.catalog.access import store_membership
 from application.ports.support import SupportUnitOfWork, TicketScope
 from domain.errors import NotAllowed, NotFound
 from domain.identity.roles import Actor
@@ -22,7 +23,7 @@ async def ticket_scope(uow: SupportUnitOfWork, actor: Actor) -> TicketScope:
     """Staff see every ticket; anyone else sees their own and, if they work for a store, the store's."""
     if actor.role.is_staff:
         return TicketScope()
-    membership = await uow.memberships.of_user(actor.user_id)
+    membership = await store_membership(uow, actor)
     return TicketScope(requester_id=actor.user_id, merchant_id=membership.merchant_id if membership else None)
 
 

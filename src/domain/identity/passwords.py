@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -12,10 +13,17 @@ from domain.errors import InvalidValue
 MIN_LENGTH = 10
 MAX_LENGTH = 128
 MAX_SIMILARITY = 0.7
+MIN_NAME_PART = 3  # a name part this long or longer may not appear inside the password
 POLICY_DESCRIPTION = (
-    f"{MIN_LENGTH} to {MAX_LENGTH} characters, not only digits, not one of the 10,000 most common "
-    "passwords, and not too similar to your email or name."
+    f"{MIN_LENGTH} to {MAX_LENGTH} characters, not only digits or spaces, no control characters, not one of the "
+    "10,000 most common passwords (compared after Unicode NFKC normalisation, so full-width look-alikes count), "
+    "not containing your name, and not too similar to your email."
 )
+
+
+def normalised(text: str) -> str:
+    """NFKC (full-width and other compatibility look-alikes fold to their plain form), then case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def _weak(rule: str, message: str) -> InvalidValue:
@@ -38,18 +46,35 @@ class PasswordPolicy:
             raise _weak("password_too_short", f"the password must have at least {MIN_LENGTH} characters")
         if len(password) > MAX_LENGTH:
             raise _weak("password_too_long", f"the password must have at most {MAX_LENGTH} characters")
-        if password.isdigit():
+        if any(unicodedata.category(char) == "Cc" for char in password):
+            raise _weak("password_control_characters", "the password must not contain control characters")
+        plain = normalised(password)
+        if not plain.strip():
+            raise _weak("password_blank", "the password must not be only spaces")
+        if plain.isdigit():
             raise _weak("password_only_digits", "the password must not be only digits")
-        if password.lower() in self.common_passwords:
+        if plain in self.common_passwords or password.lower() in self.common_passwords:
             raise _weak("password_too_common", "the password is one of the most common passwords")
-        if self._resembles(password, personal_details):
+        if self._resembles(plain, personal_details):
             raise _weak("password_too_similar", "the password is too similar to your email or name")
+        if self._contains_a_name(plain, personal_details):
+            raise _weak("password_contains_name", "the password must not contain your name")
 
     @staticmethod
-    def _resembles(password: str, personal_details: Iterable[str]) -> bool:
-        lowered = password.lower()
+    def _contains_a_name(plain: str, personal_details: Iterable[str]) -> bool:
+        """Names and the email's local part, word by word; the email's domain is left to the similarity check."""
         for detail in personal_details:
-            detail_lower = detail.lower()
+            if "@" in detail:
+                continue
+            for part in re.split(r"[\W_]+", normalised(detail)):
+                if len(part) >= MIN_NAME_PART and part in plain:
+                    return True
+        return False
+
+    @staticmethod
+    def _resembles(lowered: str, personal_details: Iterable[str]) -> bool:
+        for detail in personal_details:
+            detail_lower = normalised(detail)
             parts = {detail_lower, *re.split(r"\W+", detail_lower)}
             for part in parts:
                 if len(part) < 3:

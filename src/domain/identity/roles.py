@@ -22,6 +22,11 @@ class Role(StrEnum):
         """Platform staff: the people who run the service and help both sides."""
         return self in (Role.ADMIN, Role.SUPPORT)
 
+    @property
+    def works_for_a_store(self) -> bool:
+        """A store's people: only these roles give a store membership any power."""
+        return self in (Role.MERCHANT_MANAGER, Role.MERCHANT_STAFF)
+
 
 @dataclass(frozen=True, slots=True)
 class Actor:

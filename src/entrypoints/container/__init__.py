@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.postgres import PostgresProbe
 from adapters.redis import RedisProbe
 from application.check_readiness import CheckReadiness
+from application.rate_limits import EnforceRateLimit
 from entrypoints.container.adapters import Adapters
 from entrypoints.container.catalog import CatalogProvider
 from entrypoints.container.identity import IdentityProvider
@@ -37,6 +38,7 @@ class OperationsProvider:
 
     def __init__(self, adapters: Adapters) -> None:
         self.check_readiness = CheckReadiness([PostgresProbe(adapters.engine), RedisProbe(adapters.redis)])
+        self.enforce_rate_limit = EnforceRateLimit(limiter=adapters.rate_limiter)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from adapters.console import ConsoleNotificationSender
 from adapters.metrics import PrometheusAuthMetrics
 from adapters.postgres import SqlaUnitOfWork, create_database_engine, create_session_factory
-from adapters.redis import RedisCatalogCache, RedisCircuit, create_redis_client
+from adapters.redis import RedisCatalogCache, RedisCircuit, RedisRateLimiter, create_redis_client
 from adapters.security import (
     Argon2PasswordHasher,
+    AsyncioPause,
     HmacSecretDigester,
     JwtAccessTokens,
     SystemClock,
@@ -34,6 +35,7 @@ class Adapters:
     clock: SystemClock = field(default_factory=SystemClock)
     ids: Uuid7Generator = field(default_factory=Uuid7Generator)
     secrets: SystemSecretGenerator = field(default_factory=SystemSecretGenerator)
+    pause: AsyncioPause = field(default_factory=AsyncioPause)
     metrics: PrometheusAuthMetrics = field(default_factory=PrometheusAuthMetrics)
     # One circuit per process: once Redis fails, every adapter falls back at once for a moment.
     redis_circuit: RedisCircuit = field(default_factory=RedisCircuit)
@@ -43,6 +45,7 @@ class Adapters:
     digester: HmacSecretDigester = field(init=False)
     access_tokens: JwtAccessTokens = field(init=False)
     catalog_cache: RedisCatalogCache = field(init=False)
+    rate_limiter: RedisRateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
         argon2 = self.settings.argon2
@@ -52,6 +55,7 @@ class Adapters:
         self.digester = HmacSecretDigester(self.settings.secret_key)
         self.access_tokens = JwtAccessTokens(self.settings.secret_key)
         self.catalog_cache = RedisCatalogCache(self.redis, circuit=self.redis_circuit)
+        self.rate_limiter = RedisRateLimiter(self.redis, circuit=self.redis_circuit)
 
     @classmethod
     def create(cls, settings: Settings) -> Adapters:

@@ -17,11 +17,25 @@ from application.identity.log_out import LogOut
 from application.identity.profile import GetMyProfile, UpdateMyProfile
 from application.identity.refresh_session import RefreshSession
 from application.identity.request_activation_code import RequestActivationCode
-from application.identity.sessions import SessionIssuer, SessionLifetimes
+from application.identity.sessions import SessionIssuer, SessionLifetimes, SessionRevoker
 from application.identity.sign_up import SignUp
+from domain.identity.lockout import LockoutPolicy
 from domain.identity.passwords import PasswordPolicy
 from domain.identity.roles import Role
 from entrypoints.container.adapters import Adapters
+from entrypoints.limits import RateLimitTable
+from entrypoints.settings import Environment
+
+
+def lockout_policy(limits: RateLimitTable) -> LockoutPolicy:
+    """The failed-login policy (ADR 0014) with its counts from the rate-limit table (relaxed scales them)."""
+    pair, account = limits.login_failures_per_pair, limits.login_failures_per_account
+    return LockoutPolicy(
+        free_failures=pair.limit,
+        pair_window_seconds=pair.window_seconds,
+        account_ceiling=account.limit,
+        account_window_seconds=account.window_seconds,
+    )
 
 
 class IdentityProvider:
@@ -53,8 +67,15 @@ class IdentityProvider:
         hasher, credentials, ids = adapters.hasher, self.credentials, adapters.ids
 
         self.sign_up = SignUp(
-            unit_of_work=uow, clock=clock, ids=ids, hasher=hasher, policy=policy, activation_codes=codes
+            unit_of_work=uow,
+            clock=clock,
+            ids=ids,
+            hasher=hasher,
+            policy=policy,
+            activation_codes=codes,
+            pause=adapters.pause,
         )
+        # Operators hear which detail is taken (409); the public signup never says.
         self.create_admin = SignUp(
             unit_of_work=uow,
             clock=clock,
@@ -64,32 +85,63 @@ class IdentityProvider:
             activation_codes=None,
             role=Role.ADMIN,
             is_active=True,
-        )
+        ).register
+        limits = settings.rate_limits
         self.activate_account = ActivateAccount(
-            unit_of_work=uow, clock=clock, digester=adapters.digester, credentials=credentials
+            unit_of_work=uow,
+            clock=clock,
+            digester=adapters.digester,
+            credentials=credentials,
+            limiter=adapters.rate_limiter,
+            attempts=limits.activation_attempts_per_account,
+            pause=adapters.pause,
         )
-        self.request_activation_code = RequestActivationCode(unit_of_work=uow, activation_codes=codes)
+        self.request_activation_code = RequestActivationCode(
+            unit_of_work=uow,
+            activation_codes=codes,
+            limiter=adapters.rate_limiter,
+            resends=limits.activation_code_per_email,
+            clock=clock,
+            pause=adapters.pause,
+        )
         self.log_in = LogIn(
             unit_of_work=uow,
             credentials=credentials,
             hasher=hasher,
-            throttle=RedisLoginThrottle(adapters.redis, circuit=adapters.redis_circuit),
+            throttle=RedisLoginThrottle(
+                adapters.redis, lockout_policy(settings.rate_limits), circuit=adapters.redis_circuit
+            ),
             sessions=sessions,
             clock=clock,
             metrics=adapters.metrics,
+            digester=adapters.digester,
+        )
+        revoker = SessionRevoker(
+            denylist=denylist, clock=clock, access_lifetime=timedelta(seconds=settings.access_token_ttl_seconds)
         )
         self.refresh_session = RefreshSession(
-            unit_of_work=uow, sessions=sessions, digester=adapters.digester, clock=clock, metrics=adapters.metrics
+            unit_of_work=uow,
+            sessions=sessions,
+            revoker=revoker,
+            digester=adapters.digester,
+            clock=clock,
+            metrics=adapters.metrics,
         )
-        self.log_out = LogOut(unit_of_work=uow, denylist=denylist, clock=clock)
+        self.log_out = LogOut(unit_of_work=uow, denylist=denylist, sessions=revoker)
         self.authenticate = AuthenticateAccessToken(
             access_tokens=adapters.access_tokens, denylist=denylist, credentials=credentials, unit_of_work=uow
         )
         self.get_my_profile = GetMyProfile(unit_of_work=uow)
         self.update_my_profile = UpdateMyProfile(unit_of_work=uow, clock=clock, credentials=credentials)
         self.change_password = ChangePassword(
-            unit_of_work=uow, clock=clock, hasher=hasher, policy=policy, credentials=credentials
+            unit_of_work=uow,
+            clock=clock,
+            hasher=hasher,
+            policy=policy,
+            credentials=credentials,
+            limiter=adapters.rate_limiter,
+            guesses=settings.rate_limits.password_guesses_per_account,
         )
         self.list_users = ListUsers(unit_of_work=uow)
         self.change_user_access = ChangeUserAccess(unit_of_work=uow, clock=clock, credentials=credentials)
-        self.list_outbox = ListOutbox(unit_of_work=uow)
+        self.list_outbox = ListOutbox(unit_of_work=uow, reveal_codes=settings.env is Environment.DEVELOPMENT)

@@ -31,6 +31,7 @@ from entrypoints.http.ordering.customer import CartController, CheckoutsControll
 from entrypoints.http.ordering.staff_area import AdminMerchantTermsController, AdminOrdersController
 from entrypoints.http.ordering.stores import MerchantOrdersController
 from entrypoints.http.problems import EXCEPTION_HANDLERS
+from entrypoints.http.rate_limits import enforce_rate_limits
 from entrypoints.http.request_context import request_context_middleware
 from entrypoints.http.shared import Cursors
 from entrypoints.http.support.staff import AuditController, SupportStatsController
@@ -100,7 +101,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         route_handlers=[HealthController, MetricsController, api, docs_assets_router()],
         middleware=[prometheus.middleware],
         dependencies=provider_dependencies(),
-        guards=[authenticate_bearer_routes],
+        # In this order: per-account limits count the authenticated caller.
+        guards=[authenticate_bearer_routes, enforce_rate_limits],
         request_class=ApiRequest,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],

@@ -71,7 +71,9 @@ _DESCRIPTIONS: dict[int, str] = {
     HTTPStatus.CONFLICT: f"The change clashes with the current state or with another record (`{Conflict.code}`).",
     HTTPStatus.UNPROCESSABLE_ENTITY: f"A value breaks a business rule (`{InvalidValue.code}`); `field` names it "
     "and `rule` says which rule.",
-    HTTPStatus.TOO_MANY_REQUESTS: f"Too many attempts (`{TooManyAttempts.code}`); retry after `Retry-After` seconds.",
+    HTTPStatus.TOO_MANY_REQUESTS: f"Too many attempts (`{TooManyAttempts.code}`): a rate limit is used up; retry "
+    "after `Retry-After` seconds. Rate limits also send `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` "
+    "and `RateLimit-Policy`.",
     HTTPStatus.PAYMENT_REQUIRED: f"The card was declined (`{PaymentDeclined.code}`); nothing was charged and the "
     "checkout stays payable until it expires.",
     HTTPStatus.BAD_GATEWAY: f"The payment gateway failed (`{PaymentFailed.code}`); nothing was charged: try again.",
@@ -174,6 +176,8 @@ def _automatic_statuses(route: HTTPRoute, handler: HTTPRouteHandler) -> Iterable
         yield HTTPStatus.BAD_REQUEST
     if handler.resolve_security():
         yield HTTPStatus.UNAUTHORIZED
+    if handler.opt.get("rate_limits"):
+        yield HTTPStatus.TOO_MANY_REQUESTS
     # Any API operation can fail on our side (a database that does not answer); still a problem document.
     if route.path.startswith(API_PATH):
         yield HTTPStatus.INTERNAL_SERVER_ERROR

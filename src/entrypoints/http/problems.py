@@ -70,6 +70,13 @@ def domain_error_to_problem(request: Request[Any, Any, Any], error: DomainError)
     headers = None
     if isinstance(error, TooManyAttempts):
         headers = {"Retry-After": str(error.retry_after_seconds)}
+        if error.limit is not None and error.window_seconds is not None:
+            headers |= {
+                "RateLimit-Limit": str(error.limit),
+                "RateLimit-Remaining": "0",
+                "RateLimit-Reset": str(error.retry_after_seconds),
+                "RateLimit-Policy": f"{error.limit};w={error.window_seconds}",
+            }
     elif isinstance(error, AuthenticationFailed):
         headers = {"WWW-Authenticate": 'Bearer realm="commerce"'}
     return problem(

@@ -18,6 +18,7 @@ from domain.errors import InvalidValue, NotFound
 from entrypoints.http.catalog.schemas import CategoryResponse, ProductCard, ProductCardPage, ProductDetail
 from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Catalog
+from entrypoints.http.rate_limits import limited
 from entrypoints.http.shared import Cursor, Listing
 
 JSON = "application/json"
@@ -62,6 +63,7 @@ class ProductsController(Controller):
     @get(
         "/",
         operation_id="browseProducts",
+        opt=limited("search_per_client", only_with_query="q"),
         summary="Listed products: filters, full-text search, keyset pages",
         responses={
             200: ResponseSpec(data_container=ProductCardPage, description="A page of products"),

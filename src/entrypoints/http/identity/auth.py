@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, post
+from litestar.background_tasks import BackgroundTask
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
@@ -13,8 +14,8 @@ from application.identity.log_in import LogInCommand
 from application.identity.refresh_session import RefreshSessionCommand
 from application.identity.request_activation_code import RequestActivationCodeCommand
 from application.identity.sign_up import SignUpCommand
-from domain.errors import AuthenticationFailed, Conflict, InvalidValue, NotAllowed, TooManyAttempts
-from entrypoints.http.contract import LOCATION, created, problems
+from domain.errors import AuthenticationFailed, InvalidValue, NotAllowed, TooManyAttempts
+from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Identity
 from entrypoints.http.identity.schemas import (
     ActivateRequest,
@@ -24,10 +25,12 @@ from entrypoints.http.identity.schemas import (
     LoginRequest,
     LoginResponse,
     RefreshRequest,
+    SignUpAccepted,
     SignUpRequest,
     TokenPairResponse,
     UserResponse,
 )
+from entrypoints.http.rate_limits import limited
 from entrypoints.http.shared import BEARER, fields_of
 
 
@@ -38,18 +41,23 @@ class AuthController(Controller):
     @post(
         "/signup",
         operation_id="signUp",
-        response_headers=LOCATION,
-        responses=problems(Conflict, InvalidValue),
-        summary="Create a customer account",
+        opt=limited("signup_per_client"),
+        responses=problems(InvalidValue),
+        status_code=HTTP_202_ACCEPTED,
+        summary="Create a customer account (always 202 with the same body, whether or not the details are taken)",
     )
-    async def sign_up(self, data: JSONBody[SignUpRequest], identity: Identity) -> Response[UserResponse]:
-        user = await identity.sign_up(SignUpCommand(**fields_of(data)))
-        # The account's own address, once its owner has logged in.
-        return created(UserResponse.of(user), "/api/v1/me")
+    async def sign_up(self, data: JSONBody[SignUpRequest], identity: Identity) -> Response[SignUpAccepted]:
+        command = SignUpCommand(**fields_of(data))
+        identity.sign_up.check(command)  # a 422 depends on the request alone, never on who has an account
+        # Hashing, the taken check and the writes run once the answer is out: it is the same either way.
+        return Response(
+            SignUpAccepted(), status_code=HTTP_202_ACCEPTED, background=BackgroundTask(identity.sign_up, command)
+        )
 
     @post(
         "/activate",
         operation_id="activateAccount",
+        opt=limited("activate_per_client"),
         responses=problems(InvalidValue),
         status_code=HTTP_200_OK,
         summary="Activate with the code",
@@ -61,16 +69,26 @@ class AuthController(Controller):
     @post(
         "/activation-code",
         operation_id="requestActivationCode",
+        opt=limited("activation_code_per_client"),
         status_code=HTTP_202_ACCEPTED,
         summary="Send a fresh activation code (always 202, whether or not the account exists)",
     )
-    async def request_code(self, data: JSONBody[ActivationCodeRequest], identity: Identity) -> ActivationCodeRequested:
-        await identity.request_activation_code(RequestActivationCodeCommand(email=data.email))
-        return ActivationCodeRequested()
+    async def request_code(
+        self, data: JSONBody[ActivationCodeRequest], identity: Identity
+    ) -> Response[ActivationCodeRequested]:
+        command = RequestActivationCodeCommand(email=data.email)
+        await identity.request_activation_code.admit(command)
+        # The code is issued once the answer is out: an unknown email answers exactly as fast.
+        return Response(
+            ActivationCodeRequested(),
+            status_code=HTTP_202_ACCEPTED,
+            background=BackgroundTask(identity.request_activation_code.send, command),
+        )
 
     @post(
         "/login",
         operation_id="logIn",
+        opt=limited("login_per_client"),
         responses=problems(AuthenticationFailed, NotAllowed, TooManyAttempts),
         status_code=HTTP_200_OK,
         summary="Log in with email or phone",
@@ -80,7 +98,12 @@ class AuthController(Controller):
     ) -> LoginResponse:
         client_address = request.client.host if request.client is not None else "unknown"
         result = await identity.log_in(
-            LogInCommand(username=data.username, password=data.password, client_address=client_address)
+            LogInCommand(
+                username=data.username,
+                password=data.password,
+                client_address=client_address,
+                session_hint=data.session_hint or None,
+            )
         )
         return LoginResponse(
             access_token=result.tokens.access_token,
@@ -93,6 +116,7 @@ class AuthController(Controller):
     @post(
         "/refresh",
         operation_id="refreshSession",
+        opt=limited("refresh_per_client"),
         responses=problems(AuthenticationFailed),
         status_code=HTTP_200_OK,
         summary="Rotate the refresh token",

@@ -12,6 +12,7 @@ from domain.errors import Conflict, InvalidValue, NotFound
 from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Identity
 from entrypoints.http.identity.schemas import PasswordChange, ProfileUpdate, UserResponse
+from entrypoints.http.rate_limits import limited
 from entrypoints.http.shared import BEARER, unset_to_none
 
 
@@ -46,6 +47,7 @@ class MeController(Controller):
     @post(
         "/password",
         operation_id="changeMyPassword",
+        opt=limited("password_change_per_account"),
         responses=problems(NotFound, InvalidValue),
         status_code=HTTP_204_NO_CONTENT,
         summary="Change my password (ends every session)",

@@ -86,6 +86,16 @@ class ActivationCodeRequest(RequestBody):
     email: EmailField
 
 
+class SignUpAccepted(msgspec.Struct, frozen=True):
+    """The same answer whether or not the email, phone or national id is taken: signup finds no accounts."""
+
+    status: Literal["accepted"] = "accepted"
+    detail: str = (
+        "check your email: a new account gets an activation code, and the owner of an existing account is told "
+        "that someone tried to sign up with their details"
+    )
+
+
 class ActivationCodeRequested(msgspec.Struct, frozen=True):
     """The same answer whether or not the account exists, so it cannot be used to find accounts."""
 
@@ -96,6 +106,17 @@ class ActivationCodeRequested(msgspec.Struct, frozen=True):
 class LoginRequest(RequestBody):
     username: Annotated[str, Meta(min_length=1, max_length=254, description="Email or phone number")]
     password: AnyPassword
+    session_hint: (
+        Annotated[
+            str,
+            Meta(
+                max_length=256,
+                description="A refresh token this device got at an earlier login (spent or expired is fine): "
+                "proves a known device, so a lockout aimed at the account from elsewhere does not stop you",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class TokenPairResponse(Copied):

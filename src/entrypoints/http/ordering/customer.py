@@ -40,6 +40,7 @@ from entrypoints.http.ordering.schemas import (
     PaymentResponse,
     encode_checkout,
 )
+from entrypoints.http.rate_limits import limited
 from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id
 
 MY_ORDERS = listed_by_id("my-orders", OrderId)
@@ -87,6 +88,7 @@ class CheckoutsController(Controller):
     @post(
         "/",
         operation_id="placeCheckout",
+        opt=limited("checkout_per_account"),
         summary="Check out the cart: one order per merchant, stock reserved until paid or expired",
         description=(
             "Idempotent: repeat a request with the same Idempotency-Key to get the first answer back "
@@ -134,6 +136,7 @@ class CheckoutsController(Controller):
     @post(
         "/{checkout_id:uuid}/payment",
         operation_id="payCheckout",
+        opt=limited("checkout_per_account"),
         status_code=HTTP_200_OK,
         responses=problems(NotFound, Conflict, InvalidValue, PaymentDeclined, PaymentFailed, PaymentOutcomeUnknown),
         summary="Pay by card: 200 paid, 402 declined, 502 gateway error, 504 unknown (retry), 409 expired/paid",
