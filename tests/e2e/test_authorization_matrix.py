@@ -16,10 +16,17 @@ from litestar.routes import HTTPRoute
 from tests.e2e.buying_flows import ADDRESS, check_out, customers, pay, put_in_cart
 from tests.e2e.catalog_flows import add_staff, create_category, create_product, open_store
 from tests.e2e.identity_flows import PASSWORD, active_customer, bearer, create_admin, log_in, new_person
+from tests.e2e.import_flows import csv_text
+from tests.e2e.import_flows import row as csv_row
 from tests.e2e.support_flows import open_ticket, support_agent
 
 DOCUMENT = Path(__file__).parents[2] / "docs" / "authorization.md"
 BEGIN, END = "<!-- matrix:begin -->", "<!-- matrix:end -->"
+UPLOADS = {
+    ("POST", "/api/v1/merchants/{merchant_id:uuid}/imports"): {
+        "file": ("products.csv", csv_text([csv_row(2, "relojes")]).encode(), "text/csv")
+    },
+}
 ROLES = ("anonymous", "customer", "merchant_staff", "merchant_manager", "support", "admin")
 
 
@@ -71,6 +78,12 @@ async def _world(client) -> tuple[dict, dict, dict]:
     assert placed.status_code == 201, placed.text
     assert (await pay(client, buyer, placed.json()["id"])).status_code == 200
     ticket = await open_ticket(client, buyer)
+    uploaded = await client.post(
+        f"/api/v1/merchants/{store.id}/imports",
+        files={"file": ("products.csv", csv_text([csv_row(1, "relojes")]).encode(), "text/csv")},
+        headers=bearer(store.manager),
+    )
+    assert uploaded.status_code == 202, uploaded.text
     someone = await active_customer(client, admin)
     hired = await active_customer(client, admin)
     tokens = {
@@ -89,6 +102,7 @@ async def _world(client) -> tuple[dict, dict, dict]:
         "ticket_id": ticket["id"],
         "checkout_id": placed.json()["id"],
         "order_id": placed.json()["orders"][0]["id"],
+        "import_id": uploaded.json()["id"],
     }
     someone_id = (await log_in(client, someone["email"]))["user"]["id"]
     overrides = {
@@ -177,7 +191,10 @@ async def test_every_route_answers_every_role_as_docs_authorization_md_says(clie
         row = {}
         for role in ROLES:
             headers = tokens[role] | ({"Idempotency-Key": f"matrix-{role}"} if path == "/api/v1/checkouts" else {})
-            response = await client.request(method, url, json=bodies.get((method, path)), headers=headers)
+            if (method, path) in UPLOADS:
+                response = await client.request(method, url, files=UPLOADS[(method, path)], headers=headers)
+            else:
+                response = await client.request(method, url, json=bodies.get((method, path)), headers=headers)
             row[role] = outcome(response.status_code)
             if response.status_code >= 400:
                 assert response.headers["content-type"].startswith("application/problem+json"), (method, url)
