@@ -28,6 +28,7 @@ from entrypoints.container import (
     OrderingProvider,
     SupportProvider,
 )
+from entrypoints.http.input import check_body, require_json
 from entrypoints.http.shared import Cursors
 from entrypoints.observability import request_id_var
 
@@ -88,6 +89,12 @@ class ApiRequest(Request[Actor, Authenticated, State]):
     def actor(self) -> Actor:
         """The authenticated caller; only on routes that declare ``security=BEARER``."""
         return self.user
+
+    async def json(self) -> Any:
+        """The body, read only as JSON and checked strictly against the route's type (``input``)."""
+        require_json(self)
+        check_body(self, await self.body())
+        return await super().json()
 
     @property
     def cursors(self) -> Cursors:
