@@ -8,6 +8,7 @@ the process with a message naming the variable.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -66,6 +67,10 @@ class Settings:
     funds_available_after_days: int = 7
     # Development: every notification (activation codes included) is logged as it is committed.
     console_notifications: bool = True
+    # Browser origins allowed to call the API (CORS); none by default: no CORS headers at all.
+    cors_origins: tuple[str, ...] = ()
+    # When set, /metrics answers only to ``Authorization: Bearer <token>``.
+    metrics_token: str | None = None
 
     @property
     def uses_embedded_engines(self) -> bool:
@@ -177,6 +182,8 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         cart_quantity_cap=positive_int("CART_QUANTITY_CAP", 99),
         funds_available_after_days=positive_int("FUNDS_AVAILABLE_AFTER_DAYS", 7),
         console_notifications=console_notifications,
+        cors_origins=_origins(get("CORS_ORIGINS")),
+        metrics_token=_metrics_token(get("METRICS_TOKEN")),
     )
     if env is Environment.PRODUCTION:
         _check_production(settings, secret_key)
@@ -204,6 +211,29 @@ def _check_production(settings: Settings, secret_key: str | None) -> None:
         raise SettingsError("REDIS_URL", "production refuses the embedded Redis; set a URL")
     if settings.console_notifications:
         raise SettingsError("CONSOLE_NOTIFICATIONS", "production never logs notifications: they hold codes")
+    if "*" in settings.cors_origins:
+        raise SettingsError("CORS_ORIGINS", "production names its origins; '*' lets any site call the API")
+
+
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+MIN_METRICS_TOKEN = 24
+
+
+def _origins(raw: str | None) -> tuple[str, ...]:
+    """``https://shop.example.com,https://admin.example.com`` (scheme, host, optional port), or ``*``."""
+    if raw is None:
+        return ()
+    origins = tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+    for origin in origins:
+        if origin != "*" and not _ORIGIN.match(origin):
+            raise SettingsError("CORS_ORIGINS", f"expected origins like https://shop.example.com, got {origin!r}")
+    return origins
+
+
+def _metrics_token(raw: str | None) -> str | None:
+    if raw is not None and len(raw) < MIN_METRICS_TOKEN:
+        raise SettingsError("METRICS_TOKEN", f"use at least {MIN_METRICS_TOKEN} random characters")
+    return raw
 
 
 def _flag(name: str, raw: str | None, default: bool) -> bool:
