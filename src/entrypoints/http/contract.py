@@ -70,13 +70,15 @@ _DESCRIPTIONS: dict[int, str] = {
     HTTPStatus.NOT_FOUND: f"There is no such resource, or the caller may not know it exists (`{NotFound.code}`).",
     HTTPStatus.CONFLICT: f"The change clashes with the current state or with another record (`{Conflict.code}`).",
     HTTPStatus.UNPROCESSABLE_ENTITY: f"A value breaks a business rule (`{InvalidValue.code}`); `field` names it "
-    "and `rule` says which rule.",
+    "and `rule` says which rule (`no_control_characters` for text holding control characters).",
     HTTPStatus.TOO_MANY_REQUESTS: f"Too many attempts (`{TooManyAttempts.code}`); retry after `Retry-After` seconds.",
     HTTPStatus.PAYMENT_REQUIRED: f"The card was declined (`{PaymentDeclined.code}`); nothing was charged and the "
     "checkout stays payable until it expires.",
     HTTPStatus.BAD_GATEWAY: f"The payment gateway failed (`{PaymentFailed.code}`); nothing was charged: try again.",
     HTTPStatus.GATEWAY_TIMEOUT: f"The payment gateway did not answer in time (`{PaymentOutcomeUnknown.code}`); "
     "retrying is safe, it never charges twice.",
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE: "The body is not declared as JSON (`unsupported_media_type`): send "
+    "`Content-Type: application/json`.",
     HTTPStatus.INTERNAL_SERVER_ERROR: f"Something failed on our side, for example the database was unreachable "
     f"(`{INTERNAL_ERROR}`); it has been logged with the request id.",
 }
@@ -103,6 +105,10 @@ _EXAMPLES: dict[int, dict[str, Any]] = {
         "detail": "the price must be greater than zero",
         "field": "price_minor",
         "rule": "positive_price",
+    },
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE: {
+        "code": "unsupported_media_type",
+        "detail": "send the body as application/json (got text/plain)",
     },
     HTTPStatus.INTERNAL_SERVER_ERROR: {
         "code": INTERNAL_ERROR,
@@ -172,6 +178,10 @@ def _reads_input(route: HTTPRoute, handler: HTTPRouteHandler) -> bool:
 def _automatic_statuses(route: HTTPRoute, handler: HTTPRouteHandler) -> Iterable[int]:
     if _reads_input(route, handler):
         yield HTTPStatus.BAD_REQUEST
+    if handler.parsed_data_field is not None:
+        # A body that is not declared JSON; text with control characters in it.
+        yield HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+        yield HTTPStatus.UNPROCESSABLE_ENTITY
     if handler.resolve_security():
         yield HTTPStatus.UNAUTHORIZED
     # Any API operation can fail on our side (a database that does not answer); still a problem document.
