@@ -79,6 +79,7 @@ async def test_a_nul_in_a_cursor_is_the_usual_cursor_problem(client):
     [
         ("name", "Camisa\x00azul"),
         ("name", "Camisa\nazul"),
+        ("name", "Camisa azul\n"),
         ("description", "Algod\x00n"),
         ("description", "line\x1b[31mred"),
         ("sku", "SKU\x00-1"),
@@ -278,3 +279,13 @@ async def test_json_with_a_charset_or_a_json_suffix_is_read(client):
             headers={"content-type": content_type},
         )
         assert response.status_code == 401, response.text
+
+
+@pytest.mark.parametrize("path", ["/api/v1/admin/support/stats", "/api/v1/admin/audit"])
+async def test_a_date_time_filter_is_iso_8601_not_a_number(client, admin_tokens, path):
+    body = assert_problem(
+        await client.get(path, params={"to": "0.5"}, headers=bearer(admin_tokens)), 400, "invalid_request"
+    )
+    assert [param["name"] for param in body["invalid_params"]] == ["to"]
+    fine = await client.get(path, params={"from": "2026-01-01T00:00:00Z"}, headers=bearer(admin_tokens))
+    assert fine.status_code == 200, fine.text

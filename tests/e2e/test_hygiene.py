@@ -134,3 +134,10 @@ async def test_logs_never_hold_passwords_tokens_or_codes(settings):
     assert logged.count("\n") > 5, "the test captured no logs: it would prove nothing"
     leaked = [secret for secret in secrets if secret in logged]
     assert leaked == [], leaked
+
+
+async def test_options_lists_every_method_a_path_answers(client):
+    for path, expected in [("/api/v1/me", {"GET", "PATCH"}), ("/api/v1/cart", {"GET", "DELETE"})]:
+        response = await client.options(path)
+        assert response.status_code == 204
+        assert expected | {"OPTIONS"} <= set(response.headers["allow"].replace(" ", "").split(",")), path

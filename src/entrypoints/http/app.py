@@ -19,7 +19,7 @@ from entrypoints.http.catalog.staff_area import (
     AdminMerchantsController,
     AdminProductsController,
 )
-from entrypoints.http.contract import document_problems
+from entrypoints.http.contract import ClosedRequestBodies, allow_every_method_of_a_path, document_problems
 from entrypoints.http.dependencies import ApiRequest, authenticate_bearer_routes, provider_dependencies
 from entrypoints.http.docs import docs_assets_router, openapi_config
 from entrypoints.http.health import HealthController
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         dependencies=provider_dependencies(),
         guards=[authenticate_bearer_routes],
         request_class=ApiRequest,
+        plugins=[ClosedRequestBodies()],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         openapi_config=openapi_config(
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.state.cursors = Cursors(settings.secret_key)
     app.state.metrics_token = settings.metrics_token
     document_problems(app)
+    allow_every_method_of_a_path(app)
     if container is not None:
         app.state.container = container
     # Wrapped around the whole ASGI handler (like CORS), not per route, so that

@@ -74,6 +74,8 @@ async def authenticate_bearer_routes(connection: ASGIConnection[Any, Any, Any, A
     """
     if not isinstance(handler, HTTPRouteHandler) or not handler.resolve_security():
         return
+    if handler.http_methods == {"OPTIONS"}:  # says which methods a path answers, nothing more
+        return
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed("an access token is required (Authorization: Bearer <token>)")

@@ -18,7 +18,7 @@ from domain.errors import InvalidValue, NotFound
 from entrypoints.http.catalog.schemas import CategoryResponse, ProductCard, ProductCardPage, ProductDetail
 from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Catalog
-from entrypoints.http.input import LINE_PATTERN
+from entrypoints.http.input import LINE_PATTERN, MINIMUM_ZERO
 from entrypoints.http.shared import Cursor, Listing
 
 JSON = "application/json"
@@ -95,8 +95,12 @@ class ProductsController(Controller):
             QueryParameter(max_length=60, pattern=LINE_PATTERN, description="Category slug (descendants included)"),
         ] = None,
         merchant: Annotated[UUID | None, QueryParameter()] = None,
-        min_price: Annotated[int | None, QueryParameter(ge=0, le=MAX_PRICE_MINOR, description="Minor units")] = None,
-        max_price: Annotated[int | None, QueryParameter(ge=0, le=MAX_PRICE_MINOR, description="Minor units")] = None,
+        min_price: Annotated[
+            int | None, QueryParameter(ge=0, le=MAX_PRICE_MINOR, description="Minor units", schema_extra=MINIMUM_ZERO)
+        ] = None,
+        max_price: Annotated[
+            int | None, QueryParameter(ge=0, le=MAX_PRICE_MINOR, description="Minor units", schema_extra=MINIMUM_ZERO)
+        ] = None,
         in_stock: Annotated[bool | None, QueryParameter()] = None,
         sort: Annotated[ProductSort, QueryParameter()] = ProductSort.RELEVANCE,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
