@@ -161,18 +161,9 @@ async def test_numbers_beyond_their_limits_are_refused_at_the_boundary(client, s
 # --- defect 4: signed data is validated after decoding ----------------------------------------------
 
 
-def _forged_token(secret: str, **claims: object) -> str:
-    now = int(datetime.now(UTC).timestamp())
-    payload = {
-        "iss": "commerce",
-        "sub": "01a21a1c-7b82-7750-8041-0e757df00c1a",
-        "role": "admin",
-        "jti": "x",
-        "ver": 1,
-        "sid": "01a21a1c-7b82-7750-8041-0e757df00c1b",
-        "iat": now,
-        "exp": now + 600,
-    } | claims
+def _forged_token(secret: str, real: str, **claims: object) -> str:
+    """A token signed with the server's key: ``real``'s claims (a live session), then ``claims`` on top."""
+    payload = jwt.decode(real, options={"verify_signature": False}) | claims
     return jwt.encode(payload, secret, algorithm="HS256")
 
 
@@ -183,13 +174,16 @@ def _forged_token(secret: str, **claims: object) -> str:
         pytest.param({"exp": 2**62}, id="exp-far-future"),
         pytest.param({"exp": int(datetime.now(UTC).timestamp()) + 10 * 365 * 24 * 3600}, id="ten-year-token"),
         pytest.param({"ver": 2**40}, id="ver-beyond-int4"),
-        pytest.param({"ver": "1"}, id="ver-as-string"),
+        pytest.param({"ver": 1.0}, id="ver-as-float"),
         pytest.param({"sub": 7}, id="sub-as-number"),
         pytest.param({"sid": ["x"]}, id="sid-as-list"),
     ],
 )
-async def test_a_validly_signed_token_with_absurd_claims_is_a_401(client, settings, claims):
-    token = _forged_token(settings.secret_key, **claims)
+async def test_a_validly_signed_token_with_absurd_claims_is_a_401(client, settings, admin_tokens, claims):
+    real = admin_tokens["access_token"]
+    same = _forged_token(settings.secret_key, real)
+    assert (await client.get("/api/v1/me", headers={"Authorization": f"Bearer {same}"})).status_code == 200
+    token = _forged_token(settings.secret_key, real, **claims)
     response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert_problem(response, 401, "authentication_failed")
 
