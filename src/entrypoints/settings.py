@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -76,6 +77,10 @@ class Settings:
     rate_limit_mode: RateLimitMode = RateLimitMode.STANDARD
     # The effective limits: already multiplied when the mode is relaxed.
     rate_limits: RateLimitTable = field(default_factory=RateLimitTable)
+    # Browser origins allowed to call the API (CORS); none by default: no CORS headers at all.
+    cors_origins: tuple[str, ...] = ()
+    # When set, /metrics answers only to ``Authorization: Bearer <token>``.
+    metrics_token: str | None = None
 
     @property
     def uses_embedded_engines(self) -> bool:
@@ -193,6 +198,8 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         trusted_proxies=_trusted_proxies(get("TRUSTED_PROXIES")),
         rate_limit_mode=rate_limit_mode,
         rate_limits=_rate_limits(get, rate_limit_mode),
+        cors_origins=_origins(get("CORS_ORIGINS")),
+        metrics_token=_metrics_token(get("METRICS_TOKEN")),
     )
     if env is Environment.PRODUCTION:
         _check_production(settings, secret_key)
@@ -222,6 +229,8 @@ def _check_production(settings: Settings, secret_key: str | None) -> None:
         raise SettingsError("CONSOLE_NOTIFICATIONS", "production never logs notifications: they hold codes")
     if settings.rate_limit_mode is RateLimitMode.RELAXED:
         raise SettingsError("RATE_LIMITS", "production refuses relaxed rate limits (they are for load tests)")
+    if "*" in settings.cors_origins:
+        raise SettingsError("CORS_ORIGINS", "production names its origins; '*' lets any site call the API")
 
 
 def _rate_limit_mode(raw: str | None) -> RateLimitMode:
@@ -263,6 +272,27 @@ def _trusted_proxies(raw: str | None) -> tuple[str, ...]:
                 "TRUSTED_PROXIES", f"expected IP addresses or networks separated by commas, got {part!r}"
             ) from None
     return tuple(proxies)
+
+
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+MIN_METRICS_TOKEN = 24
+
+
+def _origins(raw: str | None) -> tuple[str, ...]:
+    """``https://shop.example.com,https://admin.example.com`` (scheme, host, optional port), or ``*``."""
+    if raw is None:
+        return ()
+    origins = tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+    for origin in origins:
+        if origin != "*" and not _ORIGIN.match(origin):
+            raise SettingsError("CORS_ORIGINS", f"expected origins like https://shop.example.com, got {origin!r}")
+    return origins
+
+
+def _metrics_token(raw: str | None) -> str | None:
+    if raw is not None and len(raw) < MIN_METRICS_TOKEN:
+        raise SettingsError("METRICS_TOKEN", f"use at least {MIN_METRICS_TOKEN} random characters")
+    return raw
 
 
 def _flag(name: str, raw: str | None, default: bool) -> bool:

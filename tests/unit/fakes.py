@@ -66,7 +66,7 @@ from application.ports.audit import AuditFilter, AuditLog, RecordedAuditEvent
 from domain.audit import AuditEvent
 from domain.catalog.categories import Category, CategoryId
 from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus
-from domain.catalog.products import Product, ProductId, ProductStatus, StockMovement
+from domain.catalog.products import MAX_STOCK, Product, ProductId, ProductStatus, StockMovement
 from domain.errors import AuthenticationFailed, Conflict
 from domain.identity.activation import ActivationCode
 from domain.identity.contact import Email, NationalId, Phone
@@ -642,7 +642,7 @@ class InMemoryProducts(ProductRepository):
 
     async def adjust_stock(self, product_id: ProductId, delta: int, now: datetime) -> int | None:
         product = self._rows[product_id]
-        if product.stock + delta < 0:
+        if not 0 <= product.stock + delta <= MAX_STOCK:
             return None
         product.stock += delta
         product.updated_at = now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import jwt
@@ -12,6 +13,8 @@ from domain.errors import AuthenticationFailed
 from domain.identity.roles import Role, UserId
 
 _REQUIRED = ["exp", "iat", "sub", "jti", "ver", "sid", "role"]
+_MAX_VERSION = 2**31 - 1  # the credentials version is an int4 column
+_MAX_ID_LENGTH = 64
 
 
 class JwtAccessTokens(AccessTokens):
@@ -19,9 +22,10 @@ class JwtAccessTokens(AccessTokens):
 
     algorithm = "HS256"
 
-    def __init__(self, secret_key: str, issuer: str = "commerce") -> None:
+    def __init__(self, secret_key: str, issuer: str = "commerce", *, lifetime_seconds: int = 15 * 60) -> None:
         self._secret = secret_key
         self._issuer = issuer
+        self._lifetime = lifetime_seconds
 
     def issue(self, claims: AccessClaims) -> str:
         issued_at = datetime.now(UTC)
@@ -49,15 +53,30 @@ class JwtAccessTokens(AccessTokens):
                 issuer=self._issuer,
                 options={"require": _REQUIRED},
             )
-            return AccessClaims(
-                user_id=UserId(UUID(payload["sub"])),
-                role=Role(payload["role"]),
-                token_id=str(payload["jti"]),
-                credentials_version=int(payload["ver"]),
-                session_id=UUID(payload["sid"]),
-                expires_at=datetime.fromtimestamp(payload["exp"], UTC),
-            )
+            return self._checked(payload)
         except jwt.ExpiredSignatureError:
             raise AuthenticationFailed("the access token has expired") from None
-        except (jwt.InvalidTokenError, ValueError, KeyError, TypeError):
+        except (jwt.InvalidTokenError, ValueError, KeyError, TypeError, OverflowError):
             raise AuthenticationFailed("the access token is not valid") from None
+
+    def _checked(self, payload: dict[str, Any]) -> AccessClaims:
+        """Signed is not the same as sane: every claim is checked for type and range before it is used."""
+        sub, sid, jti, role = (payload[name] for name in ("sub", "sid", "jti", "role"))
+        version, issued_at, expires_at = (payload[name] for name in ("ver", "iat", "exp"))
+        if not all(isinstance(text, str) and len(text) <= _MAX_ID_LENGTH for text in (sub, sid, jti, role)):
+            raise ValueError("a text claim is not a short string")
+        if not all(type(number) is int for number in (version, issued_at, expires_at)):
+            raise ValueError("a numeric claim is not an integer")
+        if not 0 <= version <= _MAX_VERSION:
+            raise ValueError("the credentials version is out of range")
+        # A token never lives longer than this server issues them for (a minute of leeway for clock skew).
+        if not issued_at < expires_at <= issued_at + self._lifetime + 60:
+            raise ValueError("the token's lifetime is not one this server issues")
+        return AccessClaims(
+            user_id=UserId(UUID(sub)),
+            role=Role(role),
+            token_id=jti,
+            credentials_version=version,
+            session_id=UUID(sid),
+            expires_at=datetime.fromtimestamp(expires_at, UTC),
+        )

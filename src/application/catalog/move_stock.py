@@ -10,8 +10,8 @@ from application.catalog.references import merchant_product
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
 from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
-from domain.catalog.products import ProductId, StockMovement, stock_delta, stock_reason
-from domain.errors import OutOfStock
+from domain.catalog.products import MAX_STOCK, ProductId, StockMovement, stock_delta, stock_reason
+from domain.errors import InvalidValue, OutOfStock
 from domain.identity.roles import Actor
 
 
@@ -32,7 +32,8 @@ class MoveStock:
     - only the merchant's manager and staff move its stock; another merchant's
       product is a 404;
     - the delta is non-zero and bounded; a reason is required;
-    - stock never goes below zero (409 ``out_of_stock``), even under
+    - stock never goes below zero (409 ``out_of_stock``) nor above ``MAX_STOCK``
+      (422 ``stock_cap``, checked before the column could overflow), even under
       concurrent movements: the database applies the change conditionally;
     - every movement is a ledger line with the level it left;
     - cached pages are invalidated only when availability flips (the product
@@ -52,6 +53,9 @@ class MoveStock:
             access = await merchant_access(uow, command.actor, command.merchant_id, write=True)
             product = await merchant_product(uow, command.merchant_id, command.product_id)
             level = await uow.products.adjust_stock(product.id, delta, now)
+            if level is None and delta > 0:
+                message = f"a product holds at most {MAX_STOCK:,} units"
+                raise InvalidValue(message, field="delta", rule="stock_cap")
             if level is None:
                 raise OutOfStock("not enough stock for this change", field="delta")
             movement = StockMovement(

@@ -81,7 +81,7 @@ async def release(
     changes: list[StockChange] = []
     for product_id, quantity in sorted(returned.items()):
         level = await uow.products.adjust_stock(product_id, quantity, now)
-        if level is None:  # pragma: no cover - adding stock cannot take it below zero
+        if level is None:  # pragma: no cover - only past MAX_STOCK, which a merchant would have to fill first
             continue
         change = StockChange(product_id, quantity, level)
         changes.append(change)

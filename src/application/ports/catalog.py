@@ -102,7 +102,7 @@ class ProductRepository(Protocol):
     ) -> list[Product]: ...
 
     async def adjust_stock(self, product_id: ProductId, delta: int, now: datetime) -> int | None:
-        """Apply ``delta`` atomically; the new level, or ``None`` when it would go below zero."""
+        """Apply ``delta`` atomically; the new level, or ``None`` when it would leave 0..``MAX_STOCK``."""
         ...
 
     async def relist_store(self, merchant_id: MerchantId, *, store_open: bool) -> list[ProductId]:

@@ -24,6 +24,8 @@ _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
 MAX_DESCRIPTION = 10_000
 MAX_IMAGES = 10
 MAX_PRICE_MINOR = 10**13
+MAX_STOCK = 1_000_000_000
+"""The most units one product can hold: well inside the database column, so no movement can overflow it."""
 
 
 class ProductStatus(StrEnum):
@@ -110,6 +112,8 @@ class Product:
             raise InvalidValue("a new product is a draft or active", field="status", rule="status")
         if stock < 0:
             raise InvalidValue("stock cannot be negative", field="stock", rule="non_negative")
+        if stock > MAX_STOCK:
+            raise InvalidValue(f"stock is at most {MAX_STOCK:,} units", field="stock", rule="stock_cap")
         return cls(
             id=id,
             merchant_id=merchant_id,

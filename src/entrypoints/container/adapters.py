@@ -53,7 +53,9 @@ class Adapters:
             memory_cost_kib=argon2.memory_cost_kib, time_cost=argon2.time_cost, parallelism=argon2.parallelism
         )
         self.digester = HmacSecretDigester(self.settings.secret_key)
-        self.access_tokens = JwtAccessTokens(self.settings.secret_key)
+        self.access_tokens = JwtAccessTokens(
+            self.settings.secret_key, lifetime_seconds=self.settings.access_token_ttl_seconds
+        )
         self.catalog_cache = RedisCatalogCache(self.redis, circuit=self.redis_circuit)
         self.rate_limiter = RedisRateLimiter(self.redis, circuit=self.redis_circuit)
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router
+from litestar.config.cors import CORSConfig
 from litestar.plugins.prometheus import PrometheusConfig
 
 from entrypoints.container import Container
@@ -19,10 +20,11 @@ from entrypoints.http.catalog.staff_area import (
     AdminMerchantsController,
     AdminProductsController,
 )
-from entrypoints.http.contract import document_problems
+from entrypoints.http.contract import ClosedRequestBodies, allow_every_method_of_a_path, document_problems
 from entrypoints.http.dependencies import ApiRequest, authenticate_bearer_routes, provider_dependencies
 from entrypoints.http.docs import docs_assets_router, openapi_config
 from entrypoints.http.health import HealthController
+from entrypoints.http.hygiene import security_headers_middleware
 from entrypoints.http.identity.admin import AdminOutboxController, AdminUsersController
 from entrypoints.http.identity.auth import AuthController
 from entrypoints.http.identity.me import MeController
@@ -37,7 +39,7 @@ from entrypoints.http.shared import Cursors
 from entrypoints.http.support.staff import AuditController, SupportStatsController
 from entrypoints.http.support.tickets import TicketsController
 from entrypoints.observability import configure_logging
-from entrypoints.settings import Settings, load_settings
+from entrypoints.settings import Environment, Settings, load_settings
 
 API_PREFIX = "/api/v1"
 MAX_REQUEST_BODY = 1024 * 1024  # 1 MiB: no request of this API needs more
@@ -104,6 +106,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         # In this order: per-account limits count the authenticated caller.
         guards=[authenticate_bearer_routes, enforce_rate_limits],
         request_class=ApiRequest,
+        plugins=[ClosedRequestBodies()],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         openapi_config=openapi_config(
@@ -111,15 +114,20 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             version="0.1.0",
             description="API-first marketplace backend. Errors are RFC 9457 problem details.",
         ),
+        cors_config=CORSConfig(allow_origins=list(settings.cors_origins)) if settings.cors_origins else None,
         logging_config=None,
         request_max_body_size=MAX_REQUEST_BODY,
         debug=False,
     )
     app.state.cursors = Cursors(settings.secret_key)
+    app.state.metrics_token = settings.metrics_token
     document_problems(app)
+    allow_every_method_of_a_path(app)
     if container is not None:
         app.state.container = container
     # Wrapped around the whole ASGI handler (like CORS), not per route, so that
     # router-level errors such as 404 and 405 also carry the request id and are logged.
-    app.asgi_handler = request_context_middleware(app.asgi_handler)
+    app.asgi_handler = request_context_middleware(
+        security_headers_middleware(app.asgi_handler, hsts=settings.env is Environment.PRODUCTION)
+    )
     return app

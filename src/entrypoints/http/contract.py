@@ -13,16 +13,20 @@ import dataclasses
 import json
 from collections.abc import Iterable
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 from litestar import Litestar, Response
+
+# Litestar's own schema of a msgspec Struct, which ours extends; not re-exported publicly.
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.datastructures import ResponseHeader
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import Example
+from litestar.openapi.spec import Example, Schema
 from litestar.routes import HTTPRoute
 from litestar.serialization import encode_json
+from litestar.typing import FieldDefinition
 
 from domain.errors import (
     AuthenticationFailed,
@@ -36,6 +40,10 @@ from domain.errors import (
 )
 from domain.ordering.payments import PaymentDeclined, PaymentFailed, PaymentOutcomeUnknown
 from entrypoints.http.problems import DOMAIN_ERROR_STATUS, INTERNAL_ERROR, MALFORMED_BODY, PROBLEM_JSON, problem_type
+from entrypoints.http.shared import RequestBody
+
+if TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
 
 T = TypeVar("T")
 
@@ -70,7 +78,7 @@ _DESCRIPTIONS: dict[int, str] = {
     HTTPStatus.NOT_FOUND: f"There is no such resource, or the caller may not know it exists (`{NotFound.code}`).",
     HTTPStatus.CONFLICT: f"The change clashes with the current state or with another record (`{Conflict.code}`).",
     HTTPStatus.UNPROCESSABLE_ENTITY: f"A value breaks a business rule (`{InvalidValue.code}`); `field` names it "
-    "and `rule` says which rule.",
+    "and `rule` says which rule (`no_control_characters` for text holding control characters).",
     HTTPStatus.TOO_MANY_REQUESTS: f"Too many attempts (`{TooManyAttempts.code}`): a rate limit is used up; retry "
     "after `Retry-After` seconds. Rate limits also send `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` "
     "and `RateLimit-Policy`.",
@@ -79,6 +87,8 @@ _DESCRIPTIONS: dict[int, str] = {
     HTTPStatus.BAD_GATEWAY: f"The payment gateway failed (`{PaymentFailed.code}`); nothing was charged: try again.",
     HTTPStatus.GATEWAY_TIMEOUT: f"The payment gateway did not answer in time (`{PaymentOutcomeUnknown.code}`); "
     "retrying is safe, it never charges twice.",
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE: "The body is not declared as JSON (`unsupported_media_type`): send "
+    "`Content-Type: application/json`.",
     HTTPStatus.INTERNAL_SERVER_ERROR: f"Something failed on our side, for example the database was unreachable "
     f"(`{INTERNAL_ERROR}`); it has been logged with the request id.",
 }
@@ -105,6 +115,10 @@ _EXAMPLES: dict[int, dict[str, Any]] = {
         "detail": "the price must be greater than zero",
         "field": "price_minor",
         "rule": "positive_price",
+    },
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE: {
+        "code": "unsupported_media_type",
+        "detail": "send the body as application/json (got text/plain)",
     },
     HTTPStatus.INTERNAL_SERVER_ERROR: {
         "code": INTERNAL_ERROR,
@@ -174,6 +188,12 @@ def _reads_input(route: HTTPRoute, handler: HTTPRouteHandler) -> bool:
 def _automatic_statuses(route: HTTPRoute, handler: HTTPRouteHandler) -> Iterable[int]:
     if _reads_input(route, handler):
         yield HTTPStatus.BAD_REQUEST
+    if "cursor" in handler.parsed_fn_signature.parameters:
+        yield HTTPStatus.UNPROCESSABLE_ENTITY  # a cursor this server did not issue for this listing
+    if handler.parsed_data_field is not None:
+        # A body that is not declared JSON; text with control characters in it.
+        yield HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+        yield HTTPStatus.UNPROCESSABLE_ENTITY
     if handler.resolve_security():
         yield HTTPStatus.UNAUTHORIZED
     if handler.opt.get("rate_limits"):
@@ -198,6 +218,57 @@ def document_problems(app: Litestar) -> None:
             }
             automatic = {status: problem_response(status) for status in _automatic_statuses(route, handler)}
             handler.responses = dict(sorted({**automatic, **declared}.items()))
+
+
+class ClosedRequestBodies(StructSchemaPlugin):
+    """A request body refuses fields it does not know (``RequestBody``): say so, ``additionalProperties: false``."""
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        return not field_definition.is_union and field_definition.is_subclass_of(RequestBody)
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        schema.additional_properties = False
+        _restate_item_constraints(field_definition.type_, schema)
+        return schema
+
+
+def _restate_item_constraints(struct: type, schema: Schema) -> None:
+    """Litestar drops the constraints of a list's items (``list[Annotated[str, Meta(...)]]``): restate them."""
+    info = msgspec.inspect.type_info(struct)
+    for field in getattr(info, "fields", ()):
+        kinds = field.type.types if isinstance(field.type, msgspec.inspect.UnionType) else (field.type,)
+        for kind in kinds:
+            if not isinstance(kind, msgspec.inspect.ListType) or not isinstance(
+                kind.item_type, msgspec.inspect.StrType
+            ):
+                continue
+            item = kind.item_type
+            prop = (schema.properties or {}).get(field.encode_name)
+            arrays = [prop, *(getattr(prop, "one_of", None) or [])]
+            for array in arrays:
+                if isinstance(array, Schema) and isinstance(array.items, Schema):
+                    array.items.pattern = item.pattern
+                    array.items.max_length = item.max_length
+                    array.items.min_length = item.min_length or None
+
+
+def allow_every_method_of_a_path(app: Litestar) -> None:
+    """``OPTIONS`` lists every method a path answers, not only those of the controller registered first.
+
+    Litestar builds each controller's routes on its own, each with an ``OPTIONS``
+    handler answering from *that* route's methods, then merges the routes of a path:
+    ``/me`` answered ``Allow: GET, OPTIONS`` although it also answers PATCH. The
+    handler reads the route it closes over at call time, so that route learns them all.
+    """
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            if "OPTIONS" in handler.http_methods and handler.fn.__closure__:
+                for cell in handler.fn.__closure__:
+                    if isinstance(cell.cell_contents, HTTPRoute):
+                        cell.cell_contents.methods = set(route.methods)
 
 
 def openapi_document(app: Litestar) -> str:

@@ -28,6 +28,7 @@ from entrypoints.container import (
     OrderingProvider,
     SupportProvider,
 )
+from entrypoints.http.input import check_body, require_json
 from entrypoints.http.shared import Cursors
 from entrypoints.observability import request_id_var
 
@@ -73,6 +74,8 @@ async def authenticate_bearer_routes(connection: ASGIConnection[Any, Any, Any, A
     """
     if not isinstance(handler, HTTPRouteHandler) or not handler.resolve_security():
         return
+    if handler.http_methods == {"OPTIONS"}:  # says which methods a path answers, nothing more
+        return
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed("an access token is required (Authorization: Bearer <token>)")
@@ -88,6 +91,12 @@ class ApiRequest(Request[Actor, Authenticated, State]):
     def actor(self) -> Actor:
         """The authenticated caller; only on routes that declare ``security=BEARER``."""
         return self.user
+
+    async def json(self) -> Any:
+        """The body, read only as JSON and checked strictly against the route's type (``input``)."""
+        require_json(self)
+        check_body(self, await self.body())
+        return await super().json()
 
     @property
     def cursors(self) -> Cursors:

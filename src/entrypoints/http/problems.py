@@ -20,6 +20,7 @@ from domain.errors import (
     TooManyAttempts,
 )
 from domain.ordering.payments import PaymentDeclined, PaymentFailed, PaymentOutcomeUnknown
+from entrypoints.http.input import UnreadableBody
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +154,8 @@ def http_error_to_problem(request: Request[Any, Any, Any], error: HTTPException)
     if detail == HTTPStatus(status).phrase:
         detail = HTTP_ERROR_DETAIL.get(status, detail)
     # Litestar reports a body it cannot decode as a 400 caused by a SerializationException.
-    code = MALFORMED_BODY if isinstance(error.__cause__, SerializationException) else http_error_code(status)
+    unreadable = isinstance(error.__cause__, SerializationException) or isinstance(error, UnreadableBody)
+    code = MALFORMED_BODY if unreadable else http_error_code(status)
     if code == MALFORMED_BODY:
         detail = f"the request body is not valid JSON: {error.detail}"
     return problem(request, status, detail, type_=problem_type(code), headers=error.headers, code=code)

@@ -69,7 +69,13 @@ class Listing(Generic[K]):
 
 def listed_by_id(name: str, of: Callable[[UUID], K]) -> Listing[K]:
     """A newest-first listing that seeks by the id of the last row seen."""
-    return Listing(name=name, load=lambda raw: of(UUID(raw)), dump=str)
+    return Listing(name=name, load=lambda raw: of(_uuid(raw)), dump=str)
+
+
+def _uuid(raw: Any) -> UUID:
+    if not isinstance(raw, str):
+        raise TypeError("an id position is a string")
+    return UUID(raw)
 
 
 class Cursors:
@@ -93,9 +99,10 @@ class Cursors:
             raise _bad_cursor()
         if content.get("q", "") != scope:
             raise InvalidValue("the cursor belongs to another listing", field="cursor", rule="cursor")
+        # Signed by us, yet checked: a position of the wrong shape is a 422, never a 500 (or a query).
         try:
             return listing.load(content["p"])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
             raise _bad_cursor() from None
 
     def next_cursor(self, listing: Listing[K], page: Page[Any, K], *, scope: str = "") -> str | None:

@@ -17,7 +17,7 @@ from adapters.postgres.repository import SqlaRepository, column_values, entity_f
 from adapters.postgres.tables import ProductRow
 from application.ports import ProductRepository
 from domain.catalog.merchants import MerchantId
-from domain.catalog.products import Product, ProductId, ProductStatus
+from domain.catalog.products import MAX_STOCK, Product, ProductId, ProductStatus
 from domain.money import Currency, Money
 
 
@@ -165,10 +165,10 @@ class SqlaProductRepository(SqlaRepository[ProductRow], ProductRepository):
         return [_product(row) for row in rows]
 
     async def adjust_stock(self, product_id: ProductId, delta: int, now: datetime) -> int | None:
-        # One conditional UPDATE: concurrent movements serialise on the row, none goes below zero.
+        # One conditional UPDATE: concurrent movements serialise on the row, none leaves 0..MAX_STOCK.
         level = await self._session.scalar(
             update(ProductRow)
-            .where(ProductRow.id == product_id, ProductRow.stock + delta >= 0)
+            .where(ProductRow.id == product_id, ProductRow.stock + delta >= 0, ProductRow.stock + delta <= MAX_STOCK)
             .values(stock=ProductRow.stock + delta, updated_at=now)
             .returning(ProductRow.stock)
         )

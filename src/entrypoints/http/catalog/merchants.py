@@ -38,6 +38,7 @@ from entrypoints.http.catalog.schemas import (
 )
 from entrypoints.http.contract import LOCATION, created, problems
 from entrypoints.http.dependencies import ApiRequest, Catalog
+from entrypoints.http.input import LINE_PATTERN
 from entrypoints.http.shared import BEARER, Cursor, Limit, fields_of, listed_by_id, unset_to_none
 
 MERCHANT_PRODUCTS = listed_by_id("merchant-products", ProductId)
@@ -140,7 +141,7 @@ class MerchantProductsController(Controller):
         request: ApiRequest,
         catalog: Catalog,
         status: Annotated[ProductStatus | None, QueryParameter()] = None,
-        q: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        q: Annotated[str | None, QueryParameter(max_length=100, pattern=LINE_PATTERN)] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> MerchantProductPage:

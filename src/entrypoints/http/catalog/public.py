@@ -13,11 +13,12 @@ from litestar.params import FromPath, QueryParameter
 
 from application.ports import Position, ProductQuery, ProductSort
 from domain.catalog.merchants import MerchantId
-from domain.catalog.products import ProductId
+from domain.catalog.products import MAX_PRICE_MINOR, ProductId
 from domain.errors import InvalidValue, NotFound
 from entrypoints.http.catalog.schemas import CategoryResponse, ProductCard, ProductCardPage, ProductDetail
 from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Catalog
+from entrypoints.http.input import LINE_PATTERN, MINIMUM_ZERO
 from entrypoints.http.rate_limits import limited
 from entrypoints.http.shared import Cursor, Listing
 
@@ -25,10 +26,23 @@ JSON = "application/json"
 _encoder = msgspec.json.Encoder()
 
 
+_RANK_LIMIT = 1e6  # ts_rank scores are small positive floats
+
+
 def _position(raw: Any) -> Position:
-    if not isinstance(raw, list):
-        raise TypeError("a position is a list")
-    return tuple(raw)
+    """A products cursor's position, checked even though it is signed: ``[id]`` or ``[price|rank, id]``."""
+    if not isinstance(raw, list) or not 1 <= len(raw) <= 2 or not isinstance(raw[-1], str):
+        raise TypeError("a position is a list of a sort key and an id")
+    *key, last = raw
+    product_id = str(UUID(last))
+    if not key:
+        return (product_id,)
+    first = key[0]
+    if type(first) is int and 0 <= first <= MAX_PRICE_MINOR:
+        return (first, product_id)
+    if type(first) is float and 0 <= first <= _RANK_LIMIT:
+        return (first, product_id)
+    raise ValueError("the position's sort key is out of range")
 
 
 PRODUCTS = Listing(name="products", load=_position, dump=list)
@@ -75,14 +89,20 @@ class ProductsController(Controller):
         request: ApiRequest,
         catalog: Catalog,
         q: Annotated[
-            str | None, QueryParameter(max_length=200, description="Words; the last one matches as a prefix")
+            str | None,
+            QueryParameter(max_length=200, pattern=LINE_PATTERN, description="Words; the last one matches as a prefix"),
         ] = None,
         category: Annotated[
-            str | None, QueryParameter(max_length=60, description="Category slug (descendants included)")
+            str | None,
+            QueryParameter(max_length=60, pattern=LINE_PATTERN, description="Category slug (descendants included)"),
         ] = None,
         merchant: Annotated[UUID | None, QueryParameter()] = None,
-        min_price: Annotated[int | None, QueryParameter(ge=0, description="Minor units")] = None,
-        max_price: Annotated[int | None, QueryParameter(ge=0, description="Minor units")] = None,
+        min_price: Annotated[
+            int | None, QueryParameter(ge=0, le=MAX_PRICE_MINOR, description="Minor units", schema_extra=MINIMUM_ZERO)
+        ] = None,
+        max_price: Annotated[
+            int | None, QueryParameter(ge=0, le=MAX_PRICE_MINOR, description="Minor units", schema_extra=MINIMUM_ZERO)
+        ] = None,
         in_stock: Annotated[bool | None, QueryParameter()] = None,
         sort: Annotated[ProductSort, QueryParameter()] = ProductSort.RELEVANCE,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,

@@ -11,14 +11,15 @@ from msgspec import UNSET, Meta, UnsetType
 
 from application.catalog.staff import StaffMember
 from application.ports import ProductSummary, PublicProduct
-from domain.catalog.products import MAX_DESCRIPTION, MAX_IMAGES, Product, ProductStatus
+from domain.catalog.products import MAX_DESCRIPTION, MAX_IMAGES, MAX_STOCK, Product, ProductStatus
 from domain.money import Money
+from entrypoints.http.input import Url, line, multiline
 from entrypoints.http.shared import Copied, RequestBody
 
-Text200 = Annotated[str, Meta(min_length=1, max_length=200)]
-Reason = Annotated[str, Meta(min_length=3, max_length=500)]
-Description = Annotated[str, Meta(max_length=MAX_DESCRIPTION)]
-Images = Annotated[list[Annotated[str, Meta(max_length=2000)]], Meta(max_length=MAX_IMAGES)]
+Text200 = Annotated[str, line(min_length=1, max_length=200)]
+Reason = Annotated[str, multiline(min_length=3, max_length=500)]
+Description = Annotated[str, multiline(max_length=MAX_DESCRIPTION)]
+Images = Annotated[list[Url], Meta(max_length=MAX_IMAGES)]
 
 
 class Price(RequestBody):
@@ -34,10 +35,10 @@ class Price(RequestBody):
 
 
 class MerchantApplication(RequestBody):
-    name: Annotated[str, Meta(min_length=2, max_length=120)]
-    legal_id: Annotated[str, Meta(min_length=5, max_length=32, description="Tax id (NIT)")]
-    description: Annotated[str, Meta(max_length=2000)]
-    contact_email: Annotated[str, Meta(max_length=254)]
+    name: Annotated[str, line(min_length=2, max_length=120)]
+    legal_id: Annotated[str, line(min_length=5, max_length=32, description="Tax id (NIT)")]
+    description: Annotated[str, multiline(max_length=2000)]
+    contact_email: Annotated[str, line(max_length=254)]
 
 
 class MerchantResponse(Copied):
@@ -73,7 +74,7 @@ class SuspensionRequest(RequestBody):
 
 
 class StaffRequest(RequestBody):
-    email: Annotated[str, Meta(max_length=254)]
+    email: Annotated[str, line(max_length=254)]
 
 
 class StaffResponse(msgspec.Struct):
@@ -100,14 +101,14 @@ class StaffResponse(msgspec.Struct):
 
 
 class CategoryCreate(RequestBody):
-    name: Annotated[str, Meta(min_length=1, max_length=80)]
-    slug: Annotated[str, Meta(min_length=1, max_length=60)] | None = None
+    name: Annotated[str, line(min_length=1, max_length=80)]
+    slug: Annotated[str, line(min_length=1, max_length=60)] | None = None
     parent_id: UUID | None = None
 
 
 class CategoryUpdate(RequestBody):
-    name: Annotated[str, Meta(min_length=1, max_length=80)] | UnsetType = UNSET
-    slug: Annotated[str, Meta(min_length=1, max_length=60)] | UnsetType = UNSET
+    name: Annotated[str, line(min_length=1, max_length=80)] | UnsetType = UNSET
+    slug: Annotated[str, line(min_length=1, max_length=60)] | UnsetType = UNSET
     parent_id: UUID | UnsetType | None = UNSET
 
 
@@ -123,11 +124,11 @@ class CategoryResponse(Copied):
 
 
 class ProductCreate(RequestBody):
-    sku: Annotated[str, Meta(min_length=1, max_length=64)]
+    sku: Annotated[str, line(min_length=1, max_length=64)]
     name: Text200
     description: Description
     price: Price
-    stock: Annotated[int, Meta(ge=0, le=1_000_000_000)]
+    stock: Annotated[int, Meta(ge=0, le=MAX_STOCK)]
     category_id: UUID
     images: Images = msgspec.field(default_factory=list)
     status: ProductStatus = ProductStatus.DRAFT
@@ -187,7 +188,7 @@ class MerchantProductPage(msgspec.Struct):
 
 class StockChange(RequestBody):
     delta: Annotated[int, Meta(ge=-1_000_000, le=1_000_000, description="Units to add (+) or remove (-)")]
-    reason: Annotated[str, Meta(min_length=2, max_length=200)]
+    reason: Annotated[str, line(min_length=2, max_length=200)]
 
 
 class StockMovementResponse(Copied):

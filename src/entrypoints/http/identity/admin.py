@@ -25,6 +25,7 @@ from entrypoints.http.identity.schemas import (
     UserPage,
     UserResponse,
 )
+from entrypoints.http.input import LINE_PATTERN
 from entrypoints.http.shared import Cursor, Limit, Listing, StaffArea, listed_by_id, unset_to_none
 
 USERS = listed_by_id("users", UserId)
@@ -43,7 +44,9 @@ class AdminUsersController(StaffArea):
         identity: Identity,
         role: Annotated[Role | None, QueryParameter()] = None,
         is_active: Annotated[bool | None, QueryParameter()] = None,
-        q: Annotated[str | None, QueryParameter(max_length=100, description="Text in email, phone or name")] = None,
+        q: Annotated[
+            str | None, QueryParameter(max_length=100, pattern=LINE_PATTERN, description="Text in email, phone or name")
+        ] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> UserPage:
@@ -93,8 +96,8 @@ class AdminOutboxController(StaffArea):
         self,
         request: ApiRequest,
         identity: Identity,
-        recipient: Annotated[str | None, QueryParameter(max_length=254)] = None,
-        kind: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        recipient: Annotated[str | None, QueryParameter(max_length=254, pattern=LINE_PATTERN)] = None,
+        kind: Annotated[str | None, QueryParameter(max_length=64, pattern=LINE_PATTERN)] = None,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> OutboxPage:

@@ -13,18 +13,22 @@ from application.ports import CredentialRecord
 from domain.identity.passwords import MAX_LENGTH, MIN_LENGTH, POLICY_DESCRIPTION
 from domain.identity.roles import Role
 from domain.identity.users import User
+from entrypoints.http.input import LINE_PATTERN, line
 from entrypoints.http.shared import Copied, RequestBody
 
-EmailField = Annotated[str, Meta(max_length=254, description="Email address", examples=["ana@example.com"])]
+EmailField = Annotated[
+    str, Meta(max_length=254, pattern=LINE_PATTERN, description="Email address", examples=["ana@example.com"])
+]
 PhoneField = Annotated[
     str,
     Meta(
         max_length=32,
+        pattern=LINE_PATTERN,
         description="Phone: E.164 (+573001234567), or a Colombian mobile as 3001234567 or 57 300 123 4567",
         examples=["+573001234567"],
     ),
 ]
-NameField = Annotated[str, Meta(min_length=1, max_length=100)]
+NameField = Annotated[str, line(min_length=1, max_length=100)]
 NewPassword = Annotated[str, Meta(min_length=MIN_LENGTH, max_length=MAX_LENGTH, description=POLICY_DESCRIPTION)]
 AnyPassword = Annotated[str, Meta(min_length=1, max_length=1024)]
 
@@ -32,7 +36,7 @@ AnyPassword = Annotated[str, Meta(min_length=1, max_length=1024)]
 class SignUpRequest(RequestBody):
     email: EmailField
     phone: PhoneField
-    national_id: Annotated[str, Meta(max_length=32, description="National identity document number")]
+    national_id: Annotated[str, line(max_length=32, description="National identity document number")]
     first_name: NameField
     last_name: NameField
     password: NewPassword
@@ -104,7 +108,7 @@ class ActivationCodeRequested(msgspec.Struct, frozen=True):
 
 
 class LoginRequest(RequestBody):
-    username: Annotated[str, Meta(min_length=1, max_length=254, description="Email or phone number")]
+    username: Annotated[str, line(min_length=1, max_length=254, description="Email or phone number")]
     password: AnyPassword
     session_hint: (
         Annotated[
@@ -135,7 +139,7 @@ class LoginResponse(msgspec.Struct):
 
 
 class RefreshRequest(RequestBody):
-    refresh_token: Annotated[str, Meta(min_length=1, max_length=512)]
+    refresh_token: Annotated[str, line(min_length=1, max_length=512)]
 
 
 class ProfileUpdate(RequestBody):

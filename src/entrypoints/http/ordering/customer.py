@@ -26,6 +26,7 @@ from domain.ordering.orders import CheckoutId, OrderId, OrderStatus
 from domain.ordering.payments import PaymentDeclined, PaymentFailed, PaymentOutcomeUnknown
 from entrypoints.http.contract import LOCATION, problems
 from entrypoints.http.dependencies import ApiRequest, Ordering
+from entrypoints.http.input import LINE_PATTERN
 from entrypoints.http.ordering.schemas import (
     CartItemUpdate,
     CartResponse,
@@ -101,7 +102,9 @@ class CheckoutsController(Controller):
     async def place(
         self,
         data: JSONBody[CheckoutRequest],
-        idempotency_key: Annotated[str, HeaderParameter(name="Idempotency-Key", max_length=255)],
+        idempotency_key: Annotated[
+            str, HeaderParameter(name="Idempotency-Key", min_length=1, max_length=255, pattern=LINE_PATTERN)
+        ],
         request: ApiRequest,
         ordering: Ordering,
     ) -> Response[CheckoutResponse]:

@@ -18,6 +18,7 @@ from domain.money import Money
 from domain.ordering.invoices import Invoice
 from domain.ordering.ledger import LedgerEntry
 from domain.ordering.orders import Order, OrderLine
+from entrypoints.http.input import line, multiline
 from entrypoints.http.shared import Copied, RequestBody
 
 
@@ -33,19 +34,25 @@ class Amount(msgspec.Struct):
 # --- requests -------------------------------------------------------------------------------------
 
 
+MAX_CART_QUANTITY = 99
+"""The most units of one product a cart line can hold; ``COMMERCE_CART_QUANTITY_CAP`` can only lower it."""
+
+
 class CartItemUpdate(RequestBody):
-    quantity: Annotated[int, Meta(description="0 removes the line; at most the cart cap (99 by default)")]
+    quantity: Annotated[
+        int, Meta(ge=0, le=MAX_CART_QUANTITY, description="0 removes the line; at most the cart cap (99 by default)")
+    ]
 
 
 class AddressBody(RequestBody):
-    recipient: Annotated[str, Meta(max_length=200)]
-    line1: Annotated[str, Meta(max_length=300)]
-    city: Annotated[str, Meta(max_length=200)]
-    region: Annotated[str, Meta(max_length=200)]
-    country: Annotated[str, Meta(max_length=10, description="ISO 3166-1 alpha-2, e.g. CO")]
-    phone: Annotated[str, Meta(max_length=40)]
-    line2: Annotated[str, Meta(max_length=300)] | None = None
-    postal_code: Annotated[str, Meta(max_length=20)] | None = None
+    recipient: Annotated[str, line(max_length=200)]
+    line1: Annotated[str, line(max_length=300)]
+    city: Annotated[str, line(max_length=200)]
+    region: Annotated[str, line(max_length=200)]
+    country: Annotated[str, line(max_length=10, description="ISO 3166-1 alpha-2, e.g. CO")]
+    phone: Annotated[str, line(max_length=40)]
+    line2: Annotated[str, line(max_length=300)] | None = None
+    postal_code: Annotated[str, line(max_length=20)] | None = None
 
     def to_input(self) -> AddressInput:
         return AddressInput(
@@ -65,21 +72,21 @@ class CheckoutRequest(RequestBody):
 
 
 class PaymentRequest(RequestBody):
-    method: Annotated[str, Meta(max_length=20, description="'card'")]
-    token: Annotated[str, Meta(max_length=200, description="A card token from the gateway's client library")]
+    method: Annotated[str, line(max_length=20, description="'card'")]
+    token: Annotated[str, line(max_length=200, description="A card token from the gateway's client library")]
 
 
 class ShipmentRequest(RequestBody):
-    carrier: Annotated[str, Meta(max_length=100)]
-    tracking_code: Annotated[str, Meta(max_length=100)]
+    carrier: Annotated[str, line(max_length=100)]
+    tracking_code: Annotated[str, line(max_length=100)]
 
 
 class CommissionRate(RequestBody):
-    basis_points: Annotated[int, Meta(description="1000 = 10 %; from 0 to 10000")]
+    basis_points: Annotated[int, Meta(ge=0, le=10_000, description="1000 = 10 %; from 0 to 10000")]
 
 
 class RefundRequest(RequestBody):
-    reason: Annotated[str, Meta(max_length=600)]
+    reason: Annotated[str, multiline(max_length=600)]
 
 
 # --- cart -----------------------------------------------------------------------------------------

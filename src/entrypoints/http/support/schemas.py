@@ -23,10 +23,11 @@ from domain.support.tickets import (
     TicketPriority,
     TicketStatus,
 )
+from entrypoints.http.input import line, multiline
 from entrypoints.http.shared import Copied, RequestBody
 
-Subject = Annotated[str, Meta(max_length=SUBJECT_LENGTH[1] * 2, description="3 to 200 characters")]
-Body = Annotated[str, Meta(max_length=BODY_LENGTH[1] * 2, description="1 to 5000 characters")]
+Subject = Annotated[str, line(max_length=SUBJECT_LENGTH[1] * 2, description="3 to 200 characters")]
+Body = Annotated[str, multiline(max_length=BODY_LENGTH[1] * 2, description="1 to 5000 characters")]
 
 
 class OpenTicketRequest(RequestBody):

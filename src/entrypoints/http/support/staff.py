@@ -17,6 +17,7 @@ from domain.errors import InvalidValue, NotAllowed
 from domain.identity.roles import UserId
 from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Support
+from entrypoints.http.input import require_iso_datetimes
 from entrypoints.http.shared import Cursor, Limit, Listing, StaffArea
 from entrypoints.http.support.schemas import AuditEventPage, AuditEventResponse, SupportStatsResponse
 
@@ -37,6 +38,7 @@ class SupportStatsController(StaffArea):
     async def stats(
         self, request: ApiRequest, support: Support, opened_from: From = None, opened_to: To = None
     ) -> SupportStatsResponse:
+        require_iso_datetimes(request, "from", "to")
         query = SupportStatsQuery(actor=request.actor, opened_from=opened_from, opened_to=opened_to)
         return SupportStatsResponse.of(await support.support_stats(query))
 
@@ -63,6 +65,7 @@ class AuditController(StaffArea):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> AuditEventPage:
+        require_iso_datetimes(request, "from", "to")
         audit_filter = AuditFilter(
             actor_id=UserId(acting) if acting else None,
             action=action,
