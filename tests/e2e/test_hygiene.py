@@ -99,7 +99,7 @@ async def test_logs_never_hold_passwords_tokens_or_codes(settings):
         try:
             person = new_person()
             secrets = [PASSWORD, person["national_id"]]
-            assert (await client.post("/api/v1/auth/signup", json=person)).status_code == 201
+            assert (await client.post("/api/v1/auth/signup", json=person)).status_code == 202
             async with client.app.state.container.adapters.engine.connect() as connection:
                 payload = (
                     await connection.execute(text("SELECT payload FROM notifications_outbox ORDER BY id DESC LIMIT 1"))
