@@ -17,6 +17,7 @@ from application.check_readiness import CheckReadiness
 from entrypoints.container.adapters import Adapters
 from entrypoints.container.catalog import CatalogProvider
 from entrypoints.container.identity import IdentityProvider
+from entrypoints.container.jobs import JobsProvider
 from entrypoints.container.ordering import OrderingProvider
 from entrypoints.container.support import SupportProvider
 from entrypoints.settings import Settings
@@ -26,6 +27,7 @@ __all__ = [
     "CatalogProvider",
     "Container",
     "IdentityProvider",
+    "JobsProvider",
     "OperationsProvider",
     "OrderingProvider",
     "SupportProvider",
@@ -49,6 +51,7 @@ class Container:
     catalog: CatalogProvider
     support: SupportProvider
     ordering: OrderingProvider
+    jobs: JobsProvider
 
     @classmethod
     def create(cls, settings: Settings) -> Container:
@@ -64,6 +67,7 @@ class Container:
             catalog=CatalogProvider(adapters, identity),
             support=SupportProvider(adapters),
             ordering=OrderingProvider(adapters),
+            jobs=JobsProvider(adapters),
         )
 
     @property
