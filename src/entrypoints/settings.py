@@ -14,6 +14,8 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from croniter import croniter
+
 from domain.errors import InvalidValue
 from domain.money import Currency
 from domain.ordering.pricing import Rate
@@ -256,10 +258,10 @@ _CRON_FIELDS = (5, 6)
 
 
 def _cron(name: str, raw: str | None, default: str) -> str:
-    """Five fields (minute precision) or six (the sixth: seconds); the worker checks the values themselves."""
+    """Five fields (minute precision) or six (the sixth: seconds), as the worker's scheduler reads them."""
     if raw is None:
         return default
-    if len(raw.split()) not in _CRON_FIELDS:
+    if len(raw.split()) not in _CRON_FIELDS or not croniter.is_valid(raw):
         raise SettingsError(name, f"expected a cron expression of 5 or 6 fields, got {raw!r}")
     return raw
 
