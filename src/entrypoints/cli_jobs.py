@@ -73,7 +73,9 @@ def _day(_context: click.Context, _parameter: click.Parameter, value: datetime) 
 @click.option(
     "--to", "last", required=True, type=click.DateTime(["%Y-%m-%d"]), callback=_day, help="Last day (UTC), included."
 )
-@click.option("--format", "output", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option(
+    "--format", "output", type=click.Choice(["csv", "json"]), default="csv", show_default=True, help="Output format."
+)
 def sales(merchant_id: UUID, first: date, last: date, output: str) -> None:
     """A store's sales per day: orders, units, gross and tax (invoices), refunds (credit notes), in minor units."""
     query = SalesReportQuery(actor=OPERATOR, merchant_id=MerchantId(merchant_id), first=first, last=last)
