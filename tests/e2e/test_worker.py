@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -21,6 +23,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
+from adapters.embedded import EmbeddedPostgres, EmbeddedRedis
+from adapters.embedded.server import pid_is_alive
 from application.ports import Notification
 from entrypoints.container import Container
 from tests.e2e.buying_flows import catalog, check_out, customers, put_in_cart, scalar, store_with_product
@@ -106,15 +110,37 @@ def _workers(settings, tmp_path, **overrides: str) -> Iterator[Workers]:
         workers.stop_all()
 
 
-def test_sigterm_stops_a_worker_cleanly(settings, tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_a_signal_stops_a_worker_cleanly(settings, tmp_path, stop):
     with _workers(settings, tmp_path) as workers:
         worker = workers.start()
         started = time.monotonic()
-        worker.send_signal(signal.SIGTERM)
+        worker.send_signal(stop)
         worker.wait(timeout=10)
         assert time.monotonic() - started < 10
         assert worker.returncode == 0, workers.log(worker)
         assert "stopped" in workers.log(worker)
+
+
+def test_a_worker_without_urls_starts_the_embedded_engines_and_stops_them_on_sigterm():
+    folder = Path(tempfile.mkdtemp(prefix="commerce-worker-"))  # outside pytest's 0700 temp root (see test_serve_cli)
+    try:
+        environment = {key: value for key, value in os.environ.items() if not key.startswith("COMMERCE_")}
+        environment |= {"COMMERCE_DATA_DIR": str(folder / "data"), "COMMERCE_LOG_LEVEL": "INFO"}
+        log_path = folder / "worker.log"
+        with log_path.open("wb") as log:
+            worker = subprocess.Popen([str(COMMERCE), "worker"], env=environment, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_for(lambda: "on queue" in log_path.read_text(errors="replace"), what="the worker", timeout=90)
+            server_pids = [EmbeddedPostgres(folder / "data").server_pid(), EmbeddedRedis(folder / "data").server_pid()]
+            assert all(server_pids)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=30)
+        assert worker.returncode == 0, log_path.read_text(errors="replace")
+        assert not any(pid_is_alive(pid) for pid in server_pids if pid)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 async def test_two_workers_expire_a_checkout_once_and_return_its_stock_once(client, settings, tmp_path):
