@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 JobFunction = Callable[[Context], Awaitable[dict[str, Any]]]
 JOB_RETRIES = 3
 """A run is tried this many times in all (a crashed worker's run is retried by another)."""
+RELAY_BATCHES_PER_RUN = 20
+"""A relay run ends after this many batches even under a steady stream; the next tick goes on."""
 
 
 def _container(ctx: Context) -> Container:
@@ -62,8 +64,9 @@ async def expire_checkouts(ctx: Context) -> dict[str, Any]:
 
 
 async def relay_outbox(ctx: Context) -> dict[str, Any]:
-    """``commerce jobs relay-outbox``, on a short schedule: each run delivers until nothing is due."""
-    report = await _container(ctx).jobs.deliver_outbox(DeliverOutboxCommand(actor=OPERATOR))
+    """``commerce jobs relay-outbox``, on a short schedule: each run delivers until nothing is due (or 20 batches)."""
+    command = DeliverOutboxCommand(actor=OPERATOR, max_batches=RELAY_BATCHES_PER_RUN)
+    report = await _container(ctx).jobs.deliver_outbox(command)
     return asdict(report)
 
 
