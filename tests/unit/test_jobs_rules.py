@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -73,11 +74,45 @@ class Accepting(NotificationSender):
 async def test_the_relay_starts_no_message_in_the_last_tenth_of_its_lease():
     queue = InMemoryQueue(20)
     relay = DeliverOutbox(
-        queue=queue, sender=Accepting(), clock=TickingClock(timedelta(seconds=10)), lease=timedelta(seconds=100)
+        queue=queue,
+        sender=Accepting(),
+        clock=TickingClock(timedelta(seconds=10)),
+        lease=timedelta(seconds=100),
+        parallel=1,
     )
     report = await relay(DeliverOutboxCommand(actor=OPERATOR, batch_size=20, max_batches=1))
     # Claimed at t+10 (lease to t+110); each send reads the clock twice (check, record): t+20, t+40, ... t+100 stops.
     assert report.sent == len(queue.sent) == 4
+
+
+class SlowChannel(NotificationSender):
+    def __init__(self) -> None:
+        self.in_flight = self.most_in_flight = 0
+
+    async def send(self, notification: Notification) -> None:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        await asyncio.sleep(0.01)
+        self.in_flight -= 1
+
+
+async def test_the_relay_keeps_at_most_parallel_sends_in_flight():
+    queue, channel = InMemoryQueue(30), SlowChannel()
+    relay = DeliverOutbox(queue=queue, sender=channel, clock=TickingClock(timedelta(0)), parallel=4)
+    report = await relay(DeliverOutboxCommand(actor=OPERATOR, batch_size=10))
+    assert (report.sent, report.batches) == (30, 3)
+    assert channel.most_in_flight == 4
+
+
+class BrokenQueue(InMemoryQueue):
+    async def mark_sent(self, message_id: UUID, *, at: datetime) -> bool:
+        raise ConnectionError("the database went away")
+
+
+async def test_when_the_queue_itself_fails_the_relay_stops_with_that_error():
+    relay = DeliverOutbox(queue=BrokenQueue(5), sender=Accepting(), clock=TickingClock(timedelta(0)))
+    with pytest.raises(ConnectionError, match="the database went away"):
+        await relay(DeliverOutboxCommand(actor=OPERATOR))
 
 
 async def test_jobs_and_reports_are_for_staff_only():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from application.identity.policies import require_staff
 from application.ports import Clock, NotificationSender
@@ -57,8 +58,9 @@ class DeliverOutbox:
     that dies mid-batch loses nothing: its lease runs out and another relay
     takes the messages again. So delivery is at least once: a crash between
     the send and its record sends that one message again. A message whose
-    lease is nearly over is not started; it goes back to the queue. Platform
-    staff (or the operator) only.
+    lease is nearly over is not started; it goes back to the queue. Up to
+    ``parallel`` messages of a batch are in flight at once. Platform staff
+    (or the operator) only.
     """
 
     queue: NotificationQueue
@@ -66,6 +68,8 @@ class DeliverOutbox:
     clock: Clock
     lease: timedelta = timedelta(minutes=5)
     retry: RetryPolicy = RetryPolicy()
+    # Sends in flight at once, per relay (a mail server's round trips dominate).
+    parallel: int = 8
 
     async def __call__(self, command: DeliverOutboxCommand) -> DeliveryReport:
         require_staff(command.actor)
@@ -78,16 +82,30 @@ class DeliverOutbox:
             if not claimed:
                 break
             batches += 1
-            for message in claimed:
-                if self.clock.now() >= lease_until - self.lease / 10:
-                    break  # the rest are re-claimed after their lease; sending now could race another relay
-                if await self._deliver(message):
-                    sent += 1
-                else:
-                    failed += 1
+            outcomes = await self._deliver_batch(claimed, lease_until)
+            sent += outcomes.count(True)
+            failed += outcomes.count(False)
             if len(claimed) < batch_size:
                 break
         return DeliveryReport(sent=sent, failed=failed, batches=batches)
+
+    async def _deliver_batch(self, claimed: list[PendingNotification], lease_until: datetime) -> list[bool | None]:
+        """Up to ``parallel`` sends at a time; None for a message left to its lease (not started in time)."""
+        gate = asyncio.Semaphore(self.parallel)
+        last_start = lease_until - self.lease / 10
+
+        async def one(message: PendingNotification) -> bool | None:
+            async with gate:
+                if self.clock.now() >= last_start:
+                    return None  # re-claimed after its lease; starting now could race another relay
+                return await self._deliver(message)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(message)) for message in claimed]
+        except ExceptionGroup as failures:  # the queue itself failed (database down): the rest wait for their lease
+            raise failures.exceptions[0] from None
+        return [task.result() for task in tasks]
 
     async def _deliver(self, message: PendingNotification) -> bool:
         try:
