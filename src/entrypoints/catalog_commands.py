@@ -21,6 +21,7 @@ from application.catalog.import_catalog import ImportCatalogCommand, ImportRepor
 from application.identity.policies import OPERATOR
 from domain.catalog.imports import ImportStatus, RowError
 from domain.catalog.merchants import MerchantId
+from entrypoints.cli_runtime import run_use_case
 from entrypoints.container import Container
 
 POLL_SECONDS = 2.0
@@ -78,7 +79,6 @@ def import_command(file: Path, merchant_id: UUID, dry_run: bool) -> None:
     others are imported. Running the same file again changes nothing. Exit status 1 when anything
     was rejected.
     """
-    from entrypoints.cli import _run_use_case  # noqa: PLC0415 (cli imports this module)
 
     report_path = errors_path(file)
     started = time.monotonic()
@@ -101,7 +101,7 @@ def import_command(file: Path, merchant_id: UUID, dry_run: bool) -> None:
             progress=progress,
         )
         try:
-            outcome: ImportReport = _run_use_case(lambda container: container.catalog.import_catalog(command))
+            outcome: ImportReport = run_use_case(lambda container: container.catalog.import_catalog(command))
         except UnicodeDecodeError as error:
             raise click.ClickException(f"{file} is not UTF-8 text (byte {error.start} of a chunk)") from None
         bar.update(file.stat().st_size - bar.pos)
@@ -125,7 +125,6 @@ def import_command(file: Path, merchant_id: UUID, dry_run: bool) -> None:
 @click.option("--merchant", "merchant_id", required=True, type=click.UUID, help="The store to export.")
 def export_command(merchant_id: UUID) -> None:
     """Write the store's products (every status) as CSV to standard output, as `catalog import` reads it."""
-    from entrypoints.cli import _run_use_case  # noqa: PLC0415 (cli imports this module)
 
     sink = sys.stdout.buffer
 
@@ -137,7 +136,7 @@ def export_command(merchant_id: UUID) -> None:
             sink.write(line.encode("utf-8"))
         sink.flush()
 
-    _run_use_case(export)
+    run_use_case(export)
 
 
 @click.command("process-imports")
@@ -148,7 +147,6 @@ def process_imports(once: bool) -> None:
     SIGTERM or Ctrl-C stops it after the import in hand; one killed outright loses its lease,
     and another process takes the file again.
     """
-    from entrypoints.cli import _run_use_case  # noqa: PLC0415 (cli imports this module)
 
     async def run(container: Container) -> int:
         stop = asyncio.Event()
@@ -177,5 +175,5 @@ def process_imports(once: bool) -> None:
                 await asyncio.wait_for(stop.wait(), POLL_SECONDS)
         return processed
 
-    processed = _run_use_case(run)
+    processed = run_use_case(run)
     click.echo(f"processed {processed} imports")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Sequence
 
 import click
 import uvicorn
@@ -18,26 +16,17 @@ from application.identity.policies import OPERATOR
 from application.identity.sign_up import SignUpCommand
 from application.ordering.expire_checkouts import ExpireCheckoutsCommand
 from application.ports import UserFilter
-from domain.errors import DomainError
 from domain.identity.roles import Role
 from entrypoints.catalog_commands import catalog, process_imports
+from entrypoints.cli_jobs import purge, relay_outbox, reports
+from entrypoints.cli_runtime import command_settings as _settings
+from entrypoints.cli_runtime import run_on as _run_on
+from entrypoints.cli_runtime import run_use_case as _run_use_case
 from entrypoints.container import Container
 from entrypoints.demo.catalog_data import DEMO_PASSWORD
 from entrypoints.demo.seed import SeedReport, seed_demo
 from entrypoints.engines import RunningEngines, StopSignals, running_engines
-from entrypoints.http.app import create_app
-from entrypoints.http.contract import openapi_document
-from entrypoints.observability import configure_logging
-from entrypoints.settings import Environment, Settings, SettingsError, load_settings
-
-
-def _settings() -> Settings:
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        raise click.ClickException(f"invalid configuration: {error}") from None
-    configure_logging(settings.log_level)
-    return settings
+from entrypoints.settings import Environment, Settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,6 +94,10 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
 )
 def openapi(output: str) -> None:
     """Print the OpenAPI document the API serves at /schema/openapi.json (no server or database needed)."""
+    # Imported here: the other commands (the worker above all) never load the web framework.
+    from entrypoints.http.app import create_app  # noqa: PLC0415
+    from entrypoints.http.contract import openapi_document  # noqa: PLC0415
+
     document = openapi_document(create_app(_settings()))
     with click.open_file(output, "w", encoding="utf-8") as sink:
         sink.write(document)
@@ -143,32 +136,6 @@ def revision(message: str, empty: bool) -> None:
     with running_engines(_settings()) as settings:
         migrator.upgrade(settings.require_database_url())
         migrator.new_revision(settings.require_database_url(), message, autogenerate=not empty)
-
-
-T = TypeVar("T")
-
-
-def _run_use_case(work: Callable[[Container], Awaitable[T]]) -> T:
-    """Run one use case on a container of this process, on the configured (or embedded) engines."""
-    with running_engines(_settings()) as settings:
-        return _run_on(settings, work)
-
-
-def _run_on(settings: Settings, work: Callable[[Container], Awaitable[T]]) -> T:
-    """Run ``work`` on a container of this process; a domain error is a one-line message."""
-
-    async def run() -> T:
-        container = Container.create(settings)
-        try:
-            return await work(container)
-        finally:
-            await container.close()
-
-    try:
-        return asyncio.run(run())
-    except DomainError as error:
-        where = f" ({error.field})" if error.field else ""
-        raise click.ClickException(f"{error.message}{where}") from None
 
 
 @main.command("seed-demo")
@@ -313,6 +280,21 @@ def expire_checkouts(batch_size: int) -> None:
 
 main.add_command(catalog)
 jobs.add_command(process_imports)
+jobs.add_command(relay_outbox)
+jobs.add_command(purge)
+main.add_command(reports)
+
+
+@main.command()
+def worker() -> None:
+    """Run the scheduled jobs from the shared Redis queue (SAQ) until SIGTERM or Ctrl-C.
+
+    Checkout expiry, outbox delivery and the purge, on the cron schedules of the
+    settings; any number of workers on any number of machines share the queue.
+    """
+    from entrypoints.worker import run_worker  # noqa: PLC0415 - only this command loads the job queue
+
+    run_worker(_settings())
 
 
 if __name__ == "__main__":  # pragma: no cover

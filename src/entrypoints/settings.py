@@ -14,6 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from croniter import croniter
 
 from domain.errors import InvalidValue
 from domain.money import Currency
@@ -81,6 +84,24 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     # When set, /metrics answers only to ``Authorization: Bearer <token>``.
     metrics_token: str | None = None
+    # The outbox relay (ADR 0011): mail through SMTP when set, else a log line without the payload's values.
+    smtp_url: str | None = None
+    smtp_from: str = "commerce@localhost"
+    outbox_lease_seconds: int = 300
+    outbox_retry_first_seconds: int = 30
+    outbox_retry_longest_seconds: int = 3600
+    outbox_retention_days: int = 30
+    # The SAQ worker (ADR 0012): one Redis queue shared by every worker; cron in UTC (a sixth field: seconds).
+    worker_queue: str = "commerce"
+    worker_concurrency: int = 4
+    worker_expiry_cron: str = "* * * * *"
+    worker_relay_cron: str = "* * * * * */5"
+    worker_purge_cron: str = "7 * * * *"
+    worker_import_cron: str = "* * * * * */5"
+    worker_job_timeout_seconds: int = 600
+    worker_heartbeat_seconds: int = 30
+    worker_sweep_seconds: int = 30
+    worker_shutdown_grace_seconds: int = 8
 
     @property
     def uses_embedded_engines(self) -> bool:
@@ -200,6 +221,22 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         rate_limits=_rate_limits(get, rate_limit_mode),
         cors_origins=_origins(get("CORS_ORIGINS")),
         metrics_token=_metrics_token(get("METRICS_TOKEN")),
+        smtp_url=_smtp_url(get("SMTP_URL")),
+        smtp_from=get("SMTP_FROM") or "commerce@localhost",
+        outbox_lease_seconds=positive_int("OUTBOX_LEASE_SECONDS", 300),
+        outbox_retry_first_seconds=positive_int("OUTBOX_RETRY_FIRST_SECONDS", 30),
+        outbox_retry_longest_seconds=positive_int("OUTBOX_RETRY_LONGEST_SECONDS", 3600),
+        outbox_retention_days=positive_int("OUTBOX_RETENTION_DAYS", 30),
+        worker_queue=get("WORKER_QUEUE") or "commerce",
+        worker_concurrency=positive_int("WORKER_CONCURRENCY", 4),
+        worker_expiry_cron=_cron("WORKER_EXPIRY_CRON", get("WORKER_EXPIRY_CRON"), "* * * * *"),
+        worker_relay_cron=_cron("WORKER_RELAY_CRON", get("WORKER_RELAY_CRON"), "* * * * * */5"),
+        worker_purge_cron=_cron("WORKER_PURGE_CRON", get("WORKER_PURGE_CRON"), "7 * * * *"),
+        worker_import_cron=_cron("WORKER_IMPORT_CRON", get("WORKER_IMPORT_CRON"), "* * * * * */5"),
+        worker_job_timeout_seconds=positive_int("WORKER_JOB_TIMEOUT_SECONDS", 600),
+        worker_heartbeat_seconds=positive_int("WORKER_HEARTBEAT_SECONDS", 30),
+        worker_sweep_seconds=positive_int("WORKER_SWEEP_SECONDS", 30),
+        worker_shutdown_grace_seconds=positive_int("WORKER_SHUTDOWN_GRACE_SECONDS", 8),
     )
     if env is Environment.PRODUCTION:
         _check_production(settings, secret_key)
@@ -292,6 +329,31 @@ def _origins(raw: str | None) -> tuple[str, ...]:
 def _metrics_token(raw: str | None) -> str | None:
     if raw is not None and len(raw) < MIN_METRICS_TOKEN:
         raise SettingsError("METRICS_TOKEN", f"use at least {MIN_METRICS_TOKEN} random characters")
+    return raw
+
+
+def _smtp_url(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise SettingsError("SMTP_URL", "expected smtp://[user:password@]host[:port][?starttls=true] or smtps://...")
+    try:
+        parts.port  # noqa: B018 - reading it validates it
+    except ValueError:
+        raise SettingsError("SMTP_URL", "the port is not a number from 1 to 65535") from None
+    return raw
+
+
+_CRON_FIELDS = (5, 6)
+
+
+def _cron(name: str, raw: str | None, default: str) -> str:
+    """Five fields (minute precision) or six (the sixth: seconds), as the worker's scheduler reads them."""
+    if raw is None:
+        return default
+    if len(raw.split()) not in _CRON_FIELDS or not croniter.is_valid(raw):
+        raise SettingsError(name, f"expected a cron expression of 5 or 6 fields, got {raw!r}")
     return raw
 
 

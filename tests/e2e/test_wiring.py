@@ -56,11 +56,12 @@ def test_routes_without_bearer_security_are_public(client):
 
 def test_each_provider_of_the_container_is_one_dependency_and_handlers_ask_for_no_other(client):
     providers = {field.name for field in fields(Container)} - {"adapters"}
-    assert set(provider_dependencies()) == providers == {"operations", "identity", "catalog", "support", "ordering"}
+    expected = {"operations", "identity", "catalog", "support", "ordering", "jobs"}
+    assert set(provider_dependencies()) == providers == expected
     asked = {
         dependency.key
         for *_, kwargs_model in handlers_of(client.app)
         for batch in kwargs_model.dependency_batches
         for dependency in batch
     }
-    assert asked == providers
+    assert asked == providers - {"jobs"}  # the batch jobs' provider serves the CLI and the worker only

@@ -1,5 +1,5 @@
-"""Adapters that talk to the developer's terminal instead of the outside world."""
+"""Adapters that talk to the developer's terminal (or the log) instead of the outside world."""
 
-from adapters.console.notifications import ConsoleNotificationSender
+from adapters.console.notifications import ConsoleNotificationSender, LogNotificationSender
 
-__all__ = ["ConsoleNotificationSender"]
+__all__ = ["ConsoleNotificationSender", "LogNotificationSender"]

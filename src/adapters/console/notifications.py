@@ -25,3 +25,21 @@ class ConsoleNotificationSender(NotificationSender):
             f" (code {code})" if code is not None else "",
             extra={"recipient": notification.recipient, "kind": notification.kind, "code": code},
         )
+
+
+class LogNotificationSender(NotificationSender):
+    """The relay's default channel when no mail server is configured: one log line per delivery.
+
+    It names the recipient and the kind, and only the *names* of the payload's
+    fields: codes and links are secrets, and logs are not the place for them.
+    """
+
+    async def send(self, notification: Notification) -> None:
+        fields = sorted(notification.payload)
+        logger.info(
+            "notification delivered to the log: %s to %s (fields: %s)",
+            notification.kind,
+            notification.recipient,
+            ", ".join(fields) or "none",
+            extra={"recipient": notification.recipient, "kind": notification.kind, "fields": fields},
+        )

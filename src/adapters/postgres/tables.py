@@ -86,6 +86,8 @@ class OutboxRow(UUIDv7Base):
         Index("ix_notifications_outbox_recipient_id", "recipient", "id"),
         Index("ix_notifications_outbox_kind_id", "kind", "id"),
         Index("ix_notifications_outbox_unsent", "id", postgresql_where=text("sent_at IS NULL")),
+        Index("ix_notifications_outbox_sent_at", "sent_at", postgresql_where=text("sent_at IS NOT NULL")),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
 
     recipient: Mapped[str] = mapped_column(String(254))
@@ -93,6 +95,10 @@ class OutboxRow(UUIDv7Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    # Delivery by the relay (ADR 0011): attempts made, when the next may start (NULL: now), why the last failed.
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0", default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(500))
 
 
 MERCHANT_STATUSES = ("pending", "approved", "suspended")

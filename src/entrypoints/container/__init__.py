@@ -18,6 +18,7 @@ from application.rate_limits import EnforceRateLimit
 from entrypoints.container.adapters import Adapters
 from entrypoints.container.catalog import CatalogProvider
 from entrypoints.container.identity import IdentityProvider
+from entrypoints.container.jobs import JobsProvider
 from entrypoints.container.ordering import OrderingProvider
 from entrypoints.container.support import SupportProvider
 from entrypoints.settings import Settings
@@ -27,6 +28,7 @@ __all__ = [
     "CatalogProvider",
     "Container",
     "IdentityProvider",
+    "JobsProvider",
     "OperationsProvider",
     "OrderingProvider",
     "SupportProvider",
@@ -51,6 +53,7 @@ class Container:
     catalog: CatalogProvider
     support: SupportProvider
     ordering: OrderingProvider
+    jobs: JobsProvider
 
     @classmethod
     def create(cls, settings: Settings) -> Container:
@@ -66,6 +69,7 @@ class Container:
             catalog=CatalogProvider(adapters, identity),
             support=SupportProvider(adapters),
             ordering=OrderingProvider(adapters),
+            jobs=JobsProvider(adapters),
         )
 
     @property

@@ -1,0 +1,5 @@
+"""Mail: notifications delivered through an SMTP server."""
+
+from adapters.smtp.sender import SmtpNotificationSender, SmtpServer
+
+__all__ = ["SmtpNotificationSender", "SmtpServer"]

@@ -1,0 +1,1 @@
+"""Keeping the database small: deleting rows past their use."""

@@ -1,0 +1,1 @@
+"""Delivering what the use cases queued in the outbox."""
