@@ -39,6 +39,13 @@ def _settings() -> Settings:
     return settings
 
 
+# How long a new worker may take to answer uvicorn's supervisor. A spawned worker imports the whole
+# application before its first answer; on a busy host that takes longer than uvicorn's 5 s default,
+# and the supervisor would kill and respawn every worker forever. A worker answers from its own
+# thread, so a long event-loop stall is not mistaken for death either way.
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """commerce: the marketplace API and its operations."""
@@ -77,6 +84,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
                 access_log=False,
                 server_header=False,
                 proxy_headers=True,
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
             )
         except EngineStartError as error:
             raise click.ClickException(str(error)) from None
