@@ -18,6 +18,7 @@ from adapters.postgres.catalog import (
     SqlaProductRepository,
     SqlaStockLedger,
 )
+from adapters.postgres.errors import connection_failures, is_connection_failure
 from adapters.postgres.identity import (
     SqlaActivationCodeRepository,
     SqlaOutbox,
@@ -25,7 +26,7 @@ from adapters.postgres.identity import (
     SqlaRevokedAccessTokenRepository,
     SqlaUserRepository,
 )
-from application.ports import NotificationSender, UnitOfWork
+from application.ports import NotificationSender, StorageUnavailable, UnitOfWork
 
 
 class SqlaUnitOfWork(UnitOfWork):
@@ -87,10 +88,16 @@ class SqlaUnitOfWork(UnitOfWork):
     ) -> None:
         session = self.session
         try:
-            await session.rollback()  # a no-op after commit; undoes anything left otherwise
+            with connection_failures():
+                try:
+                    await session.rollback()  # a no-op after commit; undoes anything left otherwise
+                finally:
+                    await session.close()
         finally:
-            await session.close()
             self._session = None
+        if exc is not None and not isinstance(exc, StorageUnavailable) and is_connection_failure(exc):
+            # The database went away mid-call (a restart, a failover): the caller may retry.
+            raise StorageUnavailable from exc
 
     async def commit(self) -> None:
         await self.session.commit()

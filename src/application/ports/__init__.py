@@ -41,7 +41,7 @@ from application.ports.identity import (
     UserFilter,
     UserRepository,
 )
-from application.ports.unit_of_work import UnitOfWork
+from application.ports.unit_of_work import StorageUnavailable, UnitOfWork
 
 __all__ = [
     "AccessClaims",
@@ -79,6 +79,7 @@ __all__ = [
     "SecretDigester",
     "SecretGenerator",
     "StockLedger",
+    "StorageUnavailable",
     "UnitOfWork",
     "UserFilter",
     "UserRepository",
