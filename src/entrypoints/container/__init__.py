@@ -36,7 +36,7 @@ class OperationsProvider:
     """What operators and orchestrators ask of the process itself."""
 
     def __init__(self, adapters: Adapters) -> None:
-        self.check_readiness = CheckReadiness([PostgresProbe(adapters.engine), RedisProbe(adapters.redis)])
+        self.check_readiness = CheckReadiness([PostgresProbe(adapters.engine)], optional=[RedisProbe(adapters.redis)])
 
 
 @dataclass(frozen=True, slots=True)
