@@ -1,0 +1,95 @@
+"""Redis killed under load: login, catalog and checkout keep answering from PostgreSQL, /ready says degraded."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+import uuid
+from collections.abc import Awaitable
+
+import httpx
+import pytest
+
+from tests.e2e.buying_flows import ADDRESS
+from tests.e2e.identity_flows import PASSWORD, bearer
+from tests.faults.conftest import marketplace, wait_until_ready
+
+pytestmark = pytest.mark.slow
+
+Timings = dict[str, tuple[int, float]]
+
+
+async def _one_round(http: httpx.AsyncClient, email: str, product_id: str) -> Timings:
+    """Log in, browse and check out once, as one customer: the status and seconds of each step."""
+    timings: Timings = {}
+
+    async def timed(step: str, request: Awaitable[httpx.Response]) -> httpx.Response:
+        started = time.perf_counter()
+        response = await request
+        timings[step] = (response.status_code, time.perf_counter() - started)
+        return response
+
+    login = await timed("login", http.post("/api/v1/auth/login", json={"username": email, "password": PASSWORD}))
+    if login.status_code != 200:
+        return timings
+    tokens = login.json()
+    await timed("catalog", http.get("/api/v1/products", params={"limit": 20}))
+    await timed("product", http.get(f"/api/v1/products/{product_id}"))
+    await timed("me", http.get("/api/v1/me", headers=bearer(tokens)))
+    await timed("cart", http.put(f"/api/v1/cart/items/{product_id}", json={"quantity": 1}, headers=bearer(tokens)))
+    await timed(
+        "checkout",
+        http.post(
+            "/api/v1/checkouts",
+            json={"shipping_address": ADDRESS},
+            headers=bearer(tokens) | {"Idempotency-Key": uuid.uuid4().hex},
+        ),
+    )
+    return timings
+
+
+PHASES = ("redis up", "redis killed", "redis back")
+EXPECTED = {"login": 200, "catalog": 200, "product": 200, "me": 200, "cart": 200, "checkout": 201}
+
+
+async def test_redis_killed_mid_load_login_catalog_and_checkout_keep_answering(engines, setup_client, shared_serve):
+    _postgres, redis = engines
+    world = await marketplace(setup_client, buyers=4, stock=1_000)
+    product_id = world.product["id"]
+    rounds: list[tuple[str, Timings]] = []
+
+    async with httpx.AsyncClient(base_url=shared_serve.base_url, timeout=30) as http:
+
+        async def load(phase: str, count: int) -> None:
+            for _ in range(count):
+                results = await asyncio.gather(*(_one_round(http, email, product_id) for email in world.buyer_emails))
+                rounds.extend((phase, result) for result in results)
+
+        await load("redis up", 2)
+        assert (await http.get("/ready")).json()["status"] == "ready"
+
+        under_load = asyncio.create_task(load("redis killed", 3))
+        await asyncio.sleep(0.2)
+        redis.kill()  # SIGKILL: connections reset mid-command, nothing flushed
+        await under_load
+
+        degraded = await http.get("/ready")
+        assert degraded.status_code == 200, degraded.text
+        assert degraded.json() == {"status": "degraded", "reachable": ["postgresql"], "unreachable": ["redis"]}
+
+        redis.start()  # same port, empty: the caches refill from PostgreSQL
+        await wait_until_ready(http)
+        await load("redis back", 1)
+
+    wrong = [(phase, step, status) for phase, timings in rounds for step, (status, _) in timings.items()]
+    assert [item for item in wrong if item[2] != EXPECTED[item[1]]] == []
+    assert {phase for phase, _ in rounds} == set(PHASES)
+    assert all(timings.keys() == EXPECTED.keys() for _, timings in rounds), "every round ran every step"
+
+    def median_ms(phase: str, step: str) -> float:
+        return 1000 * statistics.median(t[step][1] for p, t in rounds if p == phase)
+
+    # Shown with -s; the numbers in docs/reliability.md come from here.
+    medians = {phase: {step: round(median_ms(phase, step), 1) for step in EXPECTED} for phase in PHASES}
+    print(f"median ms per step: {medians}")  # noqa: T201
