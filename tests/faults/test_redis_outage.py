@@ -93,3 +93,27 @@ async def test_redis_killed_mid_load_login_catalog_and_checkout_keep_answering(e
     # Shown with -s; the numbers in docs/reliability.md come from here.
     medians = {phase: {step: round(median_ms(phase, step), 1) for step in EXPECTED} for phase in PHASES}
     print(f"median ms per step: {medians}")  # noqa: T201
+
+
+async def test_a_logout_during_a_redis_outage_still_refuses_the_token_after_redis_returns(
+    engines, setup_client, shared_serve
+):
+    _postgres, redis = engines
+    world = await marketplace(setup_client, buyers=2, stock=1)
+    async with httpx.AsyncClient(base_url=shared_serve.base_url, timeout=30) as http:
+        logged_out_before, logged_out_during = [
+            (await http.post("/api/v1/auth/login", json={"username": email, "password": PASSWORD})).json()
+            for email in world.buyer_emails
+        ]
+        assert (await http.post("/api/v1/auth/logout", headers=bearer(logged_out_before))).status_code == 204
+        redis.kill()
+        assert (await http.post("/api/v1/auth/logout", headers=bearer(logged_out_during))).status_code == 204
+        for tokens in (logged_out_before, logged_out_during):
+            assert (await http.get("/api/v1/me", headers=bearer(tokens))).status_code == 401
+
+        redis.start()  # empty: the denylist entries are gone, PostgreSQL still has the revocations
+        await wait_until_ready(http)
+        await asyncio.sleep(6)  # past the circuit's cooldown: the process asks Redis again
+        for tokens in (logged_out_before, logged_out_during):
+            response = await http.get("/api/v1/me", headers=bearer(tokens))
+            assert response.status_code == 401, "a revoked token is refused again once Redis is back"
