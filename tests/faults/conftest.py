@@ -52,7 +52,9 @@ Engines = tuple[RestartablePostgres, KillableRedis]
 @pytest.fixture
 def engines(fault_postgres: RestartablePostgres, fault_redis: KillableRedis) -> Engines:
     """Both engines up, whatever the test before did to them."""
-    if not fault_redis.is_running:
+    if fault_redis.is_running:
+        fault_redis.thaw()
+    else:
         fault_redis.start()
     return fault_postgres, fault_redis
 

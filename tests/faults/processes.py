@@ -87,6 +87,15 @@ class KillableRedis:
             self._process.wait(timeout=10)
             self._process = None
 
+    def freeze(self) -> None:
+        """SIGSTOP: connections stay open and nothing answers, the way a hung or partitioned Redis looks."""
+        if self._process is not None:
+            self._process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)
+
     @property
     def is_running(self) -> bool:
         return self._process is not None and self._process.poll() is None
