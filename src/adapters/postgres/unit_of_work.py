@@ -18,7 +18,7 @@ from adapters.postgres.catalog import (
     SqlaProductRepository,
     SqlaStockLedger,
 )
-from adapters.postgres.errors import connection_failures, is_connection_failure
+from adapters.postgres.errors import is_connection_failure
 from adapters.postgres.identity import (
     SqlaActivationCodeRepository,
     SqlaOutbox,
@@ -88,11 +88,15 @@ class SqlaUnitOfWork(UnitOfWork):
     ) -> None:
         session = self.session
         try:
-            with connection_failures():
-                try:
-                    await session.rollback()  # a no-op after commit; undoes anything left otherwise
-                finally:
-                    await session.close()
+            try:
+                await session.rollback()  # a no-op after commit; undoes anything left otherwise
+            finally:
+                await session.close()
+        except Exception as error:
+            if not is_connection_failure(error):
+                raise
+            # The connection is gone, and whatever was not committed with it; the pool discards it.
+            # A call that already finished keeps its result; one that failed is translated below.
         finally:
             self._session = None
         if exc is not None and not isinstance(exc, StorageUnavailable) and is_connection_failure(exc):
