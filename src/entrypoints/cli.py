@@ -28,6 +28,12 @@ from entrypoints.demo.seed import SeedReport, seed_demo
 from entrypoints.engines import RunningEngines, StopSignals, running_engines
 from entrypoints.settings import Environment, Settings
 
+# How long a new worker may take to answer uvicorn's supervisor. A spawned worker imports the whole
+# application before its first answer; on a busy host that takes longer than uvicorn's 5 s default,
+# and the supervisor would kill and respawn every worker forever. A worker answers from its own
+# thread, so a long event-loop stall is not mistaken for death either way.
+WORKER_HEALTHCHECK_SECONDS = 60
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
@@ -77,6 +83,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
                 server_header=False,
                 proxy_headers=bool(trusted_proxies(settings)),
                 forwarded_allow_ips=trusted_proxies(settings),
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
             )
         except EngineStartError as error:
             raise click.ClickException(str(error)) from None

@@ -21,17 +21,35 @@ async def test_health_answers_while_the_process_lives(client):
 async def test_ready_when_postgres_and_redis_answer(client):
     response = await client.get("/ready")
     assert response.status_code == 200
-    assert response.json()["unreachable"] == []
+    assert response.json() == {"status": "ready", "reachable": ["postgresql", "redis"], "unreachable": []}
+
+
+async def test_redis_down_is_degraded_not_unready_because_the_api_still_answers(settings):
+    async with app_client(dataclasses.replace(settings, redis_url="redis://127.0.0.1:1/0")) as client:
+        response = await client.get("/ready")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "reachable": ["postgresql"], "unreachable": ["redis"]}
 
 
 async def test_not_ready_names_the_dependency_that_is_down(settings):
-    async with app_client(dataclasses.replace(settings, redis_url="redis://127.0.0.1:1/0")) as client:
+    unreachable = "postgresql+asyncpg://postgres@127.0.0.1:1/commerce"
+    async with app_client(dataclasses.replace(settings, database_url=unreachable)) as client:
         response = await client.get("/ready")
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["code"] == "not_ready"
-    assert response.json()["unreachable"] == ["redis"]
-    assert response.json()["reachable"] == ["postgresql"]
+    assert response.json()["unreachable"] == ["postgresql"]
+    assert response.json()["reachable"] == ["redis"]
+
+
+async def test_an_unreachable_database_is_a_retryable_503_problem_not_a_500(settings):
+    unreachable = "postgresql+asyncpg://postgres@127.0.0.1:1/commerce"
+    async with app_client(dataclasses.replace(settings, database_url=unreachable)) as client:
+        response = await client.get("/api/v1/products/01a21a1e-2d81-7723-acf2-aa4953c02900")
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["retry-after"] == "2"
+    assert response.json()["code"] == "service_unavailable"
 
 
 async def test_openapi_document_is_valid_openapi_3_1(client):

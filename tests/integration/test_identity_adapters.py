@@ -5,12 +5,15 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from adapters.postgres import SqlaUnitOfWork, create_session_factory
 from adapters.redis import (
     RedisAccessTokenDenylist,
+    RedisCircuit,
     RedisCredentialCache,
     RedisLoginThrottle,
+    RedisUnavailable,
     create_redis_client,
 )
 from adapters.security import Argon2PasswordHasher, JwtAccessTokens, Uuid7Generator
@@ -192,3 +195,22 @@ def test_jwt_access_tokens_round_trip_and_reject_tampering_and_expiry():
     expired = tokens.issue(replace(claims, expires_at=datetime.now(UTC) - timedelta(seconds=5)))
     with pytest.raises(AuthenticationFailed, match="expired"):
         tokens.read(expired)
+
+
+async def test_an_eviction_is_tried_even_while_the_redis_circuit_is_open(redis):
+    """Redis just came back: one failed read opened the circuit, yet the role change still evicts."""
+    circuit = RedisCircuit(cooldown_seconds=60)
+    cache = RedisCredentialCache(redis, ttl_seconds=60, metrics=RecordingMetrics(), circuit=circuit)
+    record = CredentialRecord.of(a_user())
+    await cache.store(record)
+
+    async def failing() -> None:
+        raise RedisConnectionError("a pooled connection died with the old server")
+
+    with pytest.raises(RedisUnavailable):
+        await circuit.run(failing)
+    assert circuit.is_open
+    await cache.evict(record.user_id, ["ana@example.com", "+573001234567"], datetime.now(UTC))
+
+    assert await redis.get(f"auth:v1:user:{record.user_id}") is None
+    assert await redis.get("auth:v1:login:ana@example.com") is None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from application.ports import StorageUnavailable
 from domain.errors import Conflict, DomainError, OutOfStock
 
 _UNIQUE_FIELDS: dict[str, str] = {
@@ -71,3 +74,42 @@ async def flush(session: AsyncSession) -> None:
     """Flush through the constraint → error table."""
     with constraint_errors():
         await session.flush()
+
+
+# SQLSTATEs that mean "the server is not there for us right now", not "this statement is wrong":
+# class 08 (connection exception), the server shutting down or starting up, no connection slot left.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def is_connection_failure(error: BaseException) -> bool:
+    """Whether an error (or one it was raised from) means the database could not be reached or
+    dropped the connection: a restart, a failover, a network cut, an exhausted pool."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, ConnectionError | TimeoutError | PoolTimeout | socket.gaierror):
+            return True
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        pending.extend((current.__cause__, getattr(current, "orig", None)))
+    return False
+
+
+@contextmanager
+def connection_failures() -> Iterator[None]:
+    """Around database work: a lost or refused connection becomes :class:`StorageUnavailable`."""
+    try:
+        yield
+    except StorageUnavailable:
+        raise
+    except Exception as error:
+        if is_connection_failure(error):
+            raise StorageUnavailable from error
+        raise

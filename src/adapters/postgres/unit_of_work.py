@@ -19,6 +19,7 @@ from adapters.postgres.catalog import (
     SqlaProductRepository,
     SqlaStockLedger,
 )
+from adapters.postgres.errors import is_connection_failure
 from adapters.postgres.identity import (
     SqlaActivationCodeRepository,
     SqlaOutbox,
@@ -26,7 +27,7 @@ from adapters.postgres.identity import (
     SqlaRevokedAccessTokenRepository,
     SqlaUserRepository,
 )
-from application.ports import NotificationSender, UnitOfWork
+from application.ports import NotificationSender, StorageUnavailable, UnitOfWork
 
 
 class SqlaUnitOfWork(UnitOfWork):
@@ -90,10 +91,20 @@ class SqlaUnitOfWork(UnitOfWork):
     ) -> None:
         session = self.session
         try:
-            await session.rollback()  # a no-op after commit; undoes anything left otherwise
+            try:
+                await session.rollback()  # a no-op after commit; undoes anything left otherwise
+            finally:
+                await session.close()
+        except Exception as error:
+            if not is_connection_failure(error):
+                raise
+            # The connection is gone, and whatever was not committed with it; the pool discards it.
+            # A call that already finished keeps its result; one that failed is translated below.
         finally:
-            await session.close()
             self._session = None
+        if exc is not None and not isinstance(exc, StorageUnavailable) and is_connection_failure(exc):
+            # The database went away mid-call (a restart, a failover): the caller may retry.
+            raise StorageUnavailable from exc
 
     async def commit(self) -> None:
         await self.session.commit()

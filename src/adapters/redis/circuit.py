@@ -36,8 +36,13 @@ class RedisCircuit:
     def is_open(self) -> bool:
         return self._monotonic() < self._open_until
 
-    async def run(self, operation: Callable[[], Awaitable[T]]) -> T:
-        if self.is_open:
+    async def run(self, operation: Callable[[], Awaitable[T]], *, even_if_open: bool = False) -> T:
+        """``operation`` on Redis, or ``RedisUnavailable`` at once while the circuit is open.
+
+        ``even_if_open`` is for the rare writes that keep data correct (evictions):
+        worth one timeout during an outage, rather than a stale entry after it.
+        """
+        if self.is_open and not even_if_open:
             raise RedisUnavailable("redis is skipped for a moment after a failure")
         try:
             result = await operation()

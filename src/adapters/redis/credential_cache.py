@@ -129,7 +129,9 @@ class RedisCredentialCache(CredentialCache):
                 await pipeline.execute()
 
         try:
-            await self._circuit.run(evict_behind_a_fence)
+            # Tried even while the circuit is open: a Redis that has just come back (its pooled
+            # connections dead, the first failure opening the circuit) must still lose the entry.
+            await self._circuit.run(evict_behind_a_fence, even_if_open=True)
         except RedisUnavailable as error:
             # The change is committed; the entry dies with its TTL. See ADR 0004.
             self._unavailable("evict", error)

@@ -45,7 +45,7 @@ from application.ports.identity import (
     UserRepository,
 )
 from application.ports.limits import RateDecision, RateLimit, RateLimiter
-from application.ports.unit_of_work import UnitOfWork
+from application.ports.unit_of_work import StorageUnavailable, UnitOfWork
 
 __all__ = [
     "AccessClaims",
@@ -88,6 +88,7 @@ __all__ = [
     "SecretDigester",
     "SecretGenerator",
     "StockLedger",
+    "StorageUnavailable",
     "TakenContact",
     "UnitOfWork",
     "UserFilter",

@@ -24,6 +24,22 @@ from application.ports.identity import (
 )
 
 
+class StorageUnavailable(Exception):
+    """The database could not be reached, or dropped the connection in the middle of a call.
+
+    Raised by the adapters instead of their driver's errors, so a caller can tell
+    "try again in a moment" from a bug. The transaction was rolled back, or its
+    commit was never confirmed: retrying is safe for idempotent calls (those
+    with an ``Idempotency-Key``, or naturally idempotent ones such as paying a
+    checkout or setting a cart line).
+    """
+
+    def __init__(self, message: str = "the database is unavailable; retry in a moment") -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after_seconds = 2
+
+
 class UnitOfWork(Protocol):
     """One transaction per use-case call.
 

@@ -39,7 +39,7 @@ class OperationsProvider:
     """What operators and orchestrators ask of the process itself."""
 
     def __init__(self, adapters: Adapters) -> None:
-        self.check_readiness = CheckReadiness([PostgresProbe(adapters.engine), RedisProbe(adapters.redis)])
+        self.check_readiness = CheckReadiness([PostgresProbe(adapters.engine)], optional=[RedisProbe(adapters.redis)])
         self.enforce_rate_limit = EnforceRateLimit(limiter=adapters.rate_limiter)
 
 

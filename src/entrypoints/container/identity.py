@@ -62,7 +62,9 @@ class IdentityProvider:
             ),
         )
         codes = ActivationCodeIssuer(clock=clock, secrets=adapters.secrets, digester=adapters.digester)
-        denylist = RedisAccessTokenDenylist(adapters.redis, adapters.redis_circuit)
+        denylist = RedisAccessTokenDenylist(
+            adapters.redis, adapters.redis_circuit, token_lifetime_seconds=settings.access_token_ttl_seconds
+        )
         policy = PasswordPolicy(load_common_passwords())
         hasher, credentials, ids = adapters.hasher, self.credentials, adapters.ids
 

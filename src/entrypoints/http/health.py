@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 from litestar import Controller, Request, Response, get
@@ -18,7 +18,9 @@ class Health(msgspec.Struct, frozen=True):
 
 
 class ReadinessReport(msgspec.Struct, frozen=True):
-    status: str
+    """``ready``; or ``degraded``: Redis is away and the API answers from PostgreSQL, more slowly."""
+
+    status: Literal["ready", "degraded"]
     reachable: list[str]
     unreachable: list[str]
 
@@ -50,15 +52,20 @@ class HealthController(Controller):
     @get(
         "/ready",
         operation_id="readiness",
-        summary="PostgreSQL and Redis are reachable",
+        summary="Ready to serve: 200 ready, or degraded while Redis is away; 503 while PostgreSQL is",
         cache=False,
         responses={
+            200: ResponseSpec(
+                data_container=ReadinessReport,
+                generate_examples=False,
+                description="Ready; or `degraded`: Redis is unreachable and the API answers from PostgreSQL.",
+            ),
             503: ResponseSpec(
                 data_container=ReadinessProblem,
                 generate_examples=False,
                 media_type=PROBLEM_JSON,
-                description="A dependency is unreachable (`not_ready`); `unreachable` names it.",
-            )
+                description="PostgreSQL is unreachable (`not_ready`); `unreachable` names it.",
+            ),
         },
     )
     async def ready(self, request: Request[Any, Any, Any], operations: Operations) -> Response[Any]:
@@ -74,6 +81,10 @@ class HealthController(Controller):
                 unreachable=list(readiness.unreachable),
             )
         return Response(
-            ReadinessReport(status="ready", reachable=list(readiness.reachable), unreachable=[]),
+            ReadinessReport(
+                status="degraded" if readiness.is_degraded else "ready",
+                reachable=list(readiness.reachable),
+                unreachable=list(readiness.unreachable),
+            ),
             status_code=HTTPStatus.OK,
         )

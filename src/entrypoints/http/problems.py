@@ -10,6 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
+from application.ports import StorageUnavailable
 from domain.errors import (
     AuthenticationFailed,
     Conflict,
@@ -137,6 +138,7 @@ HTTP_ERROR_DETAIL: dict[int, str] = {
 }
 MALFORMED_BODY = "malformed_body"
 INTERNAL_ERROR = "internal_error"
+SERVICE_UNAVAILABLE = "service_unavailable"
 
 
 def problem_type(code: str) -> str:
@@ -172,6 +174,19 @@ def unexpected_error_to_problem(request: Request[Any, Any, Any], error: Exceptio
     )
 
 
+def unavailable_to_problem(request: Request[Any, Any, Any], error: StorageUnavailable) -> Response[dict[str, Any]]:
+    """The database is away (a restart, a failover): a retryable 503, not a 500."""
+    logger.warning("database unavailable while serving %s %s: %r", request.method, request.url.path, error.__cause__)
+    return problem(
+        request,
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        error.message,
+        type_=problem_type(SERVICE_UNAVAILABLE),
+        headers={"Retry-After": str(error.retry_after_seconds)},
+        code=SERVICE_UNAVAILABLE,
+    )
+
+
 def docs_page_not_found(response: Response[Any]) -> Response[Any]:
     """The docs router answers an unknown page with its own HTML 404: make it a problem document."""
     if response.status_code != HTTPStatus.NOT_FOUND or response.media_type == PROBLEM_JSON:
@@ -191,5 +206,6 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: domain_error_to_problem,
     ValidationException: validation_to_problem,
     HTTPException: http_error_to_problem,
+    StorageUnavailable: unavailable_to_problem,
     Exception: unexpected_error_to_problem,
 }

@@ -9,6 +9,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.postgres.errors import connection_failures
 from adapters.postgres.ordering.tables import FakeGatewayOperationRow
 from application.ports.ordering import ChargeOutcome, ChargeResult, PaymentGateway
 from domain.money import Money
@@ -37,17 +38,18 @@ class FakePaymentGateway(PaymentGateway):
             return ChargeResult(ChargeOutcome.FAILED, reason="the processor is unavailable")
         declined = token not in {APPROVE, TIME_OUT}
         outcome = ChargeOutcome.DECLINED if declined else ChargeOutcome.APPROVED
-        async with self._engine.begin() as connection:
-            inserted = await _book(
-                connection,
-                idempotency_key,
-                "charge",
-                amount=amount,
-                outcome=outcome,
-                reference=f"ch_{idempotency_key.hex[:24]}",
-                token=token,
-            )
-            row = await _charge_of(connection, idempotency_key)
+        with connection_failures():
+            async with self._engine.begin() as connection:
+                inserted = await _book(
+                    connection,
+                    idempotency_key,
+                    "charge",
+                    amount=amount,
+                    outcome=outcome,
+                    reference=f"ch_{idempotency_key.hex[:24]}",
+                    token=token,
+                )
+                row = await _charge_of(connection, idempotency_key)
         if inserted is not None and token == TIME_OUT:
             return ChargeResult(ChargeOutcome.TIMED_OUT)
         if row is None or row.outcome == ChargeOutcome.DECLINED.value:  # None: the key booked a refund
@@ -56,21 +58,23 @@ class FakePaymentGateway(PaymentGateway):
         return ChargeResult(ChargeOutcome.APPROVED, reference=row.reference)
 
     async def refund(self, *, idempotency_key: UUID, charge_reference: str, amount: Money) -> ChargeResult:
-        async with self._engine.begin() as connection:
-            await _book(
-                connection,
-                idempotency_key,
-                "refund",
-                amount=amount,
-                outcome=ChargeOutcome.APPROVED,
-                reference=f"re_{idempotency_key.hex[:24]}",
-                charge_reference=charge_reference,
-            )
+        with connection_failures():
+            async with self._engine.begin() as connection:
+                await _book(
+                    connection,
+                    idempotency_key,
+                    "refund",
+                    amount=amount,
+                    outcome=ChargeOutcome.APPROVED,
+                    reference=f"re_{idempotency_key.hex[:24]}",
+                    charge_reference=charge_reference,
+                )
         return ChargeResult(ChargeOutcome.APPROVED, reference=f"re_{idempotency_key.hex[:24]}")
 
     async def look_up(self, *, idempotency_key: UUID) -> ChargeResult | None:
-        async with self._engine.connect() as connection:
-            row = await _charge_of(connection, idempotency_key)
+        with connection_failures():
+            async with self._engine.connect() as connection:
+                row = await _charge_of(connection, idempotency_key)
         if row is None:
             return None
         if row.outcome == ChargeOutcome.DECLINED.value:
