@@ -66,6 +66,8 @@ class Settings:
     funds_available_after_days: int = 7
     # Development: every notification (activation codes included) is logged as it is committed.
     console_notifications: bool = True
+    # Benchmarks and diagnosis: count SQL statements in commerce_sql_statements_total (off: it costs a callback each).
+    sql_statement_metrics: bool = False
 
     @property
     def uses_embedded_engines(self) -> bool:
@@ -177,6 +179,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         cart_quantity_cap=positive_int("CART_QUANTITY_CAP", 99),
         funds_available_after_days=positive_int("FUNDS_AVAILABLE_AFTER_DAYS", 7),
         console_notifications=console_notifications,
+        sql_statement_metrics=_flag("SQL_STATEMENT_METRICS", get("SQL_STATEMENT_METRICS"), False),
     )
     if env is Environment.PRODUCTION:
         _check_production(settings, secret_key)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
@@ -19,3 +23,12 @@ def create_database_engine(url: str, *, pool_size: int = 10, max_overflow: int =
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: mapped rows stay readable after commit, with no lazy reloads.
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def count_statements(engine: AsyncEngine, on_statement: Callable[[], None]) -> None:
+    """Call ``on_statement`` for every statement the engine sends (the benchmark's SQL-per-request figure)."""
+
+    def counted(*_: Any) -> None:
+        on_statement()
+
+    event.listen(engine.sync_engine, "before_cursor_execute", counted)

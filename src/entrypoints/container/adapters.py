@@ -8,8 +8,8 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.console import ConsoleNotificationSender
-from adapters.metrics import PrometheusAuthMetrics
-from adapters.postgres import SqlaUnitOfWork, create_database_engine, create_session_factory
+from adapters.metrics import PrometheusAuthMetrics, sql_statement_counter
+from adapters.postgres import SqlaUnitOfWork, count_statements, create_database_engine, create_session_factory
 from adapters.redis import RedisCatalogCache, RedisCircuit, create_redis_client
 from adapters.security import (
     Argon2PasswordHasher,
@@ -56,6 +56,8 @@ class Adapters:
     @classmethod
     def create(cls, settings: Settings) -> Adapters:
         engine = create_database_engine(settings.require_database_url())
+        if settings.sql_statement_metrics:
+            count_statements(engine, sql_statement_counter().inc)
         return cls(
             settings=settings,
             engine=engine,
