@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -28,6 +29,9 @@ from domain.errors import InvalidValue
 from domain.money import Currency, Money
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Relevance ranks at most this many matches, the newest: a word in most names (or a one-letter
+# prefix) must not rank and sort the whole catalog for one page (ADR 0012).
+RANKED_MATCHES = 1_000
 
 
 def search_terms(text: str) -> str | None:
@@ -57,11 +61,36 @@ class SqlaCatalogReader(CatalogReader):
     async def search(self, query: ProductQuery, *, after: Position | None, limit: int) -> list[ProductSummary]:
         if query.text is not None and search_terms(query.text) is None:
             return []  # nothing searchable in the words given
-        rows = (await self._session.execute(self.search_statement(query, after=after, limit=limit))).all()
+        category_ids: list[UUID] | None = None
+        if query.category:
+            # Resolved first, so that the planner sees the actual ids (and their statistics): a
+            # 5-product category then reads its own index instead of walking the global price index.
+            category_ids = list(await self._session.scalars(self.category_ids_statement(query.category)))
+            if not category_ids:
+                return []
+        statement = self.search_statement(query, after=after, limit=limit, category_ids=category_ids)
+        rows = (await self._session.execute(statement)).all()
         return [self._summary(row, query.effective_sort) for row in rows]
 
-    def search_statement(self, query: ProductQuery, *, after: Position | None, limit: int) -> Select[Any]:
-        """The one statement behind a listing page (public so that tests can EXPLAIN it)."""
+    @staticmethod
+    def category_ids_statement(slug: str) -> Select[Any]:
+        """The category with this slug and all its descendants."""
+        requested = select(CategoryRow.path).where(CategoryRow.slug == slug).scalar_subquery()
+        return select(CategoryRow.id).where(path_under(CategoryRow.path, requested))
+
+    def search_statement(
+        self,
+        query: ProductQuery,
+        *,
+        after: Position | None,
+        limit: int,
+        category_ids: Sequence[UUID] | None = None,
+    ) -> Select[Any]:
+        """The statement behind a listing page (public so that tests can EXPLAIN it).
+
+        ``category_ids`` are the requested category and its descendants, resolved beforehand
+        (``category_ids_statement``); without them the category is resolved by slug inside the statement.
+        """
         sort = query.effective_sort
         terms = search_terms(query.text) if query.text else None
         rank: ColumnElement[float] | None = None
@@ -84,26 +113,46 @@ class SqlaCatalogReader(CatalogReader):
             # The bare column (not `IS true`): the partial indexes' predicate is `WHERE listed`.
             .where(ProductRow.listed)
         )
+        conditions = self._product_conditions(query)
+        if category_ids is not None:
+            conditions.append(ProductRow.category_id.in_(category_ids))
+        elif query.category:
+            conditions.append(ProductRow.category_id.in_(self.category_ids_statement(query.category)))
         if terms is not None:
             text_query = _text_query(terms)
-            statement = statement.where(ProductRow.search_vector.op("@@")(text_query))
-            rank = func.ts_rank_cd(ProductRow.search_vector, text_query)
-            statement = statement.add_columns(rank.label("rank"))
-        if query.category:
-            requested = select(CategoryRow.path).where(CategoryRow.slug == query.category).scalar_subquery()
-            statement = statement.where(path_under(CategoryRow.path, requested))
-        if query.merchant_id is not None:
-            statement = statement.where(ProductRow.merchant_id == query.merchant_id)
-        if query.min_price is not None:
-            statement = statement.where(ProductRow.price_minor >= query.min_price)
-        if query.max_price is not None:
-            statement = statement.where(ProductRow.price_minor <= query.max_price)
-        if query.in_stock is True:
-            statement = statement.where(ProductRow.stock > 0)
-        elif query.in_stock is False:
-            statement = statement.where(ProductRow.stock == 0)
-
+            matches = ProductRow.search_vector.op("@@")(text_query)
+            if sort is ProductSort.RELEVANCE:
+                # Rank only the newest RANKED_MATCHES matches: for a rare word that is all of them.
+                candidates = (
+                    select(ProductRow.id, func.ts_rank_cd(ProductRow.search_vector, text_query).label("rank"))
+                    .where(ProductRow.listed, matches, *conditions)
+                    .order_by(ProductRow.id.desc())
+                    .limit(RANKED_MATCHES)
+                    .cte("ranked_matches")
+                    .prefix_with("MATERIALIZED")
+                )
+                statement = statement.join(candidates, candidates.c.id == ProductRow.id)
+                rank = candidates.c.rank
+                statement = statement.add_columns(rank.label("rank"))
+                return self._order_and_seek(statement, sort, rank, after).limit(limit)
+            conditions.append(matches)
+        statement = statement.where(*conditions)
         return self._order_and_seek(statement, sort, rank, after).limit(limit)
+
+    @staticmethod
+    def _product_conditions(query: ProductQuery) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if query.merchant_id is not None:
+            conditions.append(ProductRow.merchant_id == query.merchant_id)
+        if query.min_price is not None:
+            conditions.append(ProductRow.price_minor >= query.min_price)
+        if query.max_price is not None:
+            conditions.append(ProductRow.price_minor <= query.max_price)
+        if query.in_stock is True:
+            conditions.append(ProductRow.stock > 0)
+        elif query.in_stock is False:
+            conditions.append(ProductRow.stock == 0)
+        return conditions
 
     @staticmethod
     def _order_and_seek(
