@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Float, Select, cast, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Float, Select, bindparam, cast, func, literal, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +32,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Relevance ranks at most this many matches, the newest: a word in most names (or a one-letter
 # prefix) must not rank and sort the whole catalog for one page (ADR 0012).
 RANKED_MATCHES = 1_000
+# How common the words are is probed among the newest PROBE products: at COMMON_SHARE or more, the
+# matches are ranked from a walk of the newest products (a window expected to hold RANKED_MATCHES of
+# them, at most MAX_WINDOW) instead of the GIN index, which would hand over every match first.
+PROBE = 1_000
+COMMON_SHARE = 0.05
+MAX_WINDOW = 30_000
 
 
 def search_terms(text: str) -> str | None:
@@ -68,9 +74,29 @@ class SqlaCatalogReader(CatalogReader):
             category_ids = list(await self._session.scalars(self.category_ids_statement(query.category)))
             if not category_ids:
                 return []
-        statement = self.search_statement(query, after=after, limit=limit, category_ids=category_ids)
+        window: int | None = None
+        terms = search_terms(query.text) if query.text else None
+        if terms is not None and query.effective_sort is ProductSort.RELEVANCE:
+            probe = self.common_words_probe(query, terms, category_ids=category_ids)
+            found = int(await self._session.scalar(probe) or 0)
+            if found >= PROBE * COMMON_SHARE:
+                window = min(MAX_WINDOW, RANKED_MATCHES * PROBE * 3 // (found * 2))
+        statement = self.search_statement(query, after=after, limit=limit, category_ids=category_ids, window=window)
         rows = (await self._session.execute(statement)).all()
         return [self._summary(row, query.effective_sort) for row in rows]
+
+    def common_words_probe(
+        self, query: ProductQuery, terms: str, *, category_ids: Sequence[UUID] | None = None
+    ) -> Select[Any]:
+        """How many of the newest PROBE products (with the other filters) match: a walk of PROBE index entries."""
+        newest = (
+            select(ProductRow.search_vector)
+            .where(ProductRow.listed, *self._product_conditions(query, category_ids))
+            .order_by(ProductRow.id.desc())
+            .limit(PROBE)
+            .subquery("newest")
+        )
+        return select(func.count()).select_from(newest).where(newest.c.search_vector.op("@@")(_text_query(terms)))
 
     @staticmethod
     def category_ids_statement(slug: str) -> Select[Any]:
@@ -85,11 +111,13 @@ class SqlaCatalogReader(CatalogReader):
         after: Position | None,
         limit: int,
         category_ids: Sequence[UUID] | None = None,
+        window: int | None = None,
     ) -> Select[Any]:
         """The statement behind a listing page (public so that tests can EXPLAIN it).
 
         ``category_ids`` are the requested category and its descendants, resolved beforehand
         (``category_ids_statement``); without them the category is resolved by slug inside the statement.
+        ``window``: rank the matches among that many newest products (common words, see ``search``).
         """
         sort = query.effective_sort
         terms = search_terms(query.text) if query.text else None
@@ -113,20 +141,29 @@ class SqlaCatalogReader(CatalogReader):
             # The bare column (not `IS true`): the partial indexes' predicate is `WHERE listed`.
             .where(ProductRow.listed)
         )
-        conditions = self._product_conditions(query)
-        if category_ids is not None:
-            conditions.append(ProductRow.category_id.in_(category_ids))
-        elif query.category:
-            conditions.append(ProductRow.category_id.in_(self.category_ids_statement(query.category)))
+        conditions = self._product_conditions(query, category_ids)
         if terms is not None:
             text_query = _text_query(terms)
             matches = ProductRow.search_vector.op("@@")(text_query)
             if sort is ProductSort.RELEVANCE:
                 # Rank only the newest RANKED_MATCHES matches: for a rare word that is all of them.
+                if window is None:
+                    source = select(ProductRow.id, ProductRow.search_vector).where(
+                        ProductRow.listed, matches, *conditions
+                    )
+                    found = source.subquery("matching")
+                else:
+                    newest = (
+                        select(ProductRow.id, ProductRow.search_vector)
+                        .where(ProductRow.listed, *conditions)
+                        .order_by(ProductRow.id.desc())
+                        .limit(window)
+                        .subquery("newest")
+                    )
+                    found = select(newest).where(newest.c.search_vector.op("@@")(text_query)).subquery("matching")
                 candidates = (
-                    select(ProductRow.id, func.ts_rank_cd(ProductRow.search_vector, text_query).label("rank"))
-                    .where(ProductRow.listed, matches, *conditions)
-                    .order_by(ProductRow.id.desc())
+                    select(found.c.id, func.ts_rank_cd(found.c.search_vector, text_query).label("rank"))
+                    .order_by(found.c.id.desc())
                     .limit(RANKED_MATCHES)
                     .cte("ranked_matches")
                     .prefix_with("MATERIALIZED")
@@ -139,9 +176,16 @@ class SqlaCatalogReader(CatalogReader):
         statement = statement.where(*conditions)
         return self._order_and_seek(statement, sort, rank, after).limit(limit)
 
-    @staticmethod
-    def _product_conditions(query: ProductQuery) -> list[ColumnElement[bool]]:
+    def _product_conditions(
+        self, query: ProductQuery, category_ids: Sequence[UUID] | None
+    ) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
+        if category_ids is not None:
+            # Inline values, not parameters: a generic plan would assume an average category again.
+            ids: Any = bindparam("category_ids", list(category_ids), expanding=True, literal_execute=True)
+            conditions.append(ProductRow.category_id.in_(ids))
+        elif query.category:
+            conditions.append(ProductRow.category_id.in_(self.category_ids_statement(query.category)))
         if query.merchant_id is not None:
             conditions.append(ProductRow.merchant_id == query.merchant_id)
         if query.min_price is not None:
