@@ -90,11 +90,27 @@ def argon2_bound(parameters: tuple[int, int, int], seconds: float) -> float:
         return total / (time.perf_counter() - started)
 
 
-def sql_statements(server: AppServer) -> float:
+def server_counts(server: AppServer) -> tuple[float, float, float]:
+    """(SQL statements, requests served but /metrics, requests in progress) from the worker's /metrics."""
+    statements = served = in_progress = 0.0
     for line in server.metrics_text().splitlines():
         if line.startswith("commerce_sql_statements_total "):
-            return float(line.split()[1])
-    return float("nan")
+            statements = float(line.split()[1])
+        elif line.startswith("commerce_requests_total{") and 'path="/metrics"' not in line:
+            served += float(line.rsplit(" ", 1)[1])
+        elif line.startswith("commerce_requests_in_progress{") and 'path="/metrics"' not in line:
+            in_progress += float(line.rsplit(" ", 1)[1])
+    return statements, served, in_progress
+
+
+def drained(server: AppServer, timeout: float = 30.0) -> tuple[float, float]:
+    """Once the requests still in flight when the load stopped are done: (SQL statements, requests served)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        statements, served, in_progress = server_counts(server)
+        if in_progress <= 0 or time.monotonic() > deadline:
+            return statements, served
+        time.sleep(0.2)
 
 
 def _warm(server: AppServer, paths: list[str], token: str | None = None) -> None:
@@ -117,12 +133,12 @@ class Runner:
     # -- helpers ---------------------------------------------------------------------------------------------
 
     def _measure(self, name: str, run: Callable[[], Measurement]) -> Measurement:
-        before = sql_statements(self.server)
+        statements_before, served_before = drained(self.server)
         measurement = run()
-        after = sql_statements(self.server)
-        measurement.sql_per_request = (
-            round((after - before) / measurement.requests, 2) if measurement.requests else None
-        )
+        statements, served = drained(self.server)
+        # Per request the server finished (in-flight requests at the end did their SQL too).
+        done = served - served_before
+        measurement.sql_per_request = round((statements - statements_before) / done, 2) if done else None
         print(
             f"  {name:<16} {measurement.rate:9.1f} {measurement.unit:<11} p50 {measurement.p50_ms:8.1f} ms  "
             f"p99 {measurement.p99_ms:8.1f} ms  errors {measurement.errors}  sql/req {measurement.sql_per_request}",

@@ -93,7 +93,6 @@ async def _bench_products(
         CreateCategoryCommand(actor=admin, name="Mapas antiguos", slug=SMALL_CATEGORY, parent_id=parent.id)
     )
     currency = container.settings.currency
-    manager, merchant_id = stores[-1]
     items = [
         _item(
             f"BENCH-SMALL-{n}",
@@ -106,23 +105,28 @@ async def _bench_products(
         for n in range(SMALL_PRODUCTS)
     ]
     stock_category = categories["cafe"] if "cafe" in categories else next(iter(categories.values()))
-    items += [
-        _item(
-            SPREAD_SKU.format(n),
-            f"Café de origen lote {n}",
-            2_500_000,
-            SPREAD_STOCK,
-            category=stock_category,
-            currency=currency,
+    # Spread over the stores, as distinct buyers' purchases are: each store numbers its invoices
+    # from its own gap-free sequence, so one store would serialise every payment.
+    by_store: dict[int, list[ImportedProduct]] = {len(stores) - 1: items}
+    for n in range(SPREAD_PRODUCTS):
+        by_store.setdefault(n % len(stores), []).append(
+            _item(
+                SPREAD_SKU.format(n),
+                f"Café de origen lote {n}",
+                2_500_000,
+                SPREAD_STOCK,
+                category=stock_category,
+                currency=currency,
+            )
         )
-        for n in range(SPREAD_PRODUCTS)
-    ]
-    items.append(
+    by_store[len(stores) - 1].append(
         _item(HOT_SKU, "Café edición limitada", 3_900_000, HOT_STOCK, category=stock_category, currency=currency)
     )
-    await container.catalog.import_products(
-        ImportProductsCommand(actor=manager, merchant_id=merchant_id, products=items)
-    )
+    for store, products in by_store.items():
+        manager, merchant_id = stores[store]
+        await container.catalog.import_products(
+            ImportProductsCommand(actor=manager, merchant_id=merchant_id, products=products)
+        )
 
 
 async def _customers(seeder: DemoSeeder, count: int, progress: Progress) -> None:
