@@ -16,6 +16,7 @@ from bench import report
 from bench.environment import (
     RUN_DATABASE,
     AppServer,
+    analyze,
     app_environment,
     flush_redis,
     recreate,
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                 seed_template(found, template, products=arguments.scale, customers=arguments.customers, log=_log)
             )
         asyncio.run(recreate(found, arguments.run_database, template))
+        asyncio.run(analyze(found, arguments.run_database))
         flush_redis(found.redis_url)
         run_url = with_database(found.postgres_url, arguments.run_database)
         fixtures = asyncio.run(load(run_url, arguments.scale, arguments.customers))

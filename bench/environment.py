@@ -91,6 +91,15 @@ async def recreate(servers_: Servers, database: str, template: str | None = None
         await connection.close()
 
 
+async def analyze(servers_: Servers, database: str) -> None:
+    """Fresh planner statistics: a copy made right after seeding may carry those of a far smaller table."""
+    connection = await asyncpg.connect(with_database(servers_.postgres_url, database))
+    try:
+        await connection.execute("ANALYZE")
+    finally:
+        await connection.close()
+
+
 async def mark_seeded(servers_: Servers, template: str) -> None:
     connection = await _admin(servers_)
     try:
