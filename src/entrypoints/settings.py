@@ -102,6 +102,8 @@ class Settings:
     worker_heartbeat_seconds: int = 30
     worker_sweep_seconds: int = 30
     worker_shutdown_grace_seconds: int = 8
+    # Benchmarks and diagnosis: count SQL statements in commerce_sql_statements_total (off: it costs a callback each).
+    sql_statement_metrics: bool = False
 
     @property
     def uses_embedded_engines(self) -> bool:
@@ -237,6 +239,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         worker_heartbeat_seconds=positive_int("WORKER_HEARTBEAT_SECONDS", 30),
         worker_sweep_seconds=positive_int("WORKER_SWEEP_SECONDS", 30),
         worker_shutdown_grace_seconds=positive_int("WORKER_SHUTDOWN_GRACE_SECONDS", 8),
+        sql_statement_metrics=_flag("SQL_STATEMENT_METRICS", get("SQL_STATEMENT_METRICS"), False),
     )
     if env is Environment.PRODUCTION:
         _check_production(settings, secret_key)

@@ -396,3 +396,28 @@ async def test_the_public_catalog_keeps_working_when_redis_is_down(settings):
         )
         assert product["id"] not in await public_ids(client)
         assert (await client.get(f"/api/v1/products/{product['id']}")).status_code == 404
+
+
+async def test_a_cached_page_is_answered_304_while_the_client_holds_its_bytes(client, admin_tokens, shoes):
+    store = await open_store(client, admin_tokens, name="Etiquetas Andinas")
+    staff = await add_staff(client, store, admin_tokens)
+    product = await create_product(client, store.id, staff, shoes["id"], name="Botas de lluvia")
+    etags = {}
+    for path in (f"/api/v1/products/{product['id']}", "/api/v1/products?category=zapatos"):
+        first = await client.get(path)
+        etag = etags[path] = first.headers["etag"]
+        assert first.status_code == 200
+        again = await client.get(path, headers={"If-None-Match": etag})
+        assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", etag)
+        assert (await client.get(path, headers={"If-None-Match": '"something-else"'})).status_code == 200
+
+    renamed = await client.patch(
+        f"/api/v1/merchants/{store.id}/products/{product['id']}",
+        json={"name": "Botas pantaneras"},
+        headers=bearer(staff),
+    )
+    assert renamed.status_code == 200
+    page = f"/api/v1/products/{product['id']}"
+    changed = await client.get(page, headers={"If-None-Match": etags[page]})
+    assert changed.status_code == 200
+    assert changed.json()["name"] == "Botas pantaneras"

@@ -288,9 +288,9 @@ def _update(world: IdentityWorld) -> UpdateMyProfile:
 
 async def test_one_reads_ones_own_profile_while_the_account_exists(world):
     user = store(world)
-    assert (await GetMyProfile(unit_of_work=world.unit_of_work)(as_actor(user))).id == user.id
+    assert (await GetMyProfile(credentials=world.credentials)(as_actor(user))).user_id == user.id
     with pytest.raises(NotFound):
-        await GetMyProfile(unit_of_work=world.unit_of_work)(Actor(UserId(new_id()), Role.CUSTOMER))
+        await GetMyProfile(credentials=world.credentials)(Actor(UserId(new_id()), Role.CUSTOMER))
     with pytest.raises(NotFound):
         await _update(world)(UpdateMyProfileCommand(actor=Actor(UserId(new_id()), Role.CUSTOMER), first_name="Eva"))
 

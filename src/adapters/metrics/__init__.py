@@ -1,5 +1,5 @@
 """Prometheus metrics."""
 
-from adapters.metrics.prometheus import PrometheusAuthMetrics
+from adapters.metrics.prometheus import PrometheusAuthMetrics, sql_statement_counter
 
-__all__ = ["PrometheusAuthMetrics"]
+__all__ = ["PrometheusAuthMetrics", "sql_statement_counter"]

@@ -39,3 +39,9 @@ class PrometheusAuthMetrics(AuthMetrics):
 
     def cache_unavailable(self) -> None:
         self._unavailable.inc()
+
+
+@cache
+def sql_statement_counter(registry: CollectorRegistry = REGISTRY) -> Counter:
+    """Statements sent to PostgreSQL by this process (only when ``COMMERCE_SQL_STATEMENT_METRICS`` is on)."""
+    return Counter("commerce_sql_statements_total", "SQL statements sent to PostgreSQL.", registry=registry)

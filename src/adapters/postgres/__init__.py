@@ -1,7 +1,19 @@
 """PostgreSQL adapters (SQLAlchemy 2 async + asyncpg, advanced-alchemy bases)."""
 
-from adapters.postgres.database import create_database_engine, create_session_factory
+from adapters.postgres.database import (
+    count_statements,
+    create_database_engine,
+    create_read_session_factory,
+    create_session_factory,
+)
 from adapters.postgres.readiness import PostgresProbe
 from adapters.postgres.unit_of_work import SqlaUnitOfWork
 
-__all__ = ["PostgresProbe", "SqlaUnitOfWork", "create_database_engine", "create_session_factory"]
+__all__ = [
+    "PostgresProbe",
+    "SqlaUnitOfWork",
+    "count_statements",
+    "create_database_engine",
+    "create_read_session_factory",
+    "create_session_factory",
+]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
@@ -10,7 +14,9 @@ def create_database_engine(url: str, *, pool_size: int = 10, max_overflow: int =
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        # No pre-ping: a round trip on every checkout costs more than the rare stale connection,
+        # which fails one request and is then discarded (pool_recycle bounds their age; ADR 0016).
+        pool_pre_ping=False,
         pool_recycle=1800,
         connect_args={"server_settings": {"application_name": "commerce", "timezone": "UTC"}},
     )
@@ -19,3 +25,22 @@ def create_database_engine(url: str, *, pool_size: int = 10, max_overflow: int =
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: mapped rows stay readable after commit, with no lazy reloads.
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for use cases that only read: autocommit, so no BEGIN and no ROLLBACK round trips.
+
+    Each statement sees its own snapshot; read-only use cases need no more.
+    """
+    return async_sessionmaker(
+        engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False, autoflush=False
+    )
+
+
+def count_statements(engine: AsyncEngine, on_statement: Callable[[], None]) -> None:
+    """Call ``on_statement`` for every statement the engine sends (the benchmark's SQL-per-request figure)."""
+
+    def counted(*_: Any) -> None:
+        on_statement()
+
+    event.listen(engine.sync_engine, "before_cursor_execute", counted)

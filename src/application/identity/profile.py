@@ -16,14 +16,20 @@ from domain.identity.users import User
 
 @use_case
 class GetMyProfile:
-    unit_of_work: Callable[[], UnitOfWork]
+    """One's own account, from the credential cache when it holds it (no SQL), else from the database.
 
-    async def __call__(self, actor: Actor) -> User:
-        async with self.unit_of_work() as uow:
-            user = await uow.users.get(actor.user_id)
-        if user is None:
+    Every change to the account evicts its cached record (the cache's fence
+    keeps a concurrent reader from putting an older one back), so the cached
+    record is never older than the last committed change.
+    """
+
+    credentials: CredentialLookup
+
+    async def __call__(self, actor: Actor) -> CredentialRecord:
+        record = await self.credentials.by_user_id(actor.user_id)
+        if record is None:
             raise NotFound("the account no longer exists")
-        return user
+        return record
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,14 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.console import ConsoleNotificationSender
-from adapters.metrics import PrometheusAuthMetrics
-from adapters.postgres import SqlaUnitOfWork, create_database_engine, create_session_factory
+from adapters.metrics import PrometheusAuthMetrics, sql_statement_counter
+from adapters.postgres import (
+    SqlaUnitOfWork,
+    count_statements,
+    create_database_engine,
+    create_read_session_factory,
+    create_session_factory,
+)
 from adapters.redis import RedisCatalogCache, RedisCircuit, RedisRateLimiter, create_redis_client
 from adapters.security import (
     Argon2PasswordHasher,
@@ -19,6 +25,7 @@ from adapters.security import (
     SystemClock,
     SystemSecretGenerator,
     Uuid7Generator,
+    return_large_blocks_to_the_system,
 )
 from application.ports import NotificationSender
 from entrypoints.settings import Environment, Settings
@@ -46,6 +53,7 @@ class Adapters:
     access_tokens: JwtAccessTokens = field(init=False)
     catalog_cache: RedisCatalogCache = field(init=False)
     rate_limiter: RedisRateLimiter = field(init=False)
+    read_session_factory: async_sessionmaker[AsyncSession] = field(init=False)
 
     def __post_init__(self) -> None:
         argon2 = self.settings.argon2
@@ -58,10 +66,14 @@ class Adapters:
         )
         self.catalog_cache = RedisCatalogCache(self.redis, circuit=self.redis_circuit)
         self.rate_limiter = RedisRateLimiter(self.redis, circuit=self.redis_circuit)
+        self.read_session_factory = create_read_session_factory(self.engine)
 
     @classmethod
     def create(cls, settings: Settings) -> Adapters:
+        return_large_blocks_to_the_system()  # argon2's 19 MiB per hash must not stay in the RSS
         engine = create_database_engine(settings.require_database_url())
+        if settings.sql_statement_metrics:
+            count_statements(engine, sql_statement_counter().inc)
         return cls(
             settings=settings,
             engine=engine,
@@ -76,6 +88,10 @@ class Adapters:
 
     def unit_of_work(self) -> SqlaUnitOfWork:
         return SqlaUnitOfWork(self.session_factory, self.clock.now, self.notification_sender)
+
+    def read_unit_of_work(self) -> SqlaUnitOfWork:
+        """For use cases that only read (public catalog, credential lookups): no transaction round trips."""
+        return SqlaUnitOfWork(self.read_session_factory, self.clock.now)
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -49,7 +49,7 @@ class IdentityProvider:
             metrics=adapters.metrics,
             circuit=adapters.redis_circuit,
         )
-        self.credentials = CredentialLookup(cache, uow, adapters.metrics)
+        self.credentials = CredentialLookup(cache, adapters.read_unit_of_work, adapters.metrics)
         sessions = SessionIssuer(
             clock=clock,
             ids=adapters.ids,
@@ -133,7 +133,7 @@ class IdentityProvider:
         self.authenticate = AuthenticateAccessToken(
             access_tokens=adapters.access_tokens, denylist=denylist, credentials=credentials, unit_of_work=uow
         )
-        self.get_my_profile = GetMyProfile(unit_of_work=uow)
+        self.get_my_profile = GetMyProfile(credentials=self.credentials)
         self.update_my_profile = UpdateMyProfile(unit_of_work=uow, clock=clock, credentials=credentials)
         self.change_password = ChangePassword(
             unit_of_work=uow,

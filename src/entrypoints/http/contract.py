@@ -291,3 +291,13 @@ LOCATION = [
 def created(body: T, location: str) -> Response[T]:
     """A 201 with the URL of what was created, as RFC 9110 asks."""
     return Response(body, status_code=HTTPStatus.CREATED, headers={"Location": location})
+
+
+ETAG = [
+    ResponseHeader(
+        name="ETag",
+        description="A validator of the page's bytes: send it back in If-None-Match to get a 304 while it holds.",
+        value='"0123456789abcdef01234567"',  # documentation only: gives the header its string schema
+        documentation_only=True,
+    )
+]

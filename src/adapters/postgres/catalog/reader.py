@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Float, Select, cast, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Float, Select, bindparam, cast, func, literal, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +29,15 @@ from domain.errors import InvalidValue
 from domain.money import Currency, Money
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Relevance ranks at most this many matches, the newest: a word in most names (or a one-letter
+# prefix) must not rank and sort the whole catalog for one page (ADR 0016).
+RANKED_MATCHES = 1_000
+# How common the words are is probed among the newest PROBE products: at COMMON_SHARE or more, the
+# matches are ranked from a walk of the newest products (a window expected to hold RANKED_MATCHES of
+# them, at most MAX_WINDOW) instead of the GIN index, which would hand over every match first.
+PROBE = 1_000
+COMMON_SHARE = 0.05
+MAX_WINDOW = 30_000
 
 
 def search_terms(text: str) -> str | None:
@@ -57,11 +67,58 @@ class SqlaCatalogReader(CatalogReader):
     async def search(self, query: ProductQuery, *, after: Position | None, limit: int) -> list[ProductSummary]:
         if query.text is not None and search_terms(query.text) is None:
             return []  # nothing searchable in the words given
-        rows = (await self._session.execute(self.search_statement(query, after=after, limit=limit))).all()
+        category_ids: list[UUID] | None = None
+        if query.category:
+            # Resolved first, so that the planner sees the actual ids (and their statistics): a
+            # 5-product category then reads its own index instead of walking the global price index.
+            category_ids = list(await self._session.scalars(self.category_ids_statement(query.category)))
+            if not category_ids:
+                return []
+        window: int | None = None
+        terms = search_terms(query.text) if query.text else None
+        if terms is not None and query.effective_sort is ProductSort.RELEVANCE:
+            probe = self.common_words_probe(query, terms, category_ids=category_ids)
+            found = int(await self._session.scalar(probe) or 0)
+            if found >= PROBE * COMMON_SHARE:
+                window = min(MAX_WINDOW, RANKED_MATCHES * PROBE * 3 // (found * 2))
+        statement = self.search_statement(query, after=after, limit=limit, category_ids=category_ids, window=window)
+        rows = (await self._session.execute(statement)).all()
         return [self._summary(row, query.effective_sort) for row in rows]
 
-    def search_statement(self, query: ProductQuery, *, after: Position | None, limit: int) -> Select[Any]:
-        """The one statement behind a listing page (public so that tests can EXPLAIN it)."""
+    def common_words_probe(
+        self, query: ProductQuery, terms: str, *, category_ids: Sequence[UUID] | None = None
+    ) -> Select[Any]:
+        """How many of the newest PROBE products (with the other filters) match: a walk of PROBE index entries."""
+        newest = (
+            select(ProductRow.search_vector)
+            .where(ProductRow.listed, *self._product_conditions(query, category_ids))
+            .order_by(ProductRow.id.desc())
+            .limit(PROBE)
+            .subquery("newest")
+        )
+        return select(func.count()).select_from(newest).where(newest.c.search_vector.op("@@")(_text_query(terms)))
+
+    @staticmethod
+    def category_ids_statement(slug: str) -> Select[Any]:
+        """The category with this slug and all its descendants."""
+        requested = select(CategoryRow.path).where(CategoryRow.slug == slug).scalar_subquery()
+        return select(CategoryRow.id).where(path_under(CategoryRow.path, requested))
+
+    def search_statement(
+        self,
+        query: ProductQuery,
+        *,
+        after: Position | None,
+        limit: int,
+        category_ids: Sequence[UUID] | None = None,
+        window: int | None = None,
+    ) -> Select[Any]:
+        """The statement behind a listing page (public so that tests can EXPLAIN it).
+
+        ``category_ids`` are the requested category and its descendants, resolved beforehand
+        (``category_ids_statement``); without them the category is resolved by slug inside the statement.
+        ``window``: rank the matches among that many newest products (common words, see ``search``).
+        """
         sort = query.effective_sort
         terms = search_terms(query.text) if query.text else None
         rank: ColumnElement[float] | None = None
@@ -84,26 +141,62 @@ class SqlaCatalogReader(CatalogReader):
             # The bare column (not `IS true`): the partial indexes' predicate is `WHERE listed`.
             .where(ProductRow.listed)
         )
+        conditions = self._product_conditions(query, category_ids)
         if terms is not None:
             text_query = _text_query(terms)
-            statement = statement.where(ProductRow.search_vector.op("@@")(text_query))
-            rank = func.ts_rank_cd(ProductRow.search_vector, text_query)
-            statement = statement.add_columns(rank.label("rank"))
-        if query.category:
-            requested = select(CategoryRow.path).where(CategoryRow.slug == query.category).scalar_subquery()
-            statement = statement.where(path_under(CategoryRow.path, requested))
-        if query.merchant_id is not None:
-            statement = statement.where(ProductRow.merchant_id == query.merchant_id)
-        if query.min_price is not None:
-            statement = statement.where(ProductRow.price_minor >= query.min_price)
-        if query.max_price is not None:
-            statement = statement.where(ProductRow.price_minor <= query.max_price)
-        if query.in_stock is True:
-            statement = statement.where(ProductRow.stock > 0)
-        elif query.in_stock is False:
-            statement = statement.where(ProductRow.stock == 0)
-
+            matches = ProductRow.search_vector.op("@@")(text_query)
+            if sort is ProductSort.RELEVANCE:
+                # Rank only the newest RANKED_MATCHES matches: for a rare word that is all of them.
+                if window is None:
+                    source = select(ProductRow.id, ProductRow.search_vector).where(
+                        ProductRow.listed, matches, *conditions
+                    )
+                    found = source.subquery("matching")
+                else:
+                    newest = (
+                        select(ProductRow.id, ProductRow.search_vector)
+                        .where(ProductRow.listed, *conditions)
+                        .order_by(ProductRow.id.desc())
+                        .limit(window)
+                        .subquery("newest")
+                    )
+                    found = select(newest).where(newest.c.search_vector.op("@@")(text_query)).subquery("matching")
+                candidates = (
+                    select(found.c.id, func.ts_rank_cd(found.c.search_vector, text_query).label("rank"))
+                    .order_by(found.c.id.desc())
+                    .limit(RANKED_MATCHES)
+                    .cte("ranked_matches")
+                    .prefix_with("MATERIALIZED")
+                )
+                statement = statement.join(candidates, candidates.c.id == ProductRow.id)
+                rank = candidates.c.rank
+                statement = statement.add_columns(rank.label("rank"))
+                return self._order_and_seek(statement, sort, rank, after).limit(limit)
+            conditions.append(matches)
+        statement = statement.where(*conditions)
         return self._order_and_seek(statement, sort, rank, after).limit(limit)
+
+    def _product_conditions(
+        self, query: ProductQuery, category_ids: Sequence[UUID] | None
+    ) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if category_ids is not None:
+            # Inline values, not parameters: a generic plan would assume an average category again.
+            ids: Any = bindparam("category_ids", list(category_ids), expanding=True, literal_execute=True)
+            conditions.append(ProductRow.category_id.in_(ids))
+        elif query.category:
+            conditions.append(ProductRow.category_id.in_(self.category_ids_statement(query.category)))
+        if query.merchant_id is not None:
+            conditions.append(ProductRow.merchant_id == query.merchant_id)
+        if query.min_price is not None:
+            conditions.append(ProductRow.price_minor >= query.min_price)
+        if query.max_price is not None:
+            conditions.append(ProductRow.price_minor <= query.max_price)
+        if query.in_stock is True:
+            conditions.append(ProductRow.stock > 0)
+        elif query.in_stock is False:
+            conditions.append(ProductRow.stock == 0)
+        return conditions
 
     @staticmethod
     def _order_and_seek(

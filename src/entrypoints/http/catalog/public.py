@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
@@ -16,7 +16,7 @@ from domain.catalog.merchants import MerchantId
 from domain.catalog.products import MAX_PRICE_MINOR, ProductId
 from domain.errors import InvalidValue, NotFound
 from entrypoints.http.catalog.schemas import CategoryResponse, ProductCard, ProductCardPage, ProductDetail
-from entrypoints.http.contract import problems
+from entrypoints.http.contract import ETAG, problems
 from entrypoints.http.dependencies import ApiRequest, Catalog
 from entrypoints.http.input import LINE_PATTERN, MINIMUM_ZERO
 from entrypoints.http.rate_limits import limited
@@ -24,6 +24,15 @@ from entrypoints.http.shared import Cursor, Listing
 
 JSON = "application/json"
 _encoder = msgspec.json.Encoder()
+NOT_MODIFIED = ResponseSpec(data_container=None, description="Not modified: the If-None-Match ETag still holds")
+
+
+def _page(request: Request[Any, Any, Any], body: bytes) -> Response[bytes]:
+    """The page's bytes with an ETag of them; a 304 without a body when the client holds these bytes."""
+    etag = f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(content=b"", status_code=304, headers={"ETag": etag})
+    return Response(content=body, media_type=JSON, headers={"ETag": etag})
 
 
 _RANK_LIMIT = 1e6  # ts_rank scores are small positive floats
@@ -81,8 +90,10 @@ class ProductsController(Controller):
         summary="Listed products: filters, full-text search, keyset pages",
         responses={
             200: ResponseSpec(data_container=ProductCardPage, description="A page of products"),
+            304: NOT_MODIFIED,
             **problems(InvalidValue),
         },
+        response_headers=ETAG,
     )
     async def browse(
         self,
@@ -121,7 +132,7 @@ class ProductsController(Controller):
         after = request.cursors.position(PRODUCTS, cursor, scope=fingerprint)
         cached = await catalog.page_cache.listing_page(f"{fingerprint}|{cursor or ''}|{limit}")
         if cached.body is not None:
-            return Response(content=cached.body, media_type=JSON)
+            return _page(request, cached.body)
         page = await catalog.browse_products(query, after=after, limit=limit)
         body = _encoder.encode(
             ProductCardPage(
@@ -130,18 +141,23 @@ class ProductsController(Controller):
             )
         )
         await catalog.page_cache.store(cached, body)
-        return Response(content=body, media_type=JSON)
+        return _page(request, body)
 
     @get(
         "/{product_id:uuid}",
         operation_id="getProduct",
         summary="A listed product, with its merchant and category path",
-        responses={200: ResponseSpec(data_container=ProductDetail, description="The product"), **problems(NotFound)},
+        responses={
+            200: ResponseSpec(data_container=ProductDetail, description="The product"),
+            304: NOT_MODIFIED,
+            **problems(NotFound),
+        },
+        response_headers=ETAG,
     )
-    async def detail(self, product_id: FromPath[ProductId], catalog: Catalog) -> Response[bytes]:
+    async def detail(self, product_id: FromPath[ProductId], catalog: Catalog, request: ApiRequest) -> Response[bytes]:
         cached = await catalog.page_cache.product_page(product_id)
         if cached.body is not None:
-            return Response(content=cached.body, media_type=JSON)
+            return _page(request, cached.body)
         body = _encoder.encode(ProductDetail.of(await catalog.get_public_product(product_id)))
         await catalog.page_cache.store(cached, body)
-        return Response(content=body, media_type=JSON)
+        return _page(request, body)
