@@ -28,7 +28,10 @@ from adapters.embedded.server import pid_is_alive
 from application.ports import Notification
 from entrypoints.container import Container
 from tests.e2e.buying_flows import catalog, check_out, customers, put_in_cart, scalar, store_with_product
-from tests.e2e.identity_flows import create_admin, log_in
+from tests.e2e.catalog_flows import create_category, open_store
+from tests.e2e.identity_flows import bearer, create_admin, log_in
+from tests.e2e.import_flows import csv_text
+from tests.e2e.import_flows import row as csv_row
 
 pytestmark = pytest.mark.slow
 
@@ -261,3 +264,43 @@ async def test_a_worker_killed_mid_job_has_its_job_retried_by_another_and_each_m
         rows = (await connection.execute(text("SELECT attempts, last_error FROM notifications_outbox"))).all()
     # Two recorded by the dead worker; the stalled one claimed again after its lease and delivered by the survivor.
     assert sorted(row.attempts for row in rows) == [1, 1, 2]
+
+
+async def test_two_workers_import_an_uploaded_file_once(client, settings, tmp_path):
+    """An upload through the API is imported by whichever worker claims it first, exactly once."""
+    admin = await create_admin(client)
+    admin_tokens = await log_in(client, admin["email"])
+    store = await open_store(client, admin_tokens)
+    slug = (await create_category(client, admin_tokens, "Morrales"))["slug"]
+    uploads = []
+    for batch in range(3):
+        rows = [csv_row(batch * 100 + number, slug) for number in range(1, 41)]
+        uploaded = await client.post(
+            f"/api/v1/merchants/{store.id}/imports",
+            files={"file": (f"batch-{batch}.csv", csv_text(rows).encode(), "text/csv")},
+            headers=bearer(store.manager),
+        )
+        assert uploaded.status_code == 202, uploaded.text
+        uploads.append(uploaded.headers["location"])
+
+    with _workers(settings, tmp_path, COMMERCE_WORKER_IMPORT_CRON=EVERY_SECOND) as workers:
+        first, second = await asyncio.gather(asyncio.to_thread(workers.start), asyncio.to_thread(workers.start))
+
+        async def statuses() -> list[dict]:
+            return [(await client.get(url, headers=bearer(store.manager))).json() for url in uploads]
+
+        deadline = time.monotonic() + 60
+        while any(status["status"] != "done" for status in await statuses()):
+            assert time.monotonic() < deadline, workers.log(first) + workers.log(second)
+            await asyncio.sleep(0.3)
+
+    assert [status["counts"]["created"] for status in await statuses()] == [40, 40, 40]
+    assert await scalar(client, "SELECT count(*) FROM products WHERE merchant_id = :m", m=store.id) == 120
+    assert await scalar(client, "SELECT sum(attempts) FROM catalog_imports") == 3  # each file claimed once
+    movements = await scalar(
+        client,
+        "SELECT count(*) FROM stock_movements s JOIN products p ON p.id = s.product_id WHERE p.merchant_id = :m",
+        m=store.id,
+    )
+    with_stock = await scalar(client, "SELECT count(*) FROM products WHERE merchant_id = :m AND stock > 0", m=store.id)
+    assert movements == with_stock  # one opening movement per stocked product: nothing imported twice
