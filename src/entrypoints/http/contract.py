@@ -39,7 +39,14 @@ from domain.errors import (
     TooManyAttempts,
 )
 from domain.ordering.payments import PaymentDeclined, PaymentFailed, PaymentOutcomeUnknown
-from entrypoints.http.problems import DOMAIN_ERROR_STATUS, INTERNAL_ERROR, MALFORMED_BODY, PROBLEM_JSON, problem_type
+from entrypoints.http.problems import (
+    DOMAIN_ERROR_STATUS,
+    INTERNAL_ERROR,
+    MALFORMED_BODY,
+    PROBLEM_JSON,
+    SERVICE_UNAVAILABLE,
+    problem_type,
+)
 from entrypoints.http.shared import RequestBody
 
 if TYPE_CHECKING:
@@ -89,8 +96,10 @@ _DESCRIPTIONS: dict[int, str] = {
     "retrying is safe, it never charges twice.",
     HTTPStatus.UNSUPPORTED_MEDIA_TYPE: "The body is not declared as JSON (`unsupported_media_type`): send "
     "`Content-Type: application/json`.",
-    HTTPStatus.INTERNAL_SERVER_ERROR: f"Something failed on our side, for example the database was unreachable "
-    f"(`{INTERNAL_ERROR}`); it has been logged with the request id.",
+    HTTPStatus.INTERNAL_SERVER_ERROR: f"Something failed on our side (`{INTERNAL_ERROR}`); it has been logged "
+    "with the request id.",
+    HTTPStatus.SERVICE_UNAVAILABLE: f"The database is restarting or unreachable (`{SERVICE_UNAVAILABLE}`); nothing "
+    "was half-written: retry after `Retry-After` seconds (with the same `Idempotency-Key` where there is one).",
 }
 
 _EXAMPLES: dict[int, dict[str, Any]] = {
@@ -123,6 +132,10 @@ _EXAMPLES: dict[int, dict[str, Any]] = {
     HTTPStatus.INTERNAL_SERVER_ERROR: {
         "code": INTERNAL_ERROR,
         "detail": "an unexpected error occurred; it has been logged",
+    },
+    HTTPStatus.SERVICE_UNAVAILABLE: {
+        "code": SERVICE_UNAVAILABLE,
+        "detail": "the database is unavailable for a moment; retry shortly",
     },
     HTTPStatus.TOO_MANY_REQUESTS: {
         "code": TooManyAttempts.code,
@@ -198,9 +211,10 @@ def _automatic_statuses(route: HTTPRoute, handler: HTTPRouteHandler) -> Iterable
         yield HTTPStatus.UNAUTHORIZED
     if handler.opt.get("rate_limits"):
         yield HTTPStatus.TOO_MANY_REQUESTS
-    # Any API operation can fail on our side (a database that does not answer); still a problem document.
+    # Any API operation can fail on our side, or find the database away; still a problem document.
     if route.path.startswith(API_PATH):
         yield HTTPStatus.INTERNAL_SERVER_ERROR
+        yield HTTPStatus.SERVICE_UNAVAILABLE
 
 
 def document_problems(app: Litestar) -> None:
