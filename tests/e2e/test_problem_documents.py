@@ -85,3 +85,28 @@ async def test_requesting_an_activation_code_answers_202_with_a_small_documented
     response = await client.post("/api/v1/auth/activation-code", json={"email": "nadie@example.com"})
     assert response.status_code == 202
     assert response.json()["status"] == "accepted"
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"username": "ana@example.com"}, "password"),
+        ({"username": "ana@example.com", "password": "x", "admin": True}, "admin"),
+    ],
+    ids=["missing", "unknown"],
+)
+async def test_a_missing_or_unknown_field_is_named_itself(client, body, named):
+    body = assert_problem(await client.post("/api/v1/auth/login", json=body), 400, "invalid_request")
+    assert [param["name"] for param in body["invalid_params"]] == [named]
+    assert body["detail"] == f"invalid request: {named}"
+
+
+async def test_a_missing_field_inside_an_object_is_named_by_its_path(client, admin_tokens):
+    response = await client.post(
+        "/api/v1/checkouts",
+        json={"shipping_address": {"recipient": "Ana"}},
+        headers=bearer(admin_tokens) | {"Idempotency-Key": "named-path"},
+    )
+    body = assert_problem(response, 400, "invalid_request")
+    [param] = body["invalid_params"]
+    assert param["name"].startswith("shipping_address."), param

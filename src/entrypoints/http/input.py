@@ -98,9 +98,17 @@ def _decoder(body_type: Any) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(body_type, strict=True)
 
 
+_NAMED_FIELD = re.compile(r"^Object (?:missing required|contains unknown) field `([^`]+)`$")
+
+
 def _invalid(message: str) -> Exception:
     reason, _, where = message.partition(" - at `")
-    path = where.rstrip("`").removeprefix("$").lstrip(".") or "body"
+    path = where.rstrip("`").removeprefix("$").lstrip(".")
+    # A missing or unknown field is named itself, not the object that lacks or holds it.
+    named = _NAMED_FIELD.match(reason)
+    if named:
+        path = f"{path}.{named.group(1)}" if path else named.group(1)
+    path = path or "body"
     if "matching regex" in reason and any(repr(pattern) in reason for pattern in _TEXT_PATTERNS):
         return InvalidValue(f"{path} must not contain control characters", field=path, rule="no_control_characters")
     return ValidationException(
