@@ -18,11 +18,10 @@ from bench.environment import (
     AppServer,
     analyze,
     app_environment,
+    ensure_template,
     flush_redis,
     recreate,
-    seed_template,
     servers,
-    template_ready,
     with_database,
 )
 from bench.fixtures import load, oversell_check
@@ -67,11 +66,16 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = Path(__file__).parent / ".engines"
     with servers(data_dir) as found:
         template = f"bench_seed_{arguments.scale}_{arguments.customers}"
-        if arguments.fresh or not asyncio.run(template_ready(found, template)):
-            _log(f"seeding {arguments.scale:,} products and {arguments.customers:,} customers through the use cases")
-            asyncio.run(
-                seed_template(found, template, products=arguments.scale, customers=arguments.customers, log=_log)
+        asyncio.run(
+            ensure_template(
+                found,
+                template,
+                fresh=arguments.fresh,
+                products=arguments.scale,
+                customers=arguments.customers,
+                log=_log,
             )
+        )
         asyncio.run(recreate(found, arguments.run_database, template))
         asyncio.run(analyze(found, arguments.run_database))
         flush_redis(found.redis_url)

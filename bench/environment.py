@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -79,7 +79,7 @@ async def template_ready(servers_: Servers, template: str) -> bool:
         )
     finally:
         await connection.close()
-    return comment == SEED_VERSION
+    return bool(comment == SEED_VERSION)
 
 
 async def recreate(servers_: Servers, database: str, template: str | None = None) -> None:
@@ -140,7 +140,33 @@ def app_environment(servers_: Servers, database: str, *, count_statements: bool)
     return environment
 
 
-async def seed_template(servers_: Servers, template: str, *, products: int, customers: int, log: callable) -> None:  # type: ignore[valid-type]
+async def ensure_template(
+    servers_: Servers,
+    template: str,
+    *,
+    fresh: bool,
+    products: int,
+    customers: int,
+    log: Callable[[str], None],
+) -> None:
+    """Seed ``template`` unless a complete one is there, one seeder at a time.
+
+    Two runs on one server (two developers, or a run started while another seeds) share the
+    template: without the advisory lock the second would drop the database the first is seeding.
+    """
+    connection = await _admin(servers_)
+    try:
+        await connection.execute("SELECT pg_advisory_lock(hashtext($1))", template)
+        if fresh or not await template_ready(servers_, template):
+            log(f"seeding {products:,} products and {customers:,} customers through the use cases")
+            await seed_template(servers_, template, products=products, customers=customers, log=log)
+    finally:
+        await connection.close()  # ends the session, and with it the lock
+
+
+async def seed_template(
+    servers_: Servers, template: str, *, products: int, customers: int, log: Callable[[str], None]
+) -> None:
     """Seed ``template`` through the use cases, in this process, then mark it complete."""
     await recreate(servers_, template)
     environment = app_environment(servers_, template, count_statements=False)
