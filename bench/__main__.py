@@ -20,6 +20,7 @@ from bench.environment import (
     app_environment,
     ensure_template,
     flush_redis,
+    free_port,
     recreate,
     servers,
     with_database,
@@ -44,7 +45,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--plot", action="store_true", help="also write a PNG of latency percentiles")
     parser.add_argument("--fresh", action="store_true", help="reseed the template database of this scale")
     parser.add_argument("--customers", type=int, default=CUSTOMERS, help="active customers to seed (at least 84)")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--port", type=int, default=None, help="the port the app listens on (default: a free one the system picks)"
+    )
     parser.add_argument("--run-database", default=RUN_DATABASE, help="the database each run copies the seed into")
     parser.add_argument("--output", type=Path, help="the JSON file to write (default bench/results/<date>-<host>.json)")
     return parser.parse_args(argv)
@@ -89,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             f"argon2 bound: {bound:.1f} verifies/s on {os.cpu_count()} cores (m={parameters[0]} KiB, t={parameters[1]})"
         )
 
-        server = AppServer(app_environment(found, arguments.run_database, count_statements=True), arguments.port)
+        port = arguments.port or free_port()
+        server = AppServer(app_environment(found, arguments.run_database, count_statements=True), port)
         measurements: list[Measurement] = []
         try:
             server.wait_ready()

@@ -13,6 +13,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -180,10 +181,24 @@ async def seed_template(
     await mark_seeded(servers_, template)
 
 
+def free_port() -> int:
+    """A port nothing listens on now: two runs on one machine must never measure each other's server."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def refuse_taken_port(port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"port {port} already answers: another server would be measured")
+
+
 class AppServer:
     """``commerce serve`` with one worker (uvicorn runs it in this very process) and no access log."""
 
     def __init__(self, environment: dict[str, str], port: int) -> None:
+        refuse_taken_port(port)
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self._log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-server-{port}.log"

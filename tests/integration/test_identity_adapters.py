@@ -1,10 +1,14 @@
 """Identity adapters against real PostgreSQL and Redis."""
 
+import asyncio
+import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
+from argon2 import PasswordHasher as Argon2Library
+from argon2 import Type as Argon2Variant
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from adapters.postgres import SqlaUnitOfWork, create_session_factory
@@ -174,6 +178,49 @@ async def test_argon2_hashes_verify_and_weaker_hashes_ask_for_a_rehash():
     assert strong.needs_rehash(old_hash)
     assert not strong.needs_rehash(await strong.hash("violet-harbour-71-kite"))
     assert not await strong.verify("not a hash", "x")
+
+
+@pytest.mark.parametrize(
+    ("variant", "parallelism"),
+    [(Argon2Variant.ID, 1), (Argon2Variant.ID, 2), (Argon2Variant.I, 1), (Argon2Variant.D, 1)],
+)
+async def test_verification_in_kept_work_memory_agrees_with_the_argon2_library(
+    variant: Argon2Variant, parallelism: int
+) -> None:
+    hasher = Argon2PasswordHasher(memory_cost_kib=19_456, time_cost=2, parallelism=1)
+    library = Argon2Library(memory_cost=8192, time_cost=1, parallelism=parallelism, type=variant)
+    for password in ["violet-harbour-71-kite", "", "contraseña ñandú 🔐", "x" * 128]:
+        for stored in (library.hash(password), await hasher.hash(password)):
+            assert await hasher.verify(stored, password)
+            assert not await hasher.verify(stored, password + "!")
+            assert not await hasher.verify(stored, password[:-1] + "?")
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "",
+        "$argon2id$v=19$m=19456,t=2,p=1$$",
+        "$argon2id$v=19$m=1,t=2,p=1$c2FsdHNhbHQ$aGFzaA",  # below argon2's minimum memory
+        "$argon2id$v=19$m=19456,t=2,p=1,x=3$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+        "$argon2id$v=16$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+        "$argon2id$v=19$m=19456,t=2,p=1$not base64!$aGFzaGhhc2hoYXNoaGFzaA",
+    ],
+)
+async def test_a_malformed_or_unusual_stored_hash_never_verifies(stored: str) -> None:
+    hasher = Argon2PasswordHasher(memory_cost_kib=19_456, time_cost=2, parallelism=1)
+    assert not await hasher.verify(stored, "pw")
+
+
+async def test_verification_memory_is_kept_through_a_burst_and_given_back_when_idle() -> None:
+    hasher = Argon2PasswordHasher(memory_cost_kib=19_456, time_cost=2, parallelism=1, idle_seconds=0.3)
+    stored = await hasher.hash("violet-harbour-71-kite")
+    assert hasher.kept_work_areas == 0
+    results = await asyncio.gather(*(hasher.verify(stored, "violet-harbour-71-kite") for _ in range(6)))
+    assert all(results)
+    assert 1 <= hasher.kept_work_areas <= (os.cpu_count() or 1)  # one per hashing thread at most
+    await asyncio.sleep(0.6)
+    assert hasher.kept_work_areas == 0
 
 
 def test_jwt_access_tokens_round_trip_and_reject_tampering_and_expiry():
