@@ -16,7 +16,7 @@ from application.use_case import use_case
 from domain.catalog.categories import CategoryId
 from domain.catalog.imports import ImportCounts, RowError
 from domain.catalog.merchants import Merchant, MerchantId
-from domain.catalog.products import Product, ProductId, StockMovement, price
+from domain.catalog.products import INITIAL_STOCK, Product, ProductId, StockMovement, price
 from domain.errors import DomainError, NotFound
 from domain.identity.roles import Actor, UserId
 from domain.money import Currency
@@ -268,7 +268,7 @@ class ImportCatalog:
             id=self.ids.new_id(),
             product_id=change.product.id,
             delta=change.delta,
-            reason="initial stock" if change.created else IMPORT_REASON,
+            reason=INITIAL_STOCK if change.created else IMPORT_REASON,
             actor_id=actor_id,
             resulting_level=change.product.stock,
             created_at=now,

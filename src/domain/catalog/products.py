@@ -190,6 +190,10 @@ class Product:
         self.updated_at = now
 
 
+INITIAL_STOCK = "initial stock"
+"""The reason on a new product's first stock movement."""
+
+
 @dataclass(frozen=True, slots=True)
 class StockMovement:
     """One line of the stock ledger: who moved how much, why, and the level it left."""
@@ -201,6 +205,11 @@ class StockMovement:
     actor_id: UserId | None
     resulting_level: int
     created_at: datetime
+
+    @classmethod
+    def initial(cls, id: UUID, product: Product, actor_id: UserId | None) -> StockMovement:
+        """A new product's first ledger line: the stock it starts with."""
+        return cls(id, product.id, product.stock, INITIAL_STOCK, actor_id, product.stock, product.created_at)
 
 
 def stock_reason(raw: str) -> str:
