@@ -190,10 +190,6 @@ class Product:
         self.updated_at = now
 
 
-INITIAL_STOCK = "initial stock"
-"""The reason on a new product's first stock movement."""
-
-
 @dataclass(frozen=True, slots=True)
 class StockMovement:
     """One line of the stock ledger: who moved how much, why, and the level it left."""
@@ -210,6 +206,10 @@ class StockMovement:
     def initial(cls, id: UUID, product: Product, actor_id: UserId | None) -> StockMovement:
         """A new product's first ledger line: the stock it starts with."""
         return cls(id, product.id, product.stock, INITIAL_STOCK, actor_id, product.stock, product.created_at)
+
+
+INITIAL_STOCK = "initial stock"
+"""The reason on a new product's first stock movement."""
 
 
 def stock_reason(raw: str) -> str:
