@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID
 
 from application.identity.credentials import CredentialLookup
 from application.identity.policies import check_access_change, require_staff
-from application.pagination import Page, keyset_page, page_size
+from application.pagination import Page, PageRequest
 from application.ports import Clock, CredentialRecord, OutboxMessage, UnitOfWork, UserFilter
 from application.use_case import use_case
 from domain.audit import AuditAction, AuditEvent, SubjectType
@@ -21,11 +21,9 @@ UserPage = Page[User, UserId]
 
 
 @dataclass(frozen=True, slots=True)
-class ListUsersQuery:
+class ListUsersQuery(PageRequest[UserId]):
     actor: Actor
     user_filter: UserFilter
-    after: UserId | None = None
-    limit: int = 20
 
 
 @use_case
@@ -36,10 +34,9 @@ class ListUsers:
 
     async def __call__(self, query: ListUsersQuery) -> UserPage:
         require_staff(query.actor)
-        limit = page_size(query.limit)
         async with self.unit_of_work() as uow:
-            rows = await uow.users.list(query.user_filter, after=query.after, limit=limit + 1)
-        return keyset_page(rows, limit, lambda user: user.id)
+            rows = await uow.users.list(query.user_filter, after=query.after, limit=query.size + 1)
+        return query.page(rows, lambda user: user.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +139,11 @@ def _audited(
 
 
 @dataclass(frozen=True, slots=True)
-class ListOutboxQuery:
+class ListOutboxQuery(PageRequest[UUID]):
     actor: Actor
     recipient: str | None = None
     kind: str | None = None
-    after: UUID | None = None
-    limit: int = 50
+    limit: int = field(default=50, kw_only=True)
 
 
 OutboxPage = Page[OutboxMessage, UUID]
@@ -179,10 +175,9 @@ class ListOutbox:
 
     async def __call__(self, query: ListOutboxQuery) -> OutboxPage:
         require_staff(query.actor)
-        limit = page_size(query.limit)
         recipient = query.recipient.strip().lower() if query.recipient else None
         async with self.unit_of_work() as uow:
-            rows = await uow.outbox.list(recipient=recipient, kind=query.kind, after=query.after, limit=limit + 1)
+            rows = await uow.outbox.list(recipient=recipient, kind=query.kind, after=query.after, limit=query.size + 1)
         if not self.reveal_codes:
             rows = [masked(message) for message in rows]
-        return keyset_page(rows, limit, lambda message: message.id)
+        return query.page(rows, lambda message: message.id)
