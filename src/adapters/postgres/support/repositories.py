@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Float, and_, cast, extract, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.errors import flush
+from adapters.postgres.repository import SqlaRepository, column_values, entity_from
 from adapters.postgres.support.tables import TicketMessageRow, TicketRow
 from application.ports.support import (
     SupportStats,
@@ -19,14 +19,11 @@ from application.ports.support import (
     TicketScope,
     TicketSort,
 )
-from domain.catalog.merchants import MerchantId
-from domain.identity.roles import UserId
 from domain.support.tickets import (
     Ticket,
     TicketCategory,
     TicketId,
     TicketMessage,
-    TicketMessageId,
     TicketPriority,
     TicketStatus,
 )
@@ -35,60 +32,26 @@ UNRESOLVED = tuple(status.value for status in TicketStatus if status.is_unresolv
 
 
 def _ticket(row: TicketRow) -> Ticket:
-    return Ticket(
-        id=TicketId(row.id),
-        requester_id=UserId(row.requester_id),
-        merchant_id=MerchantId(row.merchant_id) if row.merchant_id else None,
-        order_id=row.order_id,
-        subject=row.subject,
+    return entity_from(
+        Ticket,
+        row,
         category=TicketCategory(row.category),
         status=TicketStatus(row.status),
         priority=TicketPriority(row.priority),
-        assignee_id=UserId(row.assignee_id) if row.assignee_id else None,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        first_response_at=row.first_response_at,
-        resolved_at=row.resolved_at,
     )
 
 
-def _copy_ticket(ticket: Ticket, row: TicketRow) -> None:
-    row.requester_id = ticket.requester_id
-    row.merchant_id = ticket.merchant_id
-    row.order_id = ticket.order_id
-    row.subject = ticket.subject
-    row.category = ticket.category.value
-    row.status = ticket.status.value
-    row.priority = ticket.priority.value
-    row.assignee_id = ticket.assignee_id
-    row.created_at = ticket.created_at
-    row.updated_at = ticket.updated_at
-    row.first_response_at = ticket.first_response_at
-    row.resolved_at = ticket.resolved_at
-
-
-class SqlaTicketRepository(TicketRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlaTicketRepository(SqlaRepository[TicketRow], TicketRepository):
+    row_type = TicketRow
 
     async def add(self, ticket: Ticket) -> None:
-        row = TicketRow(id=ticket.id)
-        _copy_ticket(ticket, row)
-        self._session.add(row)
-        await flush(self._session)
+        await self._add(TicketRow(**column_values(ticket)))
 
     async def save(self, ticket: Ticket) -> None:
-        row = await self._session.get(TicketRow, ticket.id)
-        if row is None:
-            raise LookupError(f"ticket {ticket.id} was not loaded in this unit of work")
-        _copy_ticket(ticket, row)
-        await flush(self._session)
+        await self._write(ticket.id, column_values(ticket, exclude={"id"}))
 
     async def get(self, ticket_id: TicketId, *, for_update: bool = False) -> Ticket | None:
-        statement = select(TicketRow).where(TicketRow.id == ticket_id)
-        if for_update:
-            statement = statement.with_for_update()
-        row = await self._session.scalar(statement)
+        row = await self._one(id=ticket_id, for_update=for_update)
         return _ticket(row) if row is not None else None
 
     async def list(
@@ -120,41 +83,18 @@ class SqlaTicketRepository(TicketRepository):
         return [_ticket(row) for row in (await self._session.scalars(statement)).all()]
 
 
-class SqlaTicketMessageRepository(TicketMessageRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+class SqlaTicketMessageRepository(SqlaRepository[TicketMessageRow], TicketMessageRepository):
+    row_type = TicketMessageRow
 
     async def add(self, message: TicketMessage) -> None:
-        self._session.add(
-            TicketMessageRow(
-                id=message.id,
-                ticket_id=message.ticket_id,
-                author_id=message.author_id,
-                from_staff=message.from_staff,
-                body=message.body,
-                internal=message.internal,
-                created_at=message.created_at,
-            )
-        )
-        await flush(self._session)
+        await self._add(TicketMessageRow(**column_values(message)))
 
     async def of_ticket(self, ticket_id: TicketId, *, include_internal: bool) -> list[TicketMessage]:
         statement = select(TicketMessageRow).where(TicketMessageRow.ticket_id == ticket_id)
         if not include_internal:
             statement = statement.where(TicketMessageRow.internal.is_(False))
         rows = (await self._session.scalars(statement.order_by(TicketMessageRow.id))).all()
-        return [
-            TicketMessage(
-                id=TicketMessageId(row.id),
-                ticket_id=TicketId(row.ticket_id),
-                author_id=UserId(row.author_id),
-                from_staff=row.from_staff,
-                body=row.body,
-                internal=row.internal,
-                created_at=row.created_at,
-            )
-            for row in rows
-        ]
+        return [entity_from(TicketMessage, row) for row in rows]
 
 
 def _median_seconds(until: Any) -> Any:
