@@ -19,14 +19,7 @@ from application.ports.support import (
     TicketScope,
     TicketSort,
 )
-from domain.support.tickets import (
-    Ticket,
-    TicketCategory,
-    TicketId,
-    TicketMessage,
-    TicketPriority,
-    TicketStatus,
-)
+from domain.support.tickets import Ticket, TicketCategory, TicketId, TicketMessage, TicketPriority, TicketStatus
 
 UNRESOLVED = tuple(status.value for status in TicketStatus if status.is_unresolved)
 
