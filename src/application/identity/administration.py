@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from uuid import UUID
 
+from application.audit.staff_action import StaffAction
 from application.identity.credentials import CredentialLookup
 from application.identity.policies import check_access_change, require_staff
 from application.pagination import Page, PageRequest
@@ -40,12 +40,10 @@ class ListUsers:
 
 
 @dataclass(frozen=True, slots=True)
-class ChangeUserAccessCommand:
-    actor: Actor
+class ChangeUserAccessCommand(StaffAction):
     user_id: UserId
     role: Role | None = None
     is_active: bool | None = None
-    request_id: str | None = None
 
 
 @use_case
@@ -75,25 +73,23 @@ class ChangeUserAccess:
             events: list[AuditEvent] = []
             if command.role is not None and command.role is not user.role:
                 events.append(
-                    _audited(
-                        command,
+                    command.audit_event(
                         AuditAction.USER_ROLE_CHANGED,
-                        user,
-                        part="role",
-                        before=user.role,
-                        after=command.role,
+                        SubjectType.USER,
+                        user.id,
+                        before={"role": user.role},
+                        after={"role": command.role},
                         now=now,
                     )
                 )
             if command.is_active is not None and command.is_active is not user.is_active:
                 events.append(
-                    _audited(
-                        command,
+                    command.audit_event(
                         AuditAction.USER_STATUS_CHANGED,
-                        user,
-                        part="status",
-                        before=_status(user.is_active),
-                        after=_status(command.is_active),
+                        SubjectType.USER,
+                        user.id,
+                        before={"status": _status(user.is_active)},
+                        after={"status": _status(command.is_active)},
                         now=now,
                     )
                 )
@@ -114,28 +110,6 @@ class ChangeUserAccess:
 
 def _status(is_active: bool) -> str:
     return "active" if is_active else "inactive"
-
-
-def _audited(
-    command: ChangeUserAccessCommand,
-    action: AuditAction,
-    user: User,
-    *,
-    part: str,
-    before: str,
-    after: str,
-    now: datetime,
-) -> AuditEvent:
-    return AuditEvent.of(
-        command.actor,
-        action,
-        SubjectType.USER,
-        user.id,
-        before={part: before},
-        after={part: after},
-        request_id=command.request_id,
-        now=now,
-    )
 
 
 @dataclass(frozen=True, slots=True)

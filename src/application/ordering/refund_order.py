@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.audit.staff_action import StaffAction
 from application.identity.policies import require_staff
 from application.ordering.access import no_such_order
 from application.ordering.reversal import OrderReversal
 from application.use_case import use_case
-from domain.audit import AuditAction, AuditEvent, SubjectType
-from domain.identity.roles import Actor
+from domain.audit import AuditAction, SubjectType
 from domain.ordering.orders import Order, OrderId
 
 
 @dataclass(frozen=True, slots=True)
-class RefundOrderCommand:
-    actor: Actor
+class RefundOrderCommand(StaffAction):
     order_id: OrderId
     reason: str
-    request_id: str | None = None
 
 
 @use_case
@@ -43,14 +41,12 @@ class RefundOrder(OrderReversal):
             unshipped, before = order.holds_stock, order.status.value
             order.refund(command.reason, now)
             await uow.audit.record(
-                AuditEvent.of(
-                    command.actor,
+                command.audit_event(
                     AuditAction.ORDER_REFUNDED,
                     SubjectType.ORDER,
                     order.id,
                     before={"status": before},
                     after={"status": order.status.value, "reason": command.reason},
-                    request_id=command.request_id,
                     now=now,
                 )
             )
