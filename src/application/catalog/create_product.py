@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from application.catalog.access import merchant_access
+from application.catalog.intake import ProductIntake
 from application.catalog.references import require_category
-from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
 from application.use_case import use_case
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
@@ -60,7 +59,7 @@ class CreateProductCommand(NewProduct):
 
 
 @use_case
-class CreateProduct:
+class CreateProduct(ProductIntake):
     """Add a product to the merchant's catalog.
 
     Rules:
@@ -72,12 +71,6 @@ class CreateProduct:
     - initial stock is the first line of the stock ledger;
     - the public listings are invalidated when the product is listed at once.
     """
-
-    unit_of_work: Callable[[], UnitOfWork]
-    clock: Clock
-    ids: IdGenerator
-    currency: Currency
-    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: CreateProductCommand) -> Product:
         now = self.clock.now()

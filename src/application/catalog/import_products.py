@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from application.catalog.access import merchant_access
 from application.catalog.create_product import NewProduct
+from application.catalog.intake import ProductIntake
 from application.catalog.references import require_category
-from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
 from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId, ProductStatus, StockMovement
 from domain.errors import InvalidValue
 from domain.identity.roles import Actor
-from domain.money import Currency
 
 MAX_IMPORT = 5_000
 
@@ -38,7 +37,7 @@ class ImportResult:
 
 
 @use_case
-class ImportProducts:
+class ImportProducts(ProductIntake):
     """Add up to 5,000 products to a merchant's catalog in one transaction.
 
     Rules (those of ``CreateProduct``, checked for every item before anything
@@ -52,12 +51,6 @@ class ImportProducts:
     - initial stock is the first line of each product's stock ledger;
     - the public listings are invalidated once, when anything listed was added.
     """
-
-    unit_of_work: Callable[[], UnitOfWork]
-    clock: Clock
-    ids: IdGenerator
-    currency: Currency
-    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: ImportProductsCommand) -> ImportResult:
         if len(command.products) > MAX_IMPORT:
