@@ -5,34 +5,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from uuid import UUID
+from typing import get_type_hints
 
 import msgspec
 from redis.asyncio import Redis
 
 from adapters.redis.circuit import RedisCircuit, RedisUnavailable
 from application.ports import AuthMetrics, CredentialCache, CredentialRecord
-from domain.identity.roles import Role, UserId
+from domain.identity.roles import UserId
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "auth:v1"
 
 
-class _CachedCredentials(msgspec.Struct, array_like=True, frozen=True):
-    """The stored form of a ``CredentialRecord``: its fields in order, as a msgpack array."""
-
-    user_id: UUID
-    email: str
-    phone: str
-    first_name: str
-    last_name: str
-    password_hash: str
-    role: Role
-    is_active: bool
-    credentials_version: int
-    created_at: datetime
-    updated_at: datetime
+_CachedCredentials = msgspec.defstruct(
+    "_CachedCredentials", list(get_type_hints(CredentialRecord).items()), array_like=True, frozen=True
+)
+"""The stored form of a ``CredentialRecord``: its fields in order, as a msgpack array (see ADR 0004)."""
 
 
 # Store the record only if no eviction newer than it happened meanwhile. Without
