@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Float, and_, cast, extract, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.repository import SqlaRepository, column_values, entity_from
+from adapters.postgres.repository import Converters, SqlaEntityRepository, SqlaRepository, column_values, entity_from
 from adapters.postgres.support.tables import TicketMessageRow, TicketRow
 from application.ports.support import (
     SupportStats,
@@ -24,28 +24,13 @@ from domain.support.tickets import Ticket, TicketCategory, TicketId, TicketMessa
 UNRESOLVED = tuple(status.value for status in TicketStatus if status.is_unresolved)
 
 
-def _ticket(row: TicketRow) -> Ticket:
-    return entity_from(
-        Ticket,
-        row,
-        category=TicketCategory(row.category),
-        status=TicketStatus(row.status),
-        priority=TicketPriority(row.priority),
-    )
-
-
-class SqlaTicketRepository(SqlaRepository[TicketRow], TicketRepository):
+class SqlaTicketRepository(SqlaEntityRepository[TicketRow, Ticket], TicketRepository):
     row_type = TicketRow
-
-    async def add(self, ticket: Ticket) -> None:
-        await self._add(TicketRow(**column_values(ticket)))
-
-    async def save(self, ticket: Ticket) -> None:
-        await self._write(ticket.id, column_values(ticket, exclude={"id"}))
+    entity_type = Ticket
+    converters: ClassVar[Converters] = {"category": TicketCategory, "status": TicketStatus, "priority": TicketPriority}
 
     async def get(self, ticket_id: TicketId, *, for_update: bool = False) -> Ticket | None:
-        row = await self._one(id=ticket_id, for_update=for_update)
-        return _ticket(row) if row is not None else None
+        return await self._find(id=ticket_id, for_update=for_update)
 
     async def list(
         self, scope: TicketScope, ticket_filter: TicketFilter, *, after: TicketId | None, limit: int
@@ -73,7 +58,7 @@ class SqlaTicketRepository(SqlaRepository[TicketRow], TicketRepository):
             statement = statement.where(TicketRow.merchant_id == wanted.merchant_id)
         if after is not None:
             statement = statement.where(TicketRow.id > after if oldest_first else TicketRow.id < after)
-        return [_ticket(row) for row in (await self._session.scalars(statement)).all()]
+        return [self._entity(row) for row in (await self._session.scalars(statement)).all()]
 
 
 class SqlaTicketMessageRepository(SqlaRepository[TicketMessageRow], TicketMessageRepository):
