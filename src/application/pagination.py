@@ -30,6 +30,26 @@ def page_size(requested: int) -> int:
     return max(1, min(requested, MAX_PAGE))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageRequest(Generic[K]):
+    """What every listing query carries: where its page starts and how many rows it asks for.
+
+    ``after`` is the key of the last row of the previous page (None: the
+    first page). A listing serves ``size`` rows, fetches ``size + 1`` and
+    hands them to ``page``.
+    """
+
+    after: K | None = None
+    limit: int = 20
+
+    @property
+    def size(self) -> int:
+        return page_size(self.limit)
+
+    def page(self, rows: Sequence[T], key: Callable[[T], K]) -> Page[T, K]:
+        return keyset_page(rows, self.size, key)
+
+
 def keyset_page(rows: Sequence[T], limit: int, key: Callable[[T], K]) -> Page[T, K]:
     """The first ``limit`` rows, and the key of the last one when more rows follow.
 

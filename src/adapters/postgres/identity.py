@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import ClassVar
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
@@ -11,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.patterns import escape_like
-from adapters.postgres.repository import SqlaRepository, column_values, entity_from
+from adapters.postgres.repository import Converters, SqlaEntityRepository, SqlaRepository, column_values, entity_from
 from adapters.postgres.tables import ActivationCodeRow, OutboxRow, RefreshTokenRow, RevokedAccessTokenRow, UserRow
 from application.ports import (
     ActivationCodeRepository,
@@ -31,39 +32,22 @@ from domain.identity.sessions import RefreshToken
 from domain.identity.users import User
 
 
-def _user_from_row(row: UserRow) -> User:
-    return entity_from(
-        User,
-        row,
-        email=Email(row.email),
-        phone=Phone(row.phone),
-        national_id=NationalId(row.national_id),
-        role=Role(row.role),
-    )
-
-
-class SqlaUserRepository(SqlaRepository[UserRow], UserRepository):
+class SqlaUserRepository(SqlaEntityRepository[UserRow, User], UserRepository):
     row_type = UserRow
-
-    async def add(self, user: User) -> None:
-        await self._add(UserRow(**column_values(user)))
-
-    async def save(self, user: User) -> None:
-        await self._write(user.id, column_values(user, exclude={"id"}))
+    entity_type = User
+    converters: ClassVar[Converters] = {"email": Email, "phone": Phone, "national_id": NationalId, "role": Role}
 
     async def get(self, user_id: UserId, *, for_update: bool = False) -> User | None:
-        row = await self._one(id=user_id, for_update=for_update)
-        return _user_from_row(row) if row is not None else None
+        return await self._find(id=user_id, for_update=for_update)
 
     async def get_many(self, user_ids: Sequence[UserId]) -> list[User]:
         if not user_ids:
             return []
-        return [_user_from_row(row) for row in await self._rows.get_many(UserRow.id.in_(user_ids))]
+        return [self._entity(row) for row in await self._rows.get_many(UserRow.id.in_(user_ids))]
 
     async def by_login(self, login: Email | Phone) -> User | None:
         column = UserRow.email if isinstance(login, Email) else UserRow.phone
-        row = await self._one(column == login.value)
-        return _user_from_row(row) if row is not None else None
+        return await self._find(column == login.value)
 
     async def taken_by(self, email: Email, phone: Phone, national_id: NationalId) -> TakenContact | None:
         rows = (
@@ -99,7 +83,7 @@ class SqlaUserRepository(SqlaRepository[UserRow], UserRepository):
                 )
             )
         rows = await self._newest_first(UserRow.id, *conditions, after=after, limit=limit)
-        return [_user_from_row(row) for row in rows]
+        return [self._entity(row) for row in rows]
 
 
 class SqlaActivationCodeRepository(SqlaRepository[ActivationCodeRow], ActivationCodeRepository):

@@ -10,11 +10,11 @@ constraint name. See ADR 0006.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import fields
 from enum import Enum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
 from advanced_alchemy.base import ModelProtocol
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 RowT = TypeVar("RowT", bound=ModelProtocol)
 E = TypeVar("E", bound="DataclassInstance")
+
+Converters = Mapping[str, Callable[[Any], Any]]
+"""Per column name: what turns the column's value back into the entity's type (an enum, a value object)."""
 
 
 class Rows(SQLAlchemyAsyncRepository[RowT]):
@@ -85,6 +88,33 @@ class SqlaRepository(Generic[RowT]):
         if after is not None:
             conditions = (*conditions, key < after)
         return await self._rows.get_many(*conditions, LimitOffset(limit=limit, offset=0), order_by=key.desc())
+
+
+class SqlaEntityRepository(SqlaRepository[RowT], Generic[RowT, E]):
+    """Base of a repository whose entity maps column for column onto its row (ADR 0006).
+
+    The mapping is declared, not written out: ``entity_type`` is the entity,
+    ``converters`` turn the columns that have a type of their own (enums,
+    value objects) back into it; ``column_values`` does the other direction.
+    """
+
+    entity_type: type[E]
+    converters: ClassVar[Converters] = {}
+
+    def _entity(self, row: RowT) -> E:
+        converted = {name: convert(getattr(row, name)) for name, convert in self.converters.items()}
+        return entity_from(self.entity_type, row, **converted)
+
+    async def _find(self, *conditions: ColumnElement[bool], for_update: bool = False, **columns: Any) -> E | None:
+        row = await self._one(*conditions, for_update=for_update, **columns)
+        return self._entity(row) if row is not None else None
+
+    async def add(self, entity: E) -> None:
+        await self._add(self.row_type(**column_values(entity)))
+
+    async def save(self, entity: E) -> None:
+        values = column_values(entity)
+        await self._write(values.pop("id"), values)
 
 
 def column_values(entity: DataclassInstance, *, exclude: Collection[str] = ()) -> dict[str, Any]:

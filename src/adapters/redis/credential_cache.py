@@ -5,32 +5,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from uuid import UUID
+from typing import get_type_hints
 
 import msgspec
 from redis.asyncio import Redis
 
 from adapters.redis.circuit import RedisCircuit, RedisUnavailable
 from application.ports import AuthMetrics, CredentialCache, CredentialRecord
-from domain.identity.roles import Role, UserId
+from domain.identity.roles import UserId
 
 logger = logging.getLogger(__name__)
 
 PREFIX = "auth:v1"
 
 
-class _CachedCredentials(msgspec.Struct, array_like=True, frozen=True):
-    user_id: str
-    email: str
-    phone: str
-    first_name: str
-    last_name: str
-    password_hash: str
-    role: str
-    is_active: bool
-    credentials_version: int
-    created_at: datetime
-    updated_at: datetime
+_CachedCredentials = msgspec.defstruct(
+    "_CachedCredentials", list(get_type_hints(CredentialRecord).items()), array_like=True, frozen=True
+)
+"""The stored form of a ``CredentialRecord``: its fields in order, as a msgpack array (see ADR 0004)."""
 
 
 # Store the record only if no eviction newer than it happened meanwhile. Without
@@ -94,21 +86,7 @@ class RedisCredentialCache(CredentialCache):
             return None
 
     async def store(self, record: CredentialRecord) -> None:
-        payload = self._encoder.encode(
-            _CachedCredentials(
-                user_id=str(record.user_id),
-                email=record.email,
-                phone=record.phone,
-                first_name=record.first_name,
-                last_name=record.last_name,
-                password_hash=record.password_hash,
-                role=record.role.value,
-                is_active=record.is_active,
-                credentials_version=record.credentials_version,
-                created_at=record.created_at,
-                updated_at=record.updated_at,
-            )
-        )
+        payload = self._encoder.encode(msgspec.convert(record, _CachedCredentials, from_attributes=True))
         keys = [user_key(record.user_id), fence_key(record.user_id), *(login_key(k) for k in record.login_keys)]
         try:
             await self._circuit.run(
@@ -143,19 +121,7 @@ class RedisCredentialCache(CredentialCache):
             cached = self._decoder.decode(raw)
         except msgspec.DecodeError:
             return None  # written by another version of the record: treat as a miss
-        return CredentialRecord(
-            user_id=UserId(UUID(cached.user_id)),
-            email=cached.email,
-            phone=cached.phone,
-            first_name=cached.first_name,
-            last_name=cached.last_name,
-            password_hash=cached.password_hash,
-            role=Role(cached.role),
-            is_active=cached.is_active,
-            credentials_version=cached.credentials_version,
-            created_at=cached.created_at,
-            updated_at=cached.updated_at,
-        )
+        return msgspec.convert(cached, CredentialRecord, from_attributes=True)
 
     def _unavailable(self, operation: str, error: BaseException) -> None:
         self._metrics.cache_unavailable()

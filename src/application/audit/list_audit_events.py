@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from application.pagination import Page, keyset_page, page_size
+from application.pagination import Page, PageRequest
 from application.ports import UnitOfWork
 from application.ports.audit import AuditFilter, RecordedAuditEvent
 from application.use_case import use_case
@@ -20,11 +20,10 @@ def require_admin(actor: Actor) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class ListAuditEventsQuery:
+class ListAuditEventsQuery(PageRequest[UUID]):
     actor: Actor
     audit_filter: AuditFilter = field(default_factory=AuditFilter)
-    after: UUID | None = None
-    limit: int = 50
+    limit: int = field(default=50, kw_only=True)
 
 
 AuditEventPage = Page[RecordedAuditEvent, UUID]
@@ -45,7 +44,6 @@ class ListAuditEvents:
         for name, moment in (("from", query.audit_filter.occurred_from), ("to", query.audit_filter.occurred_to)):
             if moment is not None and moment.tzinfo is None:
                 raise InvalidValue("times need a UTC offset", field=name, rule="aware_datetime")
-        limit = page_size(query.limit)
         async with self.unit_of_work() as uow:
-            rows = await uow.audit.list(query.audit_filter, after=query.after, limit=limit + 1)
-        return keyset_page(rows, limit, lambda recorded: recorded.id)
+            rows = await uow.audit.list(query.audit_filter, after=query.after, limit=query.size + 1)
+        return query.page(rows, lambda recorded: recorded.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from application.audit.staff_action import StaffAction
 from application.catalog.merchant_decisions import (
     decision_event,
     merchant_and_applicant,
@@ -19,14 +20,12 @@ from application.use_case import use_case
 from domain.audit import AuditAction
 from domain.catalog.merchants import Membership, Merchant, MerchantId, StoreRole
 from domain.errors import Conflict
-from domain.identity.roles import Actor, Role
+from domain.identity.roles import Role
 
 
 @dataclass(frozen=True, slots=True)
-class ApproveMerchantCommand:
-    actor: Actor
+class ApproveMerchantCommand(StaffAction):
     merchant_id: MerchantId
-    request_id: str | None = None
 
 
 @use_case
@@ -66,14 +65,7 @@ class ApproveMerchant:
             await uow.users.save(applicant)
             changed = await record_decision(uow, merchant, applicant, "merchant_approved")
             await uow.audit.record(
-                decision_event(
-                    command.actor,
-                    AuditAction.MERCHANT_APPROVED,
-                    merchant,
-                    before=before,
-                    request_id=command.request_id,
-                    now=now,
-                )
+                decision_event(command, AuditAction.MERCHANT_APPROVED, merchant, before=before, now=now)
             )
             await uow.commit()
         await self.credentials.forget_user(applicant)

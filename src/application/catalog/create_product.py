@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from application.catalog.access import merchant_access
+from application.catalog.intake import ProductIntake
 from application.catalog.references import require_category
-from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
 from application.use_case import use_case
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
@@ -22,10 +22,10 @@ class PriceInput:
     currency: str
 
 
-@dataclass(frozen=True, slots=True)
-class CreateProductCommand:
-    actor: Actor
-    merchant_id: MerchantId
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewProduct:
+    """A product as staff describe it, one at a time (``CreateProductCommand``) or in an import."""
+
     sku: str
     name: str
     description: str
@@ -35,9 +35,31 @@ class CreateProductCommand:
     images: list[str]
     status: ProductStatus = ProductStatus.DRAFT
 
+    def product(self, id: ProductId, merchant_id: MerchantId, currency: Currency, now: datetime) -> Product:
+        """The validated ``Product``; a price outside ``currency`` is refused."""
+        return Product.create(
+            id=id,
+            merchant_id=merchant_id,
+            sku=self.sku,
+            name=self.name,
+            description=self.description,
+            price=price(self.price.amount_minor, self.price.currency, currency),
+            stock=self.stock,
+            category_id=self.category_id,
+            images=self.images,
+            status=self.status,
+            now=now,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CreateProductCommand(NewProduct):
+    actor: Actor
+    merchant_id: MerchantId
+
 
 @use_case
-class CreateProduct:
+class CreateProduct(ProductIntake):
     """Add a product to the merchant's catalog.
 
     Rules:
@@ -50,44 +72,16 @@ class CreateProduct:
     - the public listings are invalidated when the product is listed at once.
     """
 
-    unit_of_work: Callable[[], UnitOfWork]
-    clock: Clock
-    ids: IdGenerator
-    currency: Currency
-    cache: CatalogCacheInvalidation
-
     async def __call__(self, command: CreateProductCommand) -> Product:
         now = self.clock.now()
-        product = Product.create(
-            id=ProductId(self.ids.new_id()),
-            merchant_id=command.merchant_id,
-            sku=command.sku,
-            name=command.name,
-            description=command.description,
-            price=price(command.price.amount_minor, command.price.currency, self.currency),
-            stock=command.stock,
-            category_id=command.category_id,
-            images=command.images,
-            status=command.status,
-            now=now,
-        )
+        product = command.product(ProductId(self.ids.new_id()), command.merchant_id, self.currency, now)
         async with self.unit_of_work() as uow:
             access = await merchant_access(uow, command.actor, command.merchant_id, write=True)
             await require_category(uow, product.category_id)
             listed = product.is_listed(access.merchant.is_open)
             await uow.products.add(product, listed=listed)
             if product.stock:
-                await uow.stock_ledger.record(
-                    StockMovement(
-                        id=self.ids.new_id(),
-                        product_id=product.id,
-                        delta=product.stock,
-                        reason="initial stock",
-                        actor_id=command.actor.user_id,
-                        resulting_level=product.stock,
-                        created_at=now,
-                    )
-                )
+                await uow.stock_ledger.record(StockMovement.initial(self.ids.new_id(), product, command.actor.user_id))
             await uow.commit()
         if listed:
             await self.cache.listings_changed()

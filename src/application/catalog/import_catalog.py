@@ -10,16 +10,16 @@ from typing import Protocol
 from application.catalog.access import merchant_access
 from application.catalog.catalog_csv import CatalogCsvReader, CatalogRow, RowRejected, catalog_row, column_of
 from application.catalog.catalog_csv import header_errors as find_header_errors
+from application.catalog.intake import ProductIntake
 from application.identity.policies import OPERATOR
-from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
+from application.ports import UnitOfWork
 from application.use_case import use_case
 from domain.catalog.categories import CategoryId
 from domain.catalog.imports import ImportCounts, RowError
 from domain.catalog.merchants import Merchant, MerchantId
-from domain.catalog.products import Product, ProductId, StockMovement, price
+from domain.catalog.products import INITIAL_STOCK, Product, ProductId, StockMovement, price
 from domain.errors import DomainError, NotFound
 from domain.identity.roles import Actor, UserId
-from domain.money import Currency
 
 BATCH_SIZE = 500
 IMPORT_REASON = "catalog import"
@@ -94,7 +94,7 @@ async def import_access(uow: UnitOfWork, actor: Actor, merchant_id: MerchantId) 
 
 
 @use_case
-class ImportCatalog:
+class ImportCatalog(ProductIntake):
     """Create or update a store's products from a CSV file, by SKU, row by row.
 
     Rules:
@@ -118,12 +118,6 @@ class ImportCatalog:
     - the public listings are invalidated after each batch that changed
       anything customers can see.
     """
-
-    unit_of_work: Callable[[], UnitOfWork]
-    clock: Clock
-    ids: IdGenerator
-    currency: Currency
-    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: ImportCatalogCommand) -> ImportReport:
         async with self.unit_of_work() as uow:
@@ -268,7 +262,7 @@ class ImportCatalog:
             id=self.ids.new_id(),
             product_id=change.product.id,
             delta=change.delta,
-            reason="initial stock" if change.created else IMPORT_REASON,
+            reason=INITIAL_STOCK if change.created else IMPORT_REASON,
             actor_id=actor_id,
             resulting_level=change.product.stock,
             created_at=now,

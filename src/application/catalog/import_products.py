@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from application.catalog.access import merchant_access
-from application.catalog.create_product import PriceInput
+from application.catalog.create_product import NewProduct
+from application.catalog.intake import ProductIntake
 from application.catalog.references import require_category
-from application.ports import CatalogCacheInvalidation, Clock, IdGenerator, UnitOfWork
 from application.use_case import use_case
-from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
-from domain.catalog.products import Product, ProductId, ProductStatus, StockMovement, price
+from domain.catalog.products import ProductId, ProductStatus, StockMovement
 from domain.errors import InvalidValue
 from domain.identity.roles import Actor
-from domain.money import Currency
 
 MAX_IMPORT = 5_000
 
 
-@dataclass(frozen=True, slots=True)
-class ImportedProduct:
-    sku: str
-    name: str
-    description: str
-    price: PriceInput
-    stock: int
-    category_id: CategoryId
-    images: list[str]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportedProduct(NewProduct):
     status: ProductStatus = ProductStatus.ACTIVE
 
 
@@ -46,7 +37,7 @@ class ImportResult:
 
 
 @use_case
-class ImportProducts:
+class ImportProducts(ProductIntake):
     """Add up to 5,000 products to a merchant's catalog in one transaction.
 
     Rules (those of ``CreateProduct``, checked for every item before anything
@@ -61,30 +52,12 @@ class ImportProducts:
     - the public listings are invalidated once, when anything listed was added.
     """
 
-    unit_of_work: Callable[[], UnitOfWork]
-    clock: Clock
-    ids: IdGenerator
-    currency: Currency
-    cache: CatalogCacheInvalidation
-
     async def __call__(self, command: ImportProductsCommand) -> ImportResult:
         if len(command.products) > MAX_IMPORT:
             raise InvalidValue(f"at most {MAX_IMPORT} products per import", field="products", rule="too_many")
         now = self.clock.now()
         products = [
-            Product.create(
-                id=ProductId(self.ids.new_id()),
-                merchant_id=command.merchant_id,
-                sku=item.sku,
-                name=item.name,
-                description=item.description,
-                price=price(item.price.amount_minor, item.price.currency, self.currency),
-                stock=item.stock,
-                category_id=item.category_id,
-                images=item.images,
-                status=item.status,
-                now=now,
-            )
+            item.product(ProductId(self.ids.new_id()), command.merchant_id, self.currency, now)
             for item in command.products
         ]
         if len({product.sku for product in products}) != len(products):
@@ -101,15 +74,7 @@ class ImportProducts:
             added = [product for product in products if product.id in added_ids]
             await uow.stock_ledger.record_all(
                 [
-                    StockMovement(
-                        id=self.ids.new_id(),
-                        product_id=product.id,
-                        delta=product.stock,
-                        reason="initial stock",
-                        actor_id=command.actor.user_id,
-                        resulting_level=product.stock,
-                        created_at=now,
-                    )
+                    StockMovement.initial(self.ids.new_id(), product, command.actor.user_id)
                     for product in added
                     if product.stock
                 ]

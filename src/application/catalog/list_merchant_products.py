@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.catalog.access import merchant_access
-from application.pagination import Page, keyset_page, page_size
+from application.pagination import Page, PageRequest
 from application.ports import UnitOfWork
 from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
@@ -15,13 +15,11 @@ from domain.identity.roles import Actor
 
 
 @dataclass(frozen=True, slots=True)
-class MerchantProductsQuery:
+class MerchantProductsQuery(PageRequest[ProductId]):
     actor: Actor
     merchant_id: MerchantId
     status: ProductStatus | None = None
     text: str | None = None
-    after: ProductId | None = None
-    limit: int = 20
 
 
 @use_case
@@ -35,10 +33,9 @@ class ListMerchantProducts:
     unit_of_work: Callable[[], UnitOfWork]
 
     async def __call__(self, query: MerchantProductsQuery) -> Page[Product, ProductId]:
-        limit = page_size(query.limit)
         async with self.unit_of_work() as uow:
             await merchant_access(uow, query.actor, query.merchant_id, write=False)
             rows = await uow.products.list_for_store(
-                query.merchant_id, status=query.status, text=query.text, after=query.after, limit=limit + 1
+                query.merchant_id, status=query.status, text=query.text, after=query.after, limit=query.size + 1
             )
-        return keyset_page(rows, limit, lambda product: product.id)
+        return query.page(rows, lambda product: product.id)

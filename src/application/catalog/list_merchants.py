@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.identity.policies import require_staff
-from application.pagination import Page, keyset_page, page_size
+from application.pagination import Page, PageRequest
 from application.ports import UnitOfWork
 from application.use_case import use_case
 from domain.catalog.merchants import Merchant, MerchantId, MerchantStatus
@@ -14,11 +14,9 @@ from domain.identity.roles import Actor
 
 
 @dataclass(frozen=True, slots=True)
-class ListMerchantsQuery:
+class ListMerchantsQuery(PageRequest[MerchantId]):
     actor: Actor
     status: MerchantStatus | None = None
-    after: MerchantId | None = None
-    limit: int = 20
 
 
 @use_case
@@ -29,7 +27,6 @@ class ListMerchants:
 
     async def __call__(self, query: ListMerchantsQuery) -> Page[Merchant, MerchantId]:
         require_staff(query.actor)
-        limit = page_size(query.limit)
         async with self.unit_of_work() as uow:
-            rows = await uow.merchants.list(status=query.status, after=query.after, limit=limit + 1)
-        return keyset_page(rows, limit, lambda merchant: merchant.id)
+            rows = await uow.merchants.list(status=query.status, after=query.after, limit=query.size + 1)
+        return query.page(rows, lambda merchant: merchant.id)

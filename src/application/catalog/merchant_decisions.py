@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from application.audit.staff_action import StaffAction
 from application.identity.policies import require_admin
 from application.ports import CatalogCacheInvalidation, Clock, Notification, UnitOfWork
 from application.use_case import use_case
@@ -15,7 +16,6 @@ from domain.audit import AuditAction, AuditEvent, SubjectType, Summary
 from domain.catalog.merchants import Merchant, MerchantId
 from domain.catalog.products import ProductId
 from domain.errors import NotFound
-from domain.identity.roles import Actor
 from domain.identity.users import User
 
 
@@ -50,17 +50,10 @@ def store_summary(merchant: Merchant) -> Summary:
 
 
 def decision_event(
-    actor: Actor, action: AuditAction, merchant: Merchant, *, before: Summary, request_id: str | None, now: datetime
+    command: StaffAction, action: AuditAction, merchant: Merchant, *, before: Summary, now: datetime
 ) -> AuditEvent:
-    return AuditEvent.of(
-        actor,
-        action,
-        SubjectType.MERCHANT,
-        merchant.id,
-        before=before,
-        after=store_summary(merchant),
-        request_id=request_id,
-        now=now,
+    return command.audit_event(
+        action, SubjectType.MERCHANT, merchant.id, before=before, after=store_summary(merchant), now=now
     )
 
 
@@ -80,24 +73,21 @@ class MerchantVisibilityDecision:
 
     async def _decide(
         self,
-        actor: Actor,
+        command: StaffAction,
         merchant_id: MerchantId,
         kind: str,
         decide: Callable[[Merchant, datetime], None],
         *,
         action: AuditAction,
-        request_id: str | None,
     ) -> Merchant:
         """Apply ``decide`` to the locked store, tell its applicant, and leave one ``action`` audit event."""
-        require_admin(actor, action="decide on stores")
+        require_admin(command.actor, action="decide on stores")
         async with self.unit_of_work() as uow:
             merchant, applicant = await merchant_and_applicant(uow, merchant_id)
             before, now = store_summary(merchant), self.clock.now()
             decide(merchant, now)
             changed = await record_decision(uow, merchant, applicant, kind)
-            await uow.audit.record(
-                decision_event(actor, action, merchant, before=before, request_id=request_id, now=now)
-            )
+            await uow.audit.record(decision_event(command, action, merchant, before=before, now=now))
             await uow.commit()
         await refresh_listings(self.cache, changed)
         return merchant

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from application.audit.staff_action import StaffAction
 from application.identity.policies import require_staff
 from application.ports import CatalogCacheInvalidation, Clock, UnitOfWork
 from application.use_case import use_case
-from domain.audit import AuditAction, AuditEvent, SubjectType
+from domain.audit import AuditAction, SubjectType
 from domain.catalog.products import Product, ProductId
 from domain.errors import NotFound
-from domain.identity.roles import Actor
 
 
 @use_case
@@ -24,18 +24,17 @@ class ProductModeration:
 
     async def _moderate(
         self,
-        actor: Actor,
+        command: StaffAction,
         product_id: ProductId,
         decide: Callable[[Product, datetime], None],
         *,
         action: AuditAction,
-        request_id: str | None,
     ) -> Product:
         """Apply ``decide`` to the locked product, store whether customers can see it, and tell the cache.
 
         One ``action`` audit event records the suspension reason before and after, in the same transaction.
         """
-        require_staff(actor)
+        require_staff(command.actor)
         async with self.unit_of_work() as uow:
             product = await uow.products.get(product_id, for_update=True)
             if product is None:
@@ -45,14 +44,12 @@ class ProductModeration:
             decide(product, now)
             await uow.products.save(product, listed=product.is_listed(merchant is not None and merchant.is_open))
             await uow.audit.record(
-                AuditEvent.of(
-                    actor,
+                command.audit_event(
                     action,
                     SubjectType.PRODUCT,
                     product.id,
                     before=before,
                     after={"suspension_reason": product.suspension_reason},
-                    request_id=request_id,
                     now=now,
                 )
             )

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.audit.staff_action import StaffAction
 from application.catalog.merchant_decisions import MerchantVisibilityDecision
 from domain.audit import AuditAction
 from domain.catalog.merchants import Merchant, MerchantId
-from domain.identity.roles import Actor
 
 
 @dataclass(frozen=True, slots=True)
-class ReinstateMerchantCommand:
-    actor: Actor
+class ReinstateMerchantCommand(StaffAction):
     merchant_id: MerchantId
-    request_id: str | None = None
 
 
 class ReinstateMerchant(MerchantVisibilityDecision):
@@ -27,10 +25,9 @@ class ReinstateMerchant(MerchantVisibilityDecision):
 
     async def __call__(self, command: ReinstateMerchantCommand) -> Merchant:
         return await self._decide(
-            command.actor,
+            command,
             command.merchant_id,
             "merchant_reinstated",
             lambda merchant, now: merchant.reinstate(now),
             action=AuditAction.MERCHANT_REINSTATED,
-            request_id=command.request_id,
         )

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.audit.staff_action import StaffAction
 from application.catalog.moderation import ProductModeration
 from domain.audit import AuditAction
 from domain.catalog.products import Product, ProductId
-from domain.identity.roles import Actor
 
 
 @dataclass(frozen=True, slots=True)
-class ReinstateProductCommand:
-    actor: Actor
+class ReinstateProductCommand(StaffAction):
     product_id: ProductId
-    request_id: str | None = None
 
 
 class ReinstateProduct(ProductModeration):
@@ -26,9 +24,8 @@ class ReinstateProduct(ProductModeration):
 
     async def __call__(self, command: ReinstateProductCommand) -> Product:
         return await self._moderate(
-            command.actor,
+            command,
             command.product_id,
             lambda product, now: product.reinstate(now),
             action=AuditAction.PRODUCT_REINSTATED,
-            request_id=command.request_id,
         )

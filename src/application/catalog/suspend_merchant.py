@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.audit.staff_action import StaffAction
 from application.catalog.merchant_decisions import MerchantVisibilityDecision
 from domain.audit import AuditAction
 from domain.catalog.merchants import Merchant, MerchantId
-from domain.identity.roles import Actor
 
 
 @dataclass(frozen=True, slots=True)
-class SuspendMerchantCommand:
-    actor: Actor
+class SuspendMerchantCommand(StaffAction):
     merchant_id: MerchantId
     reason: str
-    request_id: str | None = None
 
 
 class SuspendMerchant(MerchantVisibilityDecision):
@@ -28,10 +26,9 @@ class SuspendMerchant(MerchantVisibilityDecision):
 
     async def __call__(self, command: SuspendMerchantCommand) -> Merchant:
         return await self._decide(
-            command.actor,
+            command,
             command.merchant_id,
             "merchant_suspended",
             lambda merchant, now: merchant.suspend(command.reason, now),
             action=AuditAction.MERCHANT_SUSPENDED,
-            request_id=command.request_id,
         )

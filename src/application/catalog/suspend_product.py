@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.audit.staff_action import StaffAction
 from application.catalog.moderation import ProductModeration
 from domain.audit import AuditAction
 from domain.catalog.products import Product, ProductId
-from domain.identity.roles import Actor
 
 
 @dataclass(frozen=True, slots=True)
-class SuspendProductCommand:
-    actor: Actor
+class SuspendProductCommand(StaffAction):
     product_id: ProductId
     reason: str
-    request_id: str | None = None
 
 
 class SuspendProduct(ProductModeration):
@@ -28,9 +26,8 @@ class SuspendProduct(ProductModeration):
 
     async def __call__(self, command: SuspendProductCommand) -> Product:
         return await self._moderate(
-            command.actor,
+            command,
             command.product_id,
             lambda product, now: product.suspend(command.reason, now),
             action=AuditAction.PRODUCT_SUSPENDED,
-            request_id=command.request_id,
         )

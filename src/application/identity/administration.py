@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass, field, replace
 from uuid import UUID
 
+from application.audit.staff_action import StaffAction
 from application.identity.credentials import CredentialLookup
 from application.identity.policies import check_access_change, require_staff
-from application.pagination import Page, keyset_page, page_size
+from application.pagination import Page, PageRequest
 from application.ports import Clock, CredentialRecord, OutboxMessage, UnitOfWork, UserFilter
 from application.use_case import use_case
 from domain.audit import AuditAction, AuditEvent, SubjectType
@@ -21,11 +21,9 @@ UserPage = Page[User, UserId]
 
 
 @dataclass(frozen=True, slots=True)
-class ListUsersQuery:
+class ListUsersQuery(PageRequest[UserId]):
     actor: Actor
     user_filter: UserFilter
-    after: UserId | None = None
-    limit: int = 20
 
 
 @use_case
@@ -36,19 +34,16 @@ class ListUsers:
 
     async def __call__(self, query: ListUsersQuery) -> UserPage:
         require_staff(query.actor)
-        limit = page_size(query.limit)
         async with self.unit_of_work() as uow:
-            rows = await uow.users.list(query.user_filter, after=query.after, limit=limit + 1)
-        return keyset_page(rows, limit, lambda user: user.id)
+            rows = await uow.users.list(query.user_filter, after=query.after, limit=query.size + 1)
+        return query.page(rows, lambda user: user.id)
 
 
 @dataclass(frozen=True, slots=True)
-class ChangeUserAccessCommand:
-    actor: Actor
+class ChangeUserAccessCommand(StaffAction):
     user_id: UserId
     role: Role | None = None
     is_active: bool | None = None
-    request_id: str | None = None
 
 
 @use_case
@@ -78,25 +73,23 @@ class ChangeUserAccess:
             events: list[AuditEvent] = []
             if command.role is not None and command.role is not user.role:
                 events.append(
-                    _audited(
-                        command,
+                    command.audit_event(
                         AuditAction.USER_ROLE_CHANGED,
-                        user,
-                        part="role",
-                        before=user.role,
-                        after=command.role,
+                        SubjectType.USER,
+                        user.id,
+                        before={"role": user.role},
+                        after={"role": command.role},
                         now=now,
                     )
                 )
             if command.is_active is not None and command.is_active is not user.is_active:
                 events.append(
-                    _audited(
-                        command,
+                    command.audit_event(
                         AuditAction.USER_STATUS_CHANGED,
-                        user,
-                        part="status",
-                        before=_status(user.is_active),
-                        after=_status(command.is_active),
+                        SubjectType.USER,
+                        user.id,
+                        before={"status": _status(user.is_active)},
+                        after={"status": _status(command.is_active)},
                         now=now,
                     )
                 )
@@ -119,35 +112,12 @@ def _status(is_active: bool) -> str:
     return "active" if is_active else "inactive"
 
 
-def _audited(
-    command: ChangeUserAccessCommand,
-    action: AuditAction,
-    user: User,
-    *,
-    part: str,
-    before: str,
-    after: str,
-    now: datetime,
-) -> AuditEvent:
-    return AuditEvent.of(
-        command.actor,
-        action,
-        SubjectType.USER,
-        user.id,
-        before={part: before},
-        after={part: after},
-        request_id=command.request_id,
-        now=now,
-    )
-
-
 @dataclass(frozen=True, slots=True)
-class ListOutboxQuery:
+class ListOutboxQuery(PageRequest[UUID]):
     actor: Actor
     recipient: str | None = None
     kind: str | None = None
-    after: UUID | None = None
-    limit: int = 50
+    limit: int = field(default=50, kw_only=True)
 
 
 OutboxPage = Page[OutboxMessage, UUID]
@@ -179,10 +149,9 @@ class ListOutbox:
 
     async def __call__(self, query: ListOutboxQuery) -> OutboxPage:
         require_staff(query.actor)
-        limit = page_size(query.limit)
         recipient = query.recipient.strip().lower() if query.recipient else None
         async with self.unit_of_work() as uow:
-            rows = await uow.outbox.list(recipient=recipient, kind=query.kind, after=query.after, limit=limit + 1)
+            rows = await uow.outbox.list(recipient=recipient, kind=query.kind, after=query.after, limit=query.size + 1)
         if not self.reveal_codes:
             rows = [masked(message) for message in rows]
-        return keyset_page(rows, limit, lambda message: message.id)
+        return query.page(rows, lambda message: message.id)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.ordering.access import buyers_order
-from application.ordering.reversal import reverse_order, send_refund
-from application.ordering.stock import announce
-from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
-from application.ports.ordering import OrderingUnitOfWork, PaymentGateway
+from application.ordering.reversal import OrderReversal
 from application.use_case import use_case
 from domain.errors import Conflict
 from domain.identity.roles import Actor
@@ -23,7 +19,7 @@ class CancelOrderCommand:
 
 
 @use_case
-class CancelOrder:
+class CancelOrder(OrderReversal):
     """The buyer cancels their own paid order while it has not shipped.
 
     Rules: only ``paid`` orders (an unpaid one is left to expire; a shipped one
@@ -34,12 +30,6 @@ class CancelOrder:
     refunded twice. Buyer and store are told.
     """
 
-    unit_of_work: Callable[[], OrderingUnitOfWork]
-    clock: Clock
-    ids: IdGenerator
-    gateway: PaymentGateway
-    cache: CatalogCacheInvalidation
-
     async def __call__(self, command: CancelOrderCommand) -> Order:
         now = self.clock.now()
         async with self.unit_of_work() as uow:
@@ -49,16 +39,8 @@ class CancelOrder:
                     "an unpaid order is not cancelled: leave its checkout unpaid and it expires", field="status"
                 )
             order.cancel(now)
-            changes, refund = await reverse_order(
-                uow,
-                order,
-                returns_stock=True,
-                store_notice="order_cancelled",
-                actor_id=command.actor.user_id,
-                ids=self.ids,
-                now=now,
+            reversal = await self.reverse_and_commit(
+                uow, order, returns_stock=True, notice="order_cancelled", actor_id=command.actor.user_id, now=now
             )
-            await uow.commit()
-        await send_refund(self.gateway, refund)
-        await announce(self.cache, changes)
+        await self.settle(reversal)
         return order

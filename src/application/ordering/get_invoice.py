@@ -6,18 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.ordering.access import readable_order
+from application.ordering.get_order import GetOrderQuery
 from application.ports.ordering import OrderingUnitOfWork
 from application.use_case import use_case
 from domain.errors import NotFound
-from domain.identity.roles import Actor
 from domain.ordering.invoices import Invoice, InvoiceKind
-from domain.ordering.orders import OrderId
 
-
-@dataclass(frozen=True, slots=True)
-class GetInvoiceQuery:
-    actor: Actor
-    order_id: OrderId
+GetInvoiceQuery = GetOrderQuery
+"""An invoice is asked for by its order, with the same rule of who may read it."""
 
 
 @dataclass(frozen=True, slots=True)

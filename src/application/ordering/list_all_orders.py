@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from application.identity.policies import require_staff
 from application.ordering.order_pages import order_page
-from application.pagination import Page
+from application.pagination import Page, PageRequest
 from application.ports.ordering import OrderingUnitOfWork, OrderScope
 from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
@@ -16,13 +16,11 @@ from domain.ordering.orders import Order, OrderId, OrderStatus
 
 
 @dataclass(frozen=True, slots=True)
-class ListAllOrdersQuery:
+class ListAllOrdersQuery(PageRequest[OrderId]):
     actor: Actor
     status: OrderStatus | None = None
     buyer_id: UserId | None = None
     merchant_id: MerchantId | None = None
-    after: OrderId | None = None
-    limit: int = 20
 
 
 @use_case
@@ -35,4 +33,4 @@ class ListAllOrders:
         require_staff(query.actor)
         async with self.unit_of_work() as uow:
             scope = OrderScope(buyer_id=query.buyer_id, merchant_id=query.merchant_id, status=query.status)
-            return await order_page(uow, scope, query.after, query.limit)
+            return await order_page(uow, scope, query)

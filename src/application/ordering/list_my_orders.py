@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.ordering.order_pages import order_page
-from application.pagination import Page
+from application.pagination import Page, PageRequest
 from application.ports.ordering import OrderingUnitOfWork, OrderScope
 from application.use_case import use_case
 from domain.identity.roles import Actor
@@ -14,11 +14,9 @@ from domain.ordering.orders import Order, OrderId, OrderStatus
 
 
 @dataclass(frozen=True, slots=True)
-class ListMyOrdersQuery:
+class ListMyOrdersQuery(PageRequest[OrderId]):
     actor: Actor
     status: OrderStatus | None = None
-    after: OrderId | None = None
-    limit: int = 20
 
 
 @use_case
@@ -30,4 +28,4 @@ class ListMyOrders:
     async def __call__(self, query: ListMyOrdersQuery) -> Page[Order, OrderId]:
         async with self.unit_of_work() as uow:
             scope = OrderScope(buyer_id=query.actor.user_id, status=query.status)
-            return await order_page(uow, scope, query.after, query.limit)
+            return await order_page(uow, scope, query)

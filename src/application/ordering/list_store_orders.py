@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from application.catalog.access import merchant_access
 from application.ordering.order_pages import order_page
-from application.pagination import Page
+from application.pagination import Page, PageRequest
 from application.ports.ordering import OrderingUnitOfWork, OrderScope
 from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
@@ -16,12 +16,10 @@ from domain.ordering.orders import Order, OrderId, OrderStatus
 
 
 @dataclass(frozen=True, slots=True)
-class ListStoreOrdersQuery:
+class ListStoreOrdersQuery(PageRequest[OrderId]):
     actor: Actor
     merchant_id: MerchantId
     status: OrderStatus | None = None
-    after: OrderId | None = None
-    limit: int = 20
 
 
 @use_case
@@ -34,4 +32,4 @@ class ListStoreOrders:
         async with self.unit_of_work() as uow:
             await merchant_access(uow, query.actor, query.merchant_id, write=False)
             scope = OrderScope(merchant_id=query.merchant_id, status=query.status)
-            return await order_page(uow, scope, query.after, query.limit)
+            return await order_page(uow, scope, query)

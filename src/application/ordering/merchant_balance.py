@@ -8,7 +8,7 @@ from uuid import UUID
 
 from application.catalog.access import merchant_access
 from application.ordering.terms import CommerceTerms
-from application.pagination import Page, keyset_page, page_size
+from application.pagination import Page, PageRequest
 from application.ports import Clock
 from application.ports.ordering import Balance, OrderingUnitOfWork
 from application.use_case import use_case
@@ -18,11 +18,9 @@ from domain.ordering.ledger import LedgerEntry
 
 
 @dataclass(frozen=True, slots=True)
-class MerchantBalanceQuery:
+class MerchantBalanceQuery(PageRequest[UUID]):
     actor: Actor
     merchant_id: MerchantId
-    after: UUID | None = None
-    limit: int = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +43,10 @@ class GetMerchantBalance:
     terms: CommerceTerms
 
     async def __call__(self, query: MerchantBalanceQuery) -> MerchantBalance:
-        limit = page_size(query.limit)
         async with self.unit_of_work() as uow:
             await merchant_access(uow, query.actor, query.merchant_id, write=False)
             balance = await uow.merchant_ledger.balance(
                 query.merchant_id, available_before=self.clock.now() - self.terms.funds_available_after
             )
-            rows = await uow.merchant_ledger.entries(query.merchant_id, after=query.after, limit=limit + 1)
-        return MerchantBalance(balance=balance, entries=keyset_page(rows, limit, lambda entry: entry.id))
+            rows = await uow.merchant_ledger.entries(query.merchant_id, after=query.after, limit=query.size + 1)
+        return MerchantBalance(balance=balance, entries=query.page(rows, lambda entry: entry.id))

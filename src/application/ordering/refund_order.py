@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from application.audit.staff_action import StaffAction
 from application.identity.policies import require_staff
 from application.ordering.access import no_such_order
-from application.ordering.reversal import reverse_order, send_refund
-from application.ordering.stock import announce
-from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
-from application.ports.ordering import OrderingUnitOfWork, PaymentGateway
+from application.ordering.reversal import OrderReversal
 from application.use_case import use_case
-from domain.audit import AuditAction, AuditEvent, SubjectType
-from domain.identity.roles import Actor
+from domain.audit import AuditAction, SubjectType
 from domain.ordering.orders import Order, OrderId
 
 
 @dataclass(frozen=True, slots=True)
-class RefundOrderCommand:
-    actor: Actor
+class RefundOrderCommand(StaffAction):
     order_id: OrderId
     reason: str
-    request_id: str | None = None
 
 
 @use_case
-class RefundOrder:
+class RefundOrder(OrderReversal):
     """Platform staff refund a paid, shipped or delivered order, saying why.
 
     Rules: the domain decides whether the order may become ``refunded``. Units
@@ -36,12 +30,6 @@ class RefundOrder:
     A refund is a staff action: one ``order.refunded`` audit event, in the
     same transaction.
     """
-
-    unit_of_work: Callable[[], OrderingUnitOfWork]
-    clock: Clock
-    ids: IdGenerator
-    gateway: PaymentGateway
-    cache: CatalogCacheInvalidation
 
     async def __call__(self, command: RefundOrderCommand) -> Order:
         require_staff(command.actor)
@@ -53,27 +41,17 @@ class RefundOrder:
             unshipped, before = order.holds_stock, order.status.value
             order.refund(command.reason, now)
             await uow.audit.record(
-                AuditEvent.of(
-                    command.actor,
+                command.audit_event(
                     AuditAction.ORDER_REFUNDED,
                     SubjectType.ORDER,
                     order.id,
                     before={"status": before},
                     after={"status": order.status.value, "reason": command.reason},
-                    request_id=command.request_id,
                     now=now,
                 )
             )
-            changes, refund = await reverse_order(
-                uow,
-                order,
-                returns_stock=unshipped,
-                store_notice="order_refunded",
-                actor_id=command.actor.user_id,
-                ids=self.ids,
-                now=now,
+            reversal = await self.reverse_and_commit(
+                uow, order, returns_stock=unshipped, notice="order_refunded", actor_id=command.actor.user_id, now=now
             )
-            await uow.commit()
-        await send_refund(self.gateway, refund)
-        await announce(self.cache, changes)
+        await self.settle(reversal)
         return order

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from application.pagination import Page, keyset_page, page_size
+from application.pagination import Page, PageRequest
 from application.ports.support import SupportUnitOfWork, TicketFilter
 from application.support.access import ticket_scope
 from application.use_case import use_case
@@ -14,11 +14,9 @@ from domain.support.tickets import Ticket, TicketId
 
 
 @dataclass(frozen=True, slots=True)
-class ListTicketsQuery:
+class ListTicketsQuery(PageRequest[TicketId]):
     actor: Actor
     ticket_filter: TicketFilter = field(default_factory=TicketFilter)
-    after: TicketId | None = None
-    limit: int = 20
 
 
 TicketPage = Page[Ticket, TicketId]
@@ -36,8 +34,7 @@ class ListTickets:
     unit_of_work: Callable[[], SupportUnitOfWork]
 
     async def __call__(self, query: ListTicketsQuery) -> TicketPage:
-        limit = page_size(query.limit)
         async with self.unit_of_work() as uow:
             scope = await ticket_scope(uow, query.actor)
-            rows = await uow.tickets.list(scope, query.ticket_filter, after=query.after, limit=limit + 1)
-        return keyset_page(rows, limit, lambda ticket: ticket.id)
+            rows = await uow.tickets.list(scope, query.ticket_filter, after=query.after, limit=query.size + 1)
+        return query.page(rows, lambda ticket: ticket.id)

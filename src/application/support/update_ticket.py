@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from application.audit.staff_action import StaffAction
 from application.identity.policies import require_staff
 from application.ports import Clock
 from application.ports.support import SupportUnitOfWork
@@ -12,7 +13,7 @@ from application.support.access import no_such_ticket
 from application.use_case import use_case
 from domain.audit import AuditAction, AuditEvent, SubjectType
 from domain.errors import InvalidValue
-from domain.identity.roles import Actor, UserId
+from domain.identity.roles import UserId
 from domain.support.tickets import Ticket, TicketId, TicketPriority, TicketStatus
 
 
@@ -24,15 +25,13 @@ class Assignment:
 
 
 @dataclass(frozen=True, slots=True)
-class UpdateTicketCommand:
+class UpdateTicketCommand(StaffAction):
     """Only the parts given change; ``None`` leaves a part as it is."""
 
-    actor: Actor
     ticket_id: TicketId
     status: TicketStatus | None = None
     assignment: Assignment | None = None
     priority: TicketPriority | None = None
-    request_id: str | None = None
 
 
 @use_case
@@ -70,15 +69,8 @@ class UpdateTicket:
 
             def audit(action: AuditAction, part: str, before: str | None, after: str | None) -> None:
                 events.append(
-                    AuditEvent.of(
-                        command.actor,
-                        action,
-                        SubjectType.TICKET,
-                        ticket.id,
-                        before={part: before},
-                        after={part: after},
-                        request_id=command.request_id,
-                        now=now,
+                    command.audit_event(
+                        action, SubjectType.TICKET, ticket.id, before={part: before}, after={part: after}, now=now
                     )
                 )
 

@@ -202,6 +202,15 @@ class StockMovement:
     resulting_level: int
     created_at: datetime
 
+    @classmethod
+    def initial(cls, id: UUID, product: Product, actor_id: UserId | None) -> StockMovement:
+        """A new product's first ledger line: the stock it starts with."""
+        return cls(id, product.id, product.stock, INITIAL_STOCK, actor_id, product.stock, product.created_at)
+
+
+INITIAL_STOCK = "initial stock"
+"""The reason on a new product's first stock movement."""
+
 
 def stock_reason(raw: str) -> str:
     message = "a stock movement needs a reason of 2 to 200 characters"

@@ -2,40 +2,32 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from sqlalchemy import delete
 
-from adapters.postgres.repository import SqlaRepository, column_values, entity_from
+from adapters.postgres.repository import Converters, SqlaEntityRepository, SqlaRepository, column_values, entity_from
 from adapters.postgres.tables import MembershipRow, MerchantRow
 from application.ports import MembershipRepository, MerchantRepository
 from domain.catalog.merchants import Membership, Merchant, MerchantId, MerchantStatus, StoreRole
 from domain.identity.roles import UserId
 
 
-def _merchant(row: MerchantRow) -> Merchant:
-    return entity_from(Merchant, row, status=MerchantStatus(row.status))
-
-
-class SqlaMerchantRepository(SqlaRepository[MerchantRow], MerchantRepository):
+class SqlaMerchantRepository(SqlaEntityRepository[MerchantRow, Merchant], MerchantRepository):
     row_type = MerchantRow
-
-    async def add(self, merchant: Merchant) -> None:
-        await self._add(MerchantRow(**column_values(merchant)))
-
-    async def save(self, merchant: Merchant) -> None:
-        await self._write(merchant.id, column_values(merchant, exclude={"id"}))
+    entity_type = Merchant
+    converters: ClassVar[Converters] = {"status": MerchantStatus}
 
     async def get(self, merchant_id: MerchantId, *, for_update: bool = False) -> Merchant | None:
-        row = await self._one(id=merchant_id, for_update=for_update)
-        return _merchant(row) if row is not None else None
+        return await self._find(id=merchant_id, for_update=for_update)
 
     async def of_applicant(self, user_id: UserId) -> Merchant | None:
-        row = await self._one(applicant_id=user_id)
-        return _merchant(row) if row is not None else None
+        return await self._find(applicant_id=user_id)
 
     async def list(self, *, status: MerchantStatus | None, after: MerchantId | None, limit: int) -> list[Merchant]:
         conditions = [MerchantRow.status == status.value] if status is not None else []
         rows = await self._newest_first(MerchantRow.id, *conditions, after=after, limit=limit)
-        return [_merchant(row) for row in rows]
+        return [self._entity(row) for row in rows]
 
 
 def _membership(row: MembershipRow) -> Membership:
