@@ -64,6 +64,11 @@ def fields_of(body: msgspec.Struct) -> dict[str, Any]:
     return msgspec.structs.asdict(body)
 
 
+def changes_of(body: msgspec.Struct) -> dict[str, Any]:
+    """A PATCH body's fields by name, each one left out as None ("no change"), for a command with the same names."""
+    return {name: unset_to_none(value) for name, value in fields_of(body).items()}
+
+
 class StaffArea(Controller):
     """Base of the platform staff's controllers: tagged ``staff``, every route needs a caller."""
 

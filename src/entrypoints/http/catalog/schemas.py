@@ -193,6 +193,10 @@ class MerchantRef(msgspec.Struct):
     id: UUID
     name: str
 
+    @classmethod
+    def of(cls, product: ProductSummary | PublicProduct) -> MerchantRef:
+        return cls(id=product.merchant_id, name=product.merchant_name)
+
 
 class ProductCard(msgspec.Struct):
     id: UUID
@@ -206,8 +210,7 @@ class ProductCard(msgspec.Struct):
 
     @classmethod
     def of(cls, summary: ProductSummary) -> ProductCard:
-        merchant = MerchantRef(id=summary.merchant_id, name=summary.merchant_name)
-        return copy_into(cls, summary, price=Price.of(summary.price), merchant=merchant)
+        return copy_into(cls, summary, price=Price.of(summary.price), merchant=MerchantRef.of(summary))
 
 
 class ProductCardPage(msgspec.Struct):
@@ -236,5 +239,4 @@ class ProductDetail(msgspec.Struct):
 
     @classmethod
     def of(cls, product: PublicProduct) -> ProductDetail:
-        merchant = MerchantRef(id=product.merchant_id, name=product.merchant_name)
-        return copy_into(cls, product, price=Price.of(product.price), merchant=merchant)
+        return copy_into(cls, product, price=Price.of(product.price), merchant=MerchantRef.of(product))
