@@ -25,7 +25,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-ASSETS = Path(__file__).resolve().parents[1] / "src" / "entrypoints" / "http" / "docs_assets"
+ASSETS = Path(__file__).resolve().parents[1] / "src" / "entrypoints" / "http" / "vendor" / "docs_assets"
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class NpmPackage:
     name: str
     version: str
     integrity: str  # the registry's sha512 of the tarball, as in package-lock.json
-    folder: str  # where its files go under docs_assets/
+    folder: str  # where its files go under vendor/docs_assets/
     files: tuple[str, ...]  # paths inside the package; LICENSE always comes along
 
 

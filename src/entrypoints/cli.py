@@ -14,11 +14,10 @@ from adapters.postgres import migrator
 from application.identity.administration import ListUsersQuery
 from application.identity.policies import OPERATOR
 from application.identity.sign_up import SignUpCommand
-from application.ordering.expire_checkouts import ExpireCheckoutsCommand
 from application.ports import UserFilter
 from domain.identity.roles import Role
 from entrypoints.catalog_commands import catalog, process_imports
-from entrypoints.cli_jobs import purge, relay_outbox, reports
+from entrypoints.cli_jobs import expire_checkouts, purge, relay_outbox, reports
 from entrypoints.cli_runtime import command_settings as _settings
 from entrypoints.cli_runtime import run_on as _run_on
 from entrypoints.cli_runtime import run_use_case as _run_use_case
@@ -266,26 +265,8 @@ def jobs() -> None:
     """Batch jobs, run by the scheduler (or by hand)."""
 
 
-@jobs.command("expire-checkouts")
-@click.option(
-    "--batch-size",
-    type=click.IntRange(1, 1000),
-    default=100,
-    show_default=True,
-    help="How many expired checkouts to settle per transaction.",
-)
-def expire_checkouts(batch_size: int) -> None:
-    """Expire unpaid checkouts past their deadline and return their stock."""
-    command = ExpireCheckoutsCommand(actor=OPERATOR, batch_size=batch_size)
-    report = _run_use_case(lambda container: container.ordering.expire_checkouts(command))
-    click.echo(
-        f"expired {report.checkouts} checkouts ({report.orders} orders, {report.units_returned} units back in stock); "
-        f"refunded {report.late_charges_refunded} late charges; "
-        f"forgot {report.idempotency_keys_forgotten} idempotency keys"
-    )
-
-
 main.add_command(catalog)
+jobs.add_command(expire_checkouts)
 jobs.add_command(process_imports)
 jobs.add_command(relay_outbox)
 jobs.add_command(purge)

@@ -1,11 +1,13 @@
-"""``commerce jobs relay-outbox``, ``commerce jobs purge`` and ``commerce reports sales``: thin over the use cases."""
+"""The batch jobs (``commerce jobs ...``) and ``commerce reports sales``: thin over the use cases."""
 
 from __future__ import annotations
 
 import csv
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any, TypeVar
 from uuid import UUID
 
 import click
@@ -13,23 +15,38 @@ import click
 from application.housekeeping.purge_expired import PurgeCommand
 from application.identity.policies import OPERATOR
 from application.notifications.deliver_outbox import DeliverOutboxCommand
+from application.ordering.expire_checkouts import ExpireCheckoutsCommand
 from application.ordering.sales_report import SalesReportQuery
 from application.ports.jobs import SalesDay
 from domain.catalog.merchants import MerchantId
 from entrypoints.cli_runtime import run_use_case
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 SALES_COLUMNS = ("day", "currency", "orders", "units", "gross_minor", "tax_minor", "refunds_minor")
+
+
+def batch_size_option(*, most: int, default: int, meaning: str) -> Callable[[F], F]:
+    """The ``--batch-size`` option of a job; ``meaning`` is its help text."""
+    return click.option("--batch-size", type=click.IntRange(1, most), default=default, show_default=True, help=meaning)
+
+
+@click.command("expire-checkouts")
+@batch_size_option(most=1000, default=100, meaning="How many expired checkouts to settle per transaction.")
+def expire_checkouts(batch_size: int) -> None:
+    """Expire unpaid checkouts past their deadline and return their stock."""
+    command = ExpireCheckoutsCommand(actor=OPERATOR, batch_size=batch_size)
+    report = run_use_case(lambda container: container.ordering.expire_checkouts(command))
+    click.echo(
+        f"expired {report.checkouts} checkouts ({report.orders} orders, {report.units_returned} units back in stock); "
+        f"refunded {report.late_charges_refunded} late charges; "
+        f"forgot {report.idempotency_keys_forgotten} idempotency keys"
+    )
 
 
 @click.command("relay-outbox")
 @click.option("--once", is_flag=True, help="One batch, then stop (default: until nothing is due).")
-@click.option(
-    "--batch-size",
-    type=click.IntRange(1, 1000),
-    default=50,
-    show_default=True,
-    help="How many messages to claim at a time.",
-)
+@batch_size_option(most=1000, default=50, meaning="How many messages to claim at a time.")
 def relay_outbox(once: bool, batch_size: int) -> None:
     """Deliver the pending outbox messages (mail with COMMERCE_SMTP_URL, else the log); failures retry later."""
     command = DeliverOutboxCommand(actor=OPERATOR, batch_size=batch_size, max_batches=1 if once else None)
@@ -38,13 +55,7 @@ def relay_outbox(once: bool, batch_size: int) -> None:
 
 
 @click.command()
-@click.option(
-    "--batch-size",
-    type=click.IntRange(1, 10_000),
-    default=1000,
-    show_default=True,
-    help="How many rows to delete per transaction.",
-)
+@batch_size_option(most=10_000, default=1000, meaning="How many rows to delete per transaction.")
 def purge(batch_size: int) -> None:
     """Delete expired refresh tokens, revoked-token rows, idempotency keys, activation codes and old sent mail."""
     command = PurgeCommand(actor=OPERATOR, batch_size=batch_size)

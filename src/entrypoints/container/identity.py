@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from adapters.redis import RedisAccessTokenDenylist, RedisCredentialCache, RedisLoginThrottle
@@ -77,17 +78,9 @@ class IdentityProvider:
             activation_codes=codes,
             pause=adapters.pause,
         )
-        # Operators hear which detail is taken (409); the public signup never says.
-        self.create_admin = SignUp(
-            unit_of_work=uow,
-            clock=clock,
-            ids=ids,
-            hasher=hasher,
-            policy=policy,
-            activation_codes=None,
-            role=Role.ADMIN,
-            is_active=True,
-        ).register
+        # The same sign-up, for an active admin with no activation code (``register`` never pauses):
+        # operators hear which detail is taken (409); the public signup never says.
+        self.create_admin = replace(self.sign_up, activation_codes=None, role=Role.ADMIN, is_active=True).register
         limits = settings.rate_limits
         self.activate_account = ActivateAccount(
             unit_of_work=uow,

@@ -11,7 +11,7 @@ missing ones.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from application.catalog.apply_for_merchant import ApplyForMerchantCommand
 from application.catalog.approve_merchant import ApproveMerchantCommand
@@ -65,14 +65,7 @@ async def _find_user(container: Container, email: str) -> User | None:
 
 
 def _sign_up_command(person: DemoPerson) -> SignUpCommand:
-    return SignUpCommand(
-        email=person.email,
-        phone=person.phone,
-        national_id=person.national_id,
-        first_name=person.first_name,
-        last_name=person.last_name,
-        password=DEMO_PASSWORD,
-    )
+    return SignUpCommand(**asdict(person), password=DEMO_PASSWORD)
 
 
 class DemoSeeder:

@@ -291,14 +291,15 @@ def openapi_document(app: Litestar) -> str:
     return json.dumps(served, indent=2, ensure_ascii=False) + "\n"
 
 
-LOCATION = [
-    ResponseHeader(
-        name="Location",
-        description="The URL of what was created.",
-        value="/api/v1/...",  # documentation only: gives the header its string schema
-        documentation_only=True,
-    )
-]
+def documented_header(name: str, description: str, *, example: str) -> list[ResponseHeader]:
+    """The ``response_headers=`` of a route whose handler sets ``name`` itself: documentation only.
+
+    The example value gives the header its string schema.
+    """
+    return [ResponseHeader(name=name, description=description, value=example, documentation_only=True)]
+
+
+LOCATION = documented_header("Location", "The URL of what was created.", example="/api/v1/...")
 """The ``response_headers=`` of a route that answers 201."""
 
 
@@ -307,11 +308,8 @@ def created(body: T, location: str) -> Response[T]:
     return Response(body, status_code=HTTPStatus.CREATED, headers={"Location": location})
 
 
-ETAG = [
-    ResponseHeader(
-        name="ETag",
-        description="A validator of the page's bytes: send it back in If-None-Match to get a 304 while it holds.",
-        value='"0123456789abcdef01234567"',  # documentation only: gives the header its string schema
-        documentation_only=True,
-    )
-]
+ETAG = documented_header(
+    "ETag",
+    "A validator of the page's bytes: send it back in If-None-Match to get a 304 while it holds.",
+    example='"0123456789abcdef01234567"',
+)

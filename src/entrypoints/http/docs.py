@@ -2,7 +2,7 @@
 
 Their scripts and styles are served from ``/schema/assets``, vendored from the
 npm packages at the versions pinned in ``scripts/vendor_docs_assets.py``
-(``docs_assets/manifest.json`` records them). No page loads anything from a CDN.
+(``vendor/docs_assets/manifest.json`` records them). No page loads anything from a CDN.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from entrypoints.http.problems import docs_page_not_found
 
 DOCS_PATH = "/schema"
 ASSETS_PATH = f"{DOCS_PATH}/assets"
-ASSETS_DIR = Path(__file__).parent / "docs_assets"
+ASSETS_DIR = Path(__file__).parent / "vendor" / "docs_assets"
 # A year: a file's name changes only with the vendored version, and the folder is rewritten then.
 ASSETS_CACHE_SECONDS = 365 * 24 * 3600
 

@@ -21,6 +21,7 @@ from domain.errors import InvalidValue
 
 T = TypeVar("T")
 K = TypeVar("K")
+S = TypeVar("S", bound=msgspec.Struct)
 
 BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 """The OpenAPI security requirement of every route that needs a caller."""
@@ -41,9 +42,31 @@ class Copied(msgspec.Struct):
         return msgspec.convert(source, cls, from_attributes=True)
 
 
+def copy_into(response: type[S], source: object, **derived: Any) -> S:
+    """``response`` with ``source``'s attributes of the same names, and ``derived`` for the fields that are not copies.
+
+    A mapping then names only what differs between the wire and the object; a
+    field that is a plain copy on both sides needs no line of its own.
+    """
+    fields = msgspec.structs.fields(response)
+    unknown = derived.keys() - {field.name for field in fields}
+    if unknown:
+        raise TypeError(f"{response.__name__} has no field {', '.join(sorted(unknown))}")
+    values = {
+        field.encode_name: derived[field.name] if field.name in derived else getattr(source, field.name)
+        for field in fields
+    }
+    return msgspec.convert(values, response, from_attributes=True)
+
+
 def fields_of(body: msgspec.Struct) -> dict[str, Any]:
     """A body's fields by name, for a command that takes the same fields under the same names."""
     return msgspec.structs.asdict(body)
+
+
+def changes_of(body: msgspec.Struct) -> dict[str, Any]:
+    """A PATCH body's fields by name, each one left out as None ("no change"), for a command with the same names."""
+    return {name: unset_to_none(value) for name, value in fields_of(body).items()}
 
 
 class StaffArea(Controller):

@@ -14,12 +14,12 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 
 from application.catalog.catalog_imports import GetCatalogImportQuery, RequestCatalogImportCommand
-from domain.catalog.imports import CatalogImport, CatalogImportId, ImportStatus
+from domain.catalog.imports import CatalogImportId, ImportStatus
 from domain.catalog.merchants import MerchantId
 from domain.errors import InvalidValue, NotFound
 from entrypoints.http.contract import LOCATION, problems
 from entrypoints.http.dependencies import ApiRequest, Catalog
-from entrypoints.http.shared import BEARER
+from entrypoints.http.shared import BEARER, Copied
 
 
 class ImportCounts(msgspec.Struct):
@@ -35,7 +35,7 @@ class RejectedRow(msgspec.Struct):
     message: str
 
 
-class CatalogImportResponse(msgspec.Struct):
+class CatalogImportResponse(Copied):
     """An import: ``pending`` until a worker takes it, ``running``, then ``done`` (with counts) or ``failed``."""
 
     id: UUID
@@ -49,23 +49,6 @@ class CatalogImportResponse(msgspec.Struct):
     failure: str | None
     created_at: datetime
     finished_at: datetime | None
-
-    @classmethod
-    def of(cls, catalog_import: CatalogImport) -> CatalogImportResponse:
-        counts = catalog_import.counts
-        return cls(
-            id=catalog_import.id,
-            merchant_id=catalog_import.merchant_id,
-            file_name=catalog_import.file_name,
-            size=catalog_import.size,
-            status=catalog_import.status,
-            attempts=catalog_import.attempts,
-            counts=ImportCounts(counts.created, counts.updated, counts.unchanged, counts.rejected),
-            errors=[RejectedRow(e.line, e.column, e.message) for e in catalog_import.errors],
-            failure=catalog_import.failure,
-            created_at=catalog_import.created_at,
-            finished_at=catalog_import.finished_at,
-        )
 
 
 class CatalogImportUpload(msgspec.Struct):

@@ -264,13 +264,7 @@ class MerchantProductsController(Controller):
         catalog: Catalog,
     ) -> Response[StockMovementResponse]:
         movement = await catalog.move_stock(
-            MoveStockCommand(
-                actor=request.actor,
-                merchant_id=merchant_id,
-                product_id=product_id,
-                delta=data.delta,
-                reason=data.reason,
-            )
+            MoveStockCommand(actor=request.actor, merchant_id=merchant_id, product_id=product_id, **fields_of(data))
         )
         # A movement has no address of its own: the product whose stock it moved does.
         return created(StockMovementResponse.of(movement), f"/api/v1/merchants/{merchant_id}/products/{product_id}")

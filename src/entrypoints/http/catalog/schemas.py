@@ -14,7 +14,7 @@ from application.ports import ProductSummary, PublicProduct
 from domain.catalog.products import MAX_DESCRIPTION, MAX_IMAGES, MAX_STOCK, Product, ProductStatus
 from domain.money import Money
 from entrypoints.http.input import Url, line, multiline
-from entrypoints.http.shared import Copied, RequestBody
+from entrypoints.http.shared import Copied, RequestBody, copy_into
 
 Text200 = Annotated[str, line(min_length=1, max_length=200)]
 Reason = Annotated[str, multiline(min_length=3, max_length=500)]
@@ -163,22 +163,7 @@ class MerchantProduct(msgspec.Struct):
 
     @classmethod
     def of(cls, product: Product) -> MerchantProduct:
-        return cls(
-            id=product.id,
-            merchant_id=product.merchant_id,
-            sku=product.sku,
-            name=product.name,
-            description=product.description,
-            price=Price.of(product.price),
-            stock=product.stock,
-            category_id=product.category_id,
-            images=list(product.images),
-            status=product.status,
-            suspended=product.is_suspended,
-            suspension_reason=product.suspension_reason,
-            created_at=product.created_at,
-            updated_at=product.updated_at,
-        )
+        return copy_into(cls, product, price=Price.of(product.price), suspended=product.is_suspended)
 
 
 class MerchantProductPage(msgspec.Struct):
@@ -208,6 +193,10 @@ class MerchantRef(msgspec.Struct):
     id: UUID
     name: str
 
+    @classmethod
+    def of(cls, product: ProductSummary | PublicProduct) -> MerchantRef:
+        return cls(id=product.merchant_id, name=product.merchant_name)
+
 
 class ProductCard(msgspec.Struct):
     id: UUID
@@ -221,16 +210,7 @@ class ProductCard(msgspec.Struct):
 
     @classmethod
     def of(cls, summary: ProductSummary) -> ProductCard:
-        return cls(
-            id=summary.id,
-            name=summary.name,
-            price=Price.of(summary.price),
-            in_stock=summary.in_stock,
-            image=summary.image,
-            merchant=MerchantRef(id=summary.merchant_id, name=summary.merchant_name),
-            category_path=summary.category_path,
-            created_at=summary.created_at,
-        )
+        return copy_into(cls, summary, price=Price.of(summary.price), merchant=MerchantRef.of(summary))
 
 
 class ProductCardPage(msgspec.Struct):
@@ -259,16 +239,4 @@ class ProductDetail(msgspec.Struct):
 
     @classmethod
     def of(cls, product: PublicProduct) -> ProductDetail:
-        return cls(
-            id=product.id,
-            name=product.name,
-            description=product.description,
-            price=Price.of(product.price),
-            in_stock=product.in_stock,
-            images=list(product.images),
-            merchant=MerchantRef(id=product.merchant_id, name=product.merchant_name),
-            category_id=product.category_id,
-            category_path=[CategoryStepResponse(id=s.id, name=s.name, slug=s.slug) for s in product.category_path],
-            created_at=product.created_at,
-            updated_at=product.updated_at,
-        )
+        return copy_into(cls, product, price=Price.of(product.price), merchant=MerchantRef.of(product))

@@ -26,7 +26,7 @@ from entrypoints.http.identity.schemas import (
     UserResponse,
 )
 from entrypoints.http.input import LINE_PATTERN
-from entrypoints.http.shared import Cursor, Limit, Listing, StaffArea, listed_by_id, unset_to_none
+from entrypoints.http.shared import Cursor, Limit, Listing, StaffArea, changes_of, listed_by_id
 
 USERS = listed_by_id("users", UserId)
 OUTBOX = Listing(name="outbox", load=UUID, dump=str)
@@ -73,11 +73,7 @@ class AdminUsersController(StaffArea):
     ) -> UserResponse:
         user = await identity.change_user_access(
             ChangeUserAccessCommand(
-                actor=request.actor,
-                user_id=user_id,
-                role=unset_to_none(data.role),
-                is_active=unset_to_none(data.is_active),
-                request_id=request.request_id,
+                actor=request.actor, user_id=user_id, request_id=request.request_id, **changes_of(data)
             )
         )
         return UserResponse.of(user)

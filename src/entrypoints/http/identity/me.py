@@ -13,7 +13,7 @@ from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Identity
 from entrypoints.http.identity.schemas import PasswordChange, ProfileUpdate, UserResponse
 from entrypoints.http.rate_limits import limited
-from entrypoints.http.shared import BEARER, unset_to_none
+from entrypoints.http.shared import BEARER, changes_of
 
 
 class MeController(Controller):
@@ -34,14 +34,7 @@ class MeController(Controller):
     async def update_profile(
         self, data: JSONBody[ProfileUpdate], request: ApiRequest, identity: Identity
     ) -> UserResponse:
-        user = await identity.update_my_profile(
-            UpdateMyProfileCommand(
-                actor=request.actor,
-                first_name=unset_to_none(data.first_name),
-                last_name=unset_to_none(data.last_name),
-                phone=unset_to_none(data.phone),
-            )
-        )
+        user = await identity.update_my_profile(UpdateMyProfileCommand(actor=request.actor, **changes_of(data)))
         return UserResponse.of(user)
 
     @post(

@@ -14,7 +14,7 @@ from domain.identity.passwords import MAX_LENGTH, MIN_LENGTH, POLICY_DESCRIPTION
 from domain.identity.roles import Role
 from domain.identity.users import User
 from entrypoints.http.input import LINE_PATTERN, line
-from entrypoints.http.shared import Copied, RequestBody
+from entrypoints.http.shared import Copied, RequestBody, copy_into
 
 EmailField = Annotated[
     str, Meta(max_length=254, pattern=LINE_PATTERN, description="Email address", examples=["ana@example.com"])
@@ -55,26 +55,8 @@ class UserResponse(msgspec.Struct):
     @classmethod
     def of(cls, user: User | CredentialRecord) -> UserResponse:
         if isinstance(user, User):
-            return cls(
-                id=user.id,
-                email=user.email.value,
-                phone=user.phone.value,
-                first_name=user.first_name,
-                last_name=user.last_name,
-                role=user.role,
-                is_active=user.is_active,
-                created_at=user.created_at,
-            )
-        return cls(
-            id=user.user_id,
-            email=user.email,
-            phone=user.phone,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            role=user.role,
-            is_active=user.is_active,
-            created_at=user.created_at,
-        )
+            return copy_into(cls, user, email=user.email.value, phone=user.phone.value)
+        return copy_into(cls, user, id=user.user_id)
 
 
 class ActivateRequest(RequestBody):

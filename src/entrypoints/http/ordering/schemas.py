@@ -19,7 +19,7 @@ from domain.ordering.invoices import Invoice
 from domain.ordering.ledger import LedgerEntry
 from domain.ordering.orders import Order, OrderLine
 from entrypoints.http.input import line, multiline
-from entrypoints.http.shared import Copied, RequestBody
+from entrypoints.http.shared import Copied, RequestBody, copy_into, fields_of
 
 
 class Amount(msgspec.Struct):
@@ -55,16 +55,7 @@ class AddressBody(RequestBody):
     postal_code: Annotated[str, line(max_length=20)] | None = None
 
     def to_input(self) -> AddressInput:
-        return AddressInput(
-            recipient=self.recipient,
-            line1=self.line1,
-            line2=self.line2,
-            city=self.city,
-            region=self.region,
-            postal_code=self.postal_code,
-            country=self.country,
-            phone=self.phone,
-        )
+        return AddressInput(**fields_of(self))
 
 
 class CheckoutRequest(RequestBody):
@@ -112,25 +103,17 @@ class CartResponse(msgspec.Struct):
 
     @classmethod
     def of(cls, view: CartView) -> CartResponse:
-        return cls(
-            lines=[
-                CartLineResponse(
-                    product_id=line.product_id,
-                    merchant_id=line.merchant_id,
-                    sku=line.sku,
-                    name=line.name,
-                    quantity=line.quantity,
-                    unit_price=Amount.of(line.unit_price),
-                    price_when_added=Amount.of(line.price_when_added),
-                    line_total=Amount.of(line.line_total),
-                    available=line.available,
-                    price_changed=line.price_changed,
-                )
-                for line in view.lines
-            ],
-            total=Amount.of(view.total),
-            needs_attention=view.has_problems,
-        )
+        lines = [
+            copy_into(
+                CartLineResponse,
+                line,
+                unit_price=Amount.of(line.unit_price),
+                price_when_added=Amount.of(line.price_when_added),
+                line_total=Amount.of(line.line_total),
+            )
+            for line in view.lines
+        ]
+        return cls(lines=lines, total=Amount.of(view.total), needs_attention=view.has_problems)
 
 
 # --- orders and checkouts -------------------------------------------------------------------------
@@ -187,12 +170,9 @@ class OrderResponse(msgspec.Struct):
 
     @classmethod
     def of(cls, order: Order) -> OrderResponse:
-        return cls(
-            id=order.id,
-            checkout_id=order.checkout_id,
-            merchant_id=order.merchant_id,
-            buyer_id=order.buyer_id,
-            status=order.status.value,
+        return copy_into(
+            cls,
+            order,
             lines=[OrderLineResponse.of(line) for line in order.lines],
             subtotal=Amount.of(order.subtotal),
             tax_rate_basis_points=order.tax_rate.basis_points,
@@ -200,10 +180,6 @@ class OrderResponse(msgspec.Struct):
             total=Amount.of(order.total),
             commission_rate_basis_points=order.commission_rate.basis_points,
             commission=Amount.of(order.commission),
-            shipment=ShipmentResponse.of(order.shipment) if order.shipment else None,
-            history=[OrderEventResponse(event.status.value, event.at, event.note) for event in order.history],
-            created_at=order.created_at,
-            delivered_at=order.delivered_at,
         )
 
 
@@ -238,16 +214,8 @@ class CheckoutResponse(msgspec.Struct):
 
     @classmethod
     def of(cls, placed: PlacedCheckout) -> CheckoutResponse:
-        checkout = placed.checkout
-        return cls(
-            id=checkout.id,
-            status=checkout.status.value,
-            total=Amount.of(checkout.total),
-            expires_at=checkout.expires_at,
-            created_at=checkout.created_at,
-            shipping_address=AddressResponse.of(checkout.shipping_address),
-            orders=[OrderResponse.of(order) for order in placed.orders],
-        )
+        orders = [OrderResponse.of(order) for order in placed.orders]
+        return copy_into(cls, placed.checkout, total=Amount.of(placed.checkout.total), orders=orders)
 
 
 def encode_checkout(placed: PlacedCheckout) -> bytes:
@@ -279,20 +247,13 @@ class InvoiceResponse(msgspec.Struct):
 
     @classmethod
     def of(cls, invoice: Invoice) -> InvoiceResponse:
-        return cls(
-            id=invoice.id,
-            kind=invoice.kind.value,
-            number=invoice.number,
-            order_id=invoice.order_id,
-            merchant_id=invoice.merchant_id,
-            issuer=PartyResponse(invoice.issuer.name, invoice.issuer.tax_id),
-            buyer=PartyResponse(invoice.buyer.name, invoice.buyer.tax_id),
+        return copy_into(
+            cls,
+            invoice,
             lines=[OrderLineResponse.of(line) for line in invoice.lines],
             subtotal=Amount.of(invoice.subtotal),
             tax=Amount.of(invoice.tax),
             total=Amount.of(invoice.total),
-            issued_at=invoice.issued_at,
-            credits=invoice.credits,
         )
 
 
@@ -332,14 +293,7 @@ class LedgerEntryResponse(msgspec.Struct):
 
     @classmethod
     def of(cls, entry: LedgerEntry) -> LedgerEntryResponse:
-        return cls(
-            id=entry.id,
-            order_id=entry.order_id,
-            kind=entry.kind.value,
-            amount_minor=entry.amount_minor,
-            currency=entry.currency.code,
-            created_at=entry.created_at,
-        )
+        return copy_into(cls, entry, currency=entry.currency.code)
 
 
 class BalanceResponse(msgspec.Struct):

@@ -18,7 +18,7 @@ from domain.ordering.orders import OrderId, OrderStatus
 from entrypoints.http.contract import problems
 from entrypoints.http.dependencies import ApiRequest, Ordering
 from entrypoints.http.ordering.schemas import BalanceResponse, OrderPage, OrderResponse, ShipmentRequest
-from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id
+from entrypoints.http.shared import BEARER, Cursor, Limit, fields_of, listed_by_id
 
 MERCHANT_ORDERS = listed_by_id("merchant-orders", OrderId)
 LEDGER_ENTRIES = listed_by_id("merchant-ledger", lambda entry_id: entry_id)
@@ -67,13 +67,7 @@ class MerchantOrdersController(Controller):
         ordering: Ordering,
     ) -> OrderResponse:
         order = await ordering.ship_order(
-            ShipOrderCommand(
-                actor=request.actor,
-                merchant_id=merchant_id,
-                order_id=order_id,
-                carrier=data.carrier,
-                tracking_code=data.tracking_code,
-            )
+            ShipOrderCommand(actor=request.actor, merchant_id=merchant_id, order_id=order_id, **fields_of(data))
         )
         return OrderResponse.of(order)
 

@@ -24,7 +24,7 @@ from domain.support.tickets import (
     TicketStatus,
 )
 from entrypoints.http.input import line, multiline
-from entrypoints.http.shared import Copied, RequestBody
+from entrypoints.http.shared import Copied, RequestBody, copy_into
 
 Subject = Annotated[str, line(max_length=SUBJECT_LENGTH[1] * 2, description="3 to 200 characters")]
 Body = Annotated[str, multiline(max_length=BODY_LENGTH[1] * 2, description="1 to 5000 characters")]
@@ -107,15 +107,12 @@ class SupportStatsResponse(msgspec.Struct):
 
     @classmethod
     def of(cls, stats: SupportStats) -> SupportStatsResponse:
-        return cls(
-            opened_from=stats.opened_from,
-            opened_to=stats.opened_to,
-            opened=stats.opened,
+        return copy_into(
+            cls,
+            stats,
             by_status={status: stats.by_status.get(status, 0) for status in TicketStatus},
             by_category={category: stats.by_category.get(category, 0) for category in TicketCategory},
             by_priority={priority: stats.by_priority.get(priority, 0) for priority in TicketPriority},
-            median_first_response_seconds=stats.median_first_response_seconds,
-            median_resolution_seconds=stats.median_resolution_seconds,
         )
 
 
@@ -133,19 +130,7 @@ class AuditEventResponse(msgspec.Struct):
 
     @classmethod
     def of(cls, recorded: RecordedAuditEvent) -> AuditEventResponse:
-        event = recorded.event
-        return cls(
-            id=recorded.id,
-            actor_id=event.actor_id,
-            actor_role=event.actor_role,
-            action=event.action,
-            subject_type=event.subject_type,
-            subject_id=event.subject_id,
-            before=dict(event.before),
-            after=dict(event.after),
-            request_id=event.request_id,
-            occurred_at=event.occurred_at,
-        )
+        return copy_into(cls, recorded.event, id=recorded.id)
 
 
 class AuditEventPage(msgspec.Struct):

@@ -21,7 +21,7 @@ from domain.identity.roles import UserId
 from domain.support.tickets import TicketCategory, TicketId, TicketStatus
 from entrypoints.http.contract import LOCATION, created, problems
 from entrypoints.http.dependencies import ApiRequest, Support
-from entrypoints.http.shared import BEARER, Cursor, Limit, listed_by_id, unset_to_none
+from entrypoints.http.shared import BEARER, Cursor, Limit, fields_of, listed_by_id, unset_to_none
 from entrypoints.http.support.schemas import (
     OpenTicketRequest,
     TicketDetail,
@@ -50,15 +50,7 @@ class TicketsController(Controller):
     async def open_ticket(
         self, data: JSONBody[OpenTicketRequest], request: ApiRequest, support: Support
     ) -> Response[TicketDetail]:
-        opened = await support.open_ticket(
-            OpenTicketCommand(
-                actor=request.actor,
-                subject=data.subject,
-                body=data.body,
-                category=data.category,
-                order_id=data.order_id,
-            )
-        )
+        opened = await support.open_ticket(OpenTicketCommand(actor=request.actor, **fields_of(data)))
         return created(TicketDetail.of(opened.ticket, [opened.message]), f"/api/v1/tickets/{opened.ticket.id}")
 
     @get(
