@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
+from adapters.postgres.ordering.core import connection_of
 from adapters.postgres.ordering.tables import CartLineRow
 from application.ports.ordering import CartRepository
 from domain.catalog.products import ProductId
@@ -22,7 +23,8 @@ class SqlaCartRepository(CartRepository):
         self._session = session
 
     async def of_buyer(self, buyer_id: UserId) -> Cart:
-        rows = await self._session.scalars(select(CartLineRow).where(CartLineRow.buyer_id == buyer_id))
+        connection = await connection_of(self._session)
+        rows = await connection.execute(select(CartLineRow.__table__).where(CartLineRow.buyer_id == buyer_id))
         cart = Cart(buyer_id)
         for row in rows.all():
             cart.lines[ProductId(row.product_id)] = CartLine(
@@ -34,10 +36,11 @@ class SqlaCartRepository(CartRepository):
         return cart
 
     async def save(self, cart: Cart) -> None:
-        await self._session.execute(delete(CartLineRow).where(CartLineRow.buyer_id == cart.buyer_id))
+        connection = await connection_of(self._session)
+        await connection.execute(delete(CartLineRow).where(CartLineRow.buyer_id == cart.buyer_id))
         if cart.lines:
             with constraint_errors():
-                await self._session.execute(
+                await connection.execute(
                     insert(CartLineRow),
                     [
                         {

@@ -10,7 +10,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.errors import flush
+from adapters.postgres.errors import constraint_errors
+from adapters.postgres.ordering.core import connection_of
 from adapters.postgres.ordering.tables import (
     CheckoutRow,
     IdempotencyKeyRow,
@@ -41,7 +42,20 @@ def _address(raw: dict[str, Any]) -> ShippingAddress:
     )
 
 
-def _checkout(row: CheckoutRow) -> Checkout:
+_CHECKOUT_COLUMNS = (
+    CheckoutRow.id,
+    CheckoutRow.buyer_id,
+    CheckoutRow.status,
+    CheckoutRow.total_minor,
+    CheckoutRow.currency,
+    CheckoutRow.shipping_address,
+    CheckoutRow.created_at,
+    CheckoutRow.expires_at,
+    CheckoutRow.paid_at,
+)
+
+
+def _checkout(row: Any) -> Checkout:
     return Checkout(
         id=CheckoutId(row.id),
         buyer_id=UserId(row.buyer_id),
@@ -59,23 +73,25 @@ class SqlaCheckoutRepository(CheckoutRepository):
         self._session = session
 
     async def add(self, checkout: Checkout) -> None:
-        self._session.add(
-            CheckoutRow(
-                id=checkout.id,
-                buyer_id=checkout.buyer_id,
-                status=checkout.status.value,
-                total_minor=checkout.total.amount_minor,
-                currency=checkout.total.currency.code,
-                shipping_address=asdict(checkout.shipping_address),  # the same keys _address reads
-                created_at=checkout.created_at,
-                expires_at=checkout.expires_at,
-                paid_at=checkout.paid_at,
+        connection = await connection_of(self._session)
+        with constraint_errors():
+            await connection.execute(
+                insert(CheckoutRow).values(
+                    id=checkout.id,
+                    buyer_id=checkout.buyer_id,
+                    status=checkout.status.value,
+                    total_minor=checkout.total.amount_minor,
+                    currency=checkout.total.currency.code,
+                    shipping_address=asdict(checkout.shipping_address),  # the same keys _address reads
+                    created_at=checkout.created_at,
+                    expires_at=checkout.expires_at,
+                    paid_at=checkout.paid_at,
+                )
             )
-        )
-        await flush(self._session)  # orders reference it, and they are inserted without the ORM
 
     async def save(self, checkout: Checkout) -> None:
-        await self._session.execute(
+        connection = await connection_of(self._session)
+        await connection.execute(
             update(CheckoutRow)
             .where(CheckoutRow.id == checkout.id)
             .values(status=checkout.status.value, paid_at=checkout.paid_at)
@@ -84,12 +100,13 @@ class SqlaCheckoutRepository(CheckoutRepository):
     async def get(
         self, checkout_id: CheckoutId, *, buyer_id: UserId | None = None, for_update: bool = False
     ) -> Checkout | None:
-        statement = select(CheckoutRow).where(CheckoutRow.id == checkout_id)
+        statement = select(*_CHECKOUT_COLUMNS).where(CheckoutRow.id == checkout_id)
         if buyer_id is not None:
             statement = statement.where(CheckoutRow.buyer_id == buyer_id)
         if for_update:
             statement = statement.with_for_update()
-        row = await self._session.scalar(statement)
+        connection = await connection_of(self._session)
+        row = (await connection.execute(statement)).one_or_none()
         return _checkout(row) if row is not None else None
 
     async def due_for_expiry(self, now: datetime, *, in_flight_since: datetime, limit: int) -> list[Checkout]:
@@ -130,7 +147,8 @@ class SqlaIdempotencyKeys(IdempotencyKeys):
     async def claim(
         self, owner: UserId, key: str, fingerprint: str, *, now: datetime, keep_until: datetime
     ) -> StoredResponse | None:
-        claimed = await self._session.scalar(
+        connection = await connection_of(self._session)
+        claimed = await connection.scalar(
             insert(IdempotencyKeyRow)
             .values(owner_id=owner, key=key, fingerprint=fingerprint, created_at=now, keep_until=keep_until)
             .on_conflict_do_nothing(index_elements=[IdempotencyKeyRow.owner_id, IdempotencyKeyRow.key])
@@ -139,7 +157,7 @@ class SqlaIdempotencyKeys(IdempotencyKeys):
         if claimed is not None:
             return None
         row = (
-            await self._session.execute(
+            await connection.execute(
                 select(
                     IdempotencyKeyRow.fingerprint, IdempotencyKeyRow.status_code, IdempotencyKeyRow.response_body
                 ).where(IdempotencyKeyRow.owner_id == owner, IdempotencyKeyRow.key == key)
@@ -150,7 +168,8 @@ class SqlaIdempotencyKeys(IdempotencyKeys):
         )
 
     async def complete(self, owner: UserId, key: str, *, status_code: int, body: bytes) -> None:
-        await self._session.execute(
+        connection = await connection_of(self._session)
+        await connection.execute(
             update(IdempotencyKeyRow)
             .where(IdempotencyKeyRow.owner_id == owner, IdempotencyKeyRow.key == key)
             .values(status_code=status_code, response_body=body)

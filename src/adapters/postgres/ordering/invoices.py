@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
+from adapters.postgres.ordering.core import connection_of
 from adapters.postgres.ordering.tables import (
     DocumentSequenceRow,
     InvoiceRow,
@@ -41,7 +42,8 @@ class SqlaInvoiceRepository(InvoiceRepository):
         # Insert the first number or increment the last: either way the row stays locked until the
         # transaction ends, so concurrent payments of one store take numbers one after the other,
         # and a rolled-back payment gives its number back: the sequence has no gaps.
-        number = await self._session.scalar(
+        connection = await connection_of(self._session)
+        number = await connection.scalar(
             insert(DocumentSequenceRow)
             .values(merchant_id=merchant_id, kind=kind.value, last_number=1)
             .on_conflict_do_update(
@@ -53,8 +55,9 @@ class SqlaInvoiceRepository(InvoiceRepository):
         return int(number or 0)
 
     async def add(self, invoice: Invoice) -> None:
+        connection = await connection_of(self._session)
         with constraint_errors():
-            await self._session.execute(
+            await connection.execute(
                 insert(InvoiceRow).values(
                     id=invoice.id,
                     kind=invoice.kind.value,

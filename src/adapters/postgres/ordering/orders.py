@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
 from adapters.postgres.errors import constraint_errors
+from adapters.postgres.ordering.core import connection_of
 from adapters.postgres.ordering.tables import (
     OrderEventRow,
     OrderLineRow,
@@ -30,6 +31,10 @@ from domain.ordering.cart import SellableUnit
 from domain.ordering.orders import CheckoutId, Order, OrderEvent, OrderId, OrderLine, OrderStatus, Shipment
 from domain.ordering.pricing import Rate
 
+_ORDERS = OrderRow.__table__
+_LINES = OrderLineRow.__table__
+_EVENTS = OrderEventRow.__table__
+
 
 class SqlaOrderRepository(OrderRepository):
     """Orders with their lines and history; a page of orders takes three statements, whatever its size."""
@@ -41,10 +46,11 @@ class SqlaOrderRepository(OrderRepository):
     async def add_all(self, orders: Sequence[Order]) -> None:
         if not orders:
             return
+        connection = await connection_of(self._session)
         with constraint_errors():
-            await self._session.execute(insert(OrderRow), [self._values(order) | {"id": order.id} for order in orders])
+            await connection.execute(insert(OrderRow), [self._values(order) | {"id": order.id} for order in orders])
         with constraint_errors():
-            await self._session.execute(
+            await connection.execute(
                 insert(OrderLineRow),
                 [
                     {
@@ -63,7 +69,8 @@ class SqlaOrderRepository(OrderRepository):
         await self._add_events(orders)
 
     async def save(self, order: Order) -> None:
-        await self._session.execute(
+        connection = await connection_of(self._session)
+        await connection.execute(
             update(OrderRow)
             .where(OrderRow.id == order.id)
             .values(self._values(order) | {"updated_at": order.history[-1].at})
@@ -80,8 +87,9 @@ class SqlaOrderRepository(OrderRepository):
             )
             self._known_events[order.id] = len(order.history)
         if rows:
+            connection = await connection_of(self._session)
             with constraint_errors():
-                await self._session.execute(insert(OrderEventRow), rows)
+                await connection.execute(insert(OrderEventRow), rows)
 
     @staticmethod
     def _values(order: Order) -> dict[str, Any]:
@@ -105,32 +113,31 @@ class SqlaOrderRepository(OrderRepository):
         }
 
     async def get(self, order_id: OrderId, *, for_update: bool = False) -> Order | None:
-        statement = select(OrderRow).where(OrderRow.id == order_id)
+        statement = select(_ORDERS).where(OrderRow.id == order_id)
         if for_update:
             statement = statement.with_for_update()
-        rows = (await self._session.scalars(statement)).all()
-        orders = await self._assemble(list(rows))
+        orders = await self._assemble(statement)
         return orders[0] if orders else None
 
     async def of_checkout(self, checkout_id: CheckoutId, *, for_update: bool = False) -> list[Order]:
-        statement = select(OrderRow).where(OrderRow.checkout_id == checkout_id).order_by(OrderRow.merchant_id)
+        statement = select(_ORDERS).where(OrderRow.checkout_id == checkout_id).order_by(OrderRow.merchant_id)
         if for_update:
             statement = statement.with_for_update()
-        return await self._assemble(list((await self._session.scalars(statement)).all()))
+        return await self._assemble(statement)
 
-    async def _assemble(self, rows: list[OrderRow]) -> list[Order]:
+    async def _assemble(self, statement: Select[Any]) -> list[Order]:
+        connection = await connection_of(self._session)
+        rows = (await connection.execute(statement)).all()
         if not rows:
             return []
         ids = [row.id for row in rows]
         lines = _by_order(
-            await self._session.scalars(
-                select(OrderLineRow).where(OrderLineRow.order_id.in_(ids)).order_by(OrderLineRow.position)
+            await connection.execute(
+                select(_LINES).where(OrderLineRow.order_id.in_(ids)).order_by(OrderLineRow.position)
             )
         )
         events = _by_order(
-            await self._session.scalars(
-                select(OrderEventRow).where(OrderEventRow.order_id.in_(ids)).order_by(OrderEventRow.id)
-            )
+            await connection.execute(select(_EVENTS).where(OrderEventRow.order_id.in_(ids)).order_by(OrderEventRow.id))
         )
         orders = [self._order(row, lines[row.id], events[row.id]) for row in rows]
         for order in orders:
@@ -138,7 +145,7 @@ class SqlaOrderRepository(OrderRepository):
         return orders
 
     @staticmethod
-    def _order(row: OrderRow, lines: list[OrderLineRow], events: list[OrderEventRow]) -> Order:
+    def _order(row: Any, lines: list[Any], events: list[Any]) -> Order:
         currency = Currency(row.currency)
         return Order(
             id=OrderId(row.id),
@@ -168,7 +175,7 @@ class SqlaOrderRepository(OrderRepository):
         )
 
     async def list(self, scope: OrderScope, *, after: OrderId | None, limit: int) -> list[Order]:
-        statement = select(OrderRow).order_by(OrderRow.id.desc()).limit(limit)
+        statement = select(_ORDERS).order_by(OrderRow.id.desc()).limit(limit)
         if scope.buyer_id is not None:
             statement = statement.where(OrderRow.buyer_id == scope.buyer_id)
         if scope.merchant_id is not None:
@@ -177,15 +184,12 @@ class SqlaOrderRepository(OrderRepository):
             statement = statement.where(OrderRow.status == scope.status.value)
         if after is not None:
             statement = statement.where(OrderRow.id < after)
-        return await self._assemble(list((await self._session.scalars(statement)).all()))
+        return await self._assemble(statement)
 
 
-_Child = TypeVar("_Child", OrderLineRow, OrderEventRow)
-
-
-def _by_order(rows: Iterable[_Child]) -> dict[UUID, list[_Child]]:
+def _by_order(rows: Iterable[Any]) -> dict[UUID, list[Any]]:
     """An order's lines or events, in the order they were read."""
-    grouped: dict[UUID, list[_Child]] = defaultdict(list)
+    grouped: dict[UUID, list[Any]] = defaultdict(list)
     for row in rows:
         grouped[row.order_id].append(row)
     return grouped

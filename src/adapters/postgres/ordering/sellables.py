@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
+from adapters.postgres.ordering.core import connection_of
 from adapters.postgres.ordering.tables import StoreCommissionRateRow
 from adapters.postgres.tables import ProductRow
 from application.ports.ordering import (
@@ -30,7 +31,8 @@ class SqlaSellableUnits(SellableUnits):
     async def of(self, product_ids: Sequence[ProductId]) -> dict[ProductId, Sellable]:
         if not product_ids:
             return {}
-        rows = await self._session.execute(
+        connection = await connection_of(self._session)
+        rows = await connection.execute(
             select(
                 ProductRow.id,
                 ProductRow.merchant_id,
@@ -56,9 +58,8 @@ class SqlaSellableUnits(SellableUnits):
         }
 
     async def stock_levels(self, product_ids: Sequence[ProductId]) -> dict[ProductId, int]:
-        rows = await self._session.execute(
-            select(ProductRow.id, ProductRow.stock).where(ProductRow.id.in_(product_ids))
-        )
+        connection = await connection_of(self._session)
+        rows = await connection.execute(select(ProductRow.id, ProductRow.stock).where(ProductRow.id.in_(product_ids)))
         return {ProductId(product_id): stock for product_id, stock in rows.all()}
 
 
@@ -69,7 +70,8 @@ class SqlaStoreTerms(StoreTerms):
     async def commission_rates(self, merchant_ids: Sequence[MerchantId]) -> dict[MerchantId, Rate]:
         if not merchant_ids:
             return {}
-        rows = await self._session.execute(
+        connection = await connection_of(self._session)
+        rows = await connection.execute(
             select(StoreCommissionRateRow.merchant_id, StoreCommissionRateRow.rate_bp).where(
                 StoreCommissionRateRow.merchant_id.in_(merchant_ids)
             )
