@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Label, Select, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
@@ -32,12 +31,19 @@ from domain.ordering.orders import CheckoutId, Order, OrderEvent, OrderId, Order
 from domain.ordering.pricing import Rate
 
 _ORDERS = OrderRow.__table__
-_LINES = OrderLineRow.__table__
-_EVENTS = OrderEventRow.__table__
+# An order's lines and history ride along with it, as arrays of rows (asyncpg decodes them to tuples):
+# one statement per read, whatever the number of orders, and a FOR UPDATE still locks the orders only.
+_LINES_OF: Label[Any] = literal_column(
+    "ARRAY(SELECT ROW(l.product_id, l.sku, l.name, l.unit_price_minor, l.quantity) FROM order_lines AS l"
+    " WHERE l.order_id = orders.id ORDER BY l.position)"
+).label("lines")
+_EVENTS_OF: Label[Any] = literal_column(
+    "ARRAY(SELECT ROW(e.status, e.at, e.note) FROM order_events AS e WHERE e.order_id = orders.id ORDER BY e.id)"
+).label("events")
 
 
 class SqlaOrderRepository(OrderRepository):
-    """Orders with their lines and history; a page of orders takes three statements, whatever its size."""
+    """Orders with their lines and history; a page of orders takes one statement, whatever its size."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -69,15 +75,28 @@ class SqlaOrderRepository(OrderRepository):
         await self._add_events(orders)
 
     async def save(self, order: Order) -> None:
-        connection = await connection_of(self._session)
-        await connection.execute(
+        changed = (
             update(OrderRow)
             .where(OrderRow.id == order.id)
             .values(self._values(order) | {"updated_at": order.history[-1].at})
         )
-        await self._add_events([order])
+        events = self._new_events([order])
+        connection = await connection_of(self._session)
+        with constraint_errors():
+            if events:  # the update rides in the insert of the new events: one statement
+                await connection.execute(insert(OrderEventRow).values(events).add_cte(changed.cte("changed")))
+            else:
+                await connection.execute(changed)
 
     async def _add_events(self, orders: Sequence[Order]) -> None:
+        rows = self._new_events(orders)
+        if rows:
+            connection = await connection_of(self._session)
+            with constraint_errors():
+                await connection.execute(insert(OrderEventRow), rows)
+
+    def _new_events(self, orders: Sequence[Order]) -> list[dict[str, Any]]:
+        """The rows of the events these orders gained since they were read or written here."""
         rows: list[dict[str, Any]] = []
         for order in orders:
             known = self._known_events.get(order.id, 0)
@@ -86,10 +105,7 @@ class SqlaOrderRepository(OrderRepository):
                 for e in order.history[known:]
             )
             self._known_events[order.id] = len(order.history)
-        if rows:
-            connection = await connection_of(self._session)
-            with constraint_errors():
-                await connection.execute(insert(OrderEventRow), rows)
+        return rows
 
     @staticmethod
     def _values(order: Order) -> dict[str, Any]:
@@ -127,25 +143,14 @@ class SqlaOrderRepository(OrderRepository):
 
     async def _assemble(self, statement: Select[Any]) -> list[Order]:
         connection = await connection_of(self._session)
-        rows = (await connection.execute(statement)).all()
-        if not rows:
-            return []
-        ids = [row.id for row in rows]
-        lines = _by_order(
-            await connection.execute(
-                select(_LINES).where(OrderLineRow.order_id.in_(ids)).order_by(OrderLineRow.position)
-            )
-        )
-        events = _by_order(
-            await connection.execute(select(_EVENTS).where(OrderEventRow.order_id.in_(ids)).order_by(OrderEventRow.id))
-        )
-        orders = [self._order(row, lines[row.id], events[row.id]) for row in rows]
+        rows = (await connection.execute(statement.add_columns(_LINES_OF, _EVENTS_OF))).all()
+        orders = [self._order(row) for row in rows]
         for order in orders:
             self._known_events[order.id] = len(order.history)
         return orders
 
     @staticmethod
-    def _order(row: Any, lines: list[Any], events: list[Any]) -> Order:
+    def _order(row: Any) -> Order:
         currency = Currency(row.currency)
         return Order(
             id=OrderId(row.id),
@@ -154,12 +159,12 @@ class SqlaOrderRepository(OrderRepository):
             merchant_id=MerchantId(row.merchant_id),
             lines=tuple(
                 OrderLine(
-                    unit=SellableUnit(ProductId(line.product_id), line.sku),
-                    name=line.name,
-                    unit_price=Money(line.unit_price_minor, currency),
-                    quantity=line.quantity,
+                    unit=SellableUnit(ProductId(product_id), sku),
+                    name=name,
+                    unit_price=Money(unit_price_minor, currency),
+                    quantity=quantity,
                 )
-                for line in lines
+                for product_id, sku, name, unit_price_minor, quantity in row.lines
             ),
             tax_rate=Rate(row.tax_rate_bp),
             commission_rate=Rate(row.commission_rate_bp),
@@ -169,7 +174,7 @@ class SqlaOrderRepository(OrderRepository):
             commission=Money(row.commission_minor, currency),
             status=OrderStatus(row.status),
             created_at=row.created_at,
-            history=[OrderEvent(OrderStatus(event.status), event.at, event.note) for event in events],
+            history=[OrderEvent(OrderStatus(status), at, note) for status, at, note in row.events],
             shipment=Shipment(row.carrier, row.tracking_code) if row.carrier and row.tracking_code else None,
             delivered_at=row.delivered_at,
         )
@@ -185,14 +190,6 @@ class SqlaOrderRepository(OrderRepository):
         if after is not None:
             statement = statement.where(OrderRow.id < after)
         return await self._assemble(statement)
-
-
-def _by_order(rows: Iterable[Any]) -> dict[UUID, list[Any]]:
-    """An order's lines or events, in the order they were read."""
-    grouped: dict[UUID, list[Any]] = defaultdict(list)
-    for row in rows:
-        grouped[row.order_id].append(row)
-    return grouped
 
 
 def _new_event_id() -> UUID:
