@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +15,11 @@ from domain.identity.roles import UserId
 from domain.money import Currency, Money
 from domain.ordering.cart import Cart, CartLine, SellableUnit
 
+# Built once: every cart change and every checkout run them.
+_LINES = select(CartLineRow.__table__).where(CartLineRow.buyer_id == bindparam("buyer_id"))
+_EMPTY = delete(CartLineRow).where(CartLineRow.buyer_id == bindparam("buyer_id"))
+_ADD_LINES = insert(CartLineRow)
+
 
 class SqlaCartRepository(CartRepository):
     """The cart is its lines; saving replaces them (a cart is small and only its owner writes it)."""
@@ -24,7 +29,7 @@ class SqlaCartRepository(CartRepository):
 
     async def of_buyer(self, buyer_id: UserId) -> Cart:
         connection = await connection_of(self._session)
-        rows = await connection.execute(select(CartLineRow.__table__).where(CartLineRow.buyer_id == buyer_id))
+        rows = await connection.execute(_LINES, {"buyer_id": buyer_id})
         cart = Cart(buyer_id)
         for row in rows.all():
             cart.lines[ProductId(row.product_id)] = CartLine(
@@ -37,11 +42,11 @@ class SqlaCartRepository(CartRepository):
 
     async def save(self, cart: Cart) -> None:
         connection = await connection_of(self._session)
-        await connection.execute(delete(CartLineRow).where(CartLineRow.buyer_id == cart.buyer_id))
+        await connection.execute(_EMPTY, {"buyer_id": cart.buyer_id})
         if cart.lines:
             with constraint_errors():
                 await connection.execute(
-                    insert(CartLineRow),
+                    _ADD_LINES,
                     [
                         {
                             "buyer_id": cart.buyer_id,

@@ -34,6 +34,18 @@ def _line_json(line: OrderLine) -> dict[str, Any]:
     }
 
 
+# Built once: each paid order runs both, the first with its store's counter row locked until commit.
+_NEXT_NUMBER = (
+    insert(DocumentSequenceRow)
+    .on_conflict_do_update(
+        index_elements=[DocumentSequenceRow.merchant_id, DocumentSequenceRow.kind],
+        set_={"last_number": DocumentSequenceRow.last_number + 1},
+    )
+    .returning(DocumentSequenceRow.last_number)
+)
+_ISSUE = insert(InvoiceRow)
+
+
 class SqlaInvoiceRepository(InvoiceRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -44,13 +56,7 @@ class SqlaInvoiceRepository(InvoiceRepository):
         # and a rolled-back payment gives its number back: the sequence has no gaps.
         connection = await connection_of(self._session)
         number = await connection.scalar(
-            insert(DocumentSequenceRow)
-            .values(merchant_id=merchant_id, kind=kind.value, last_number=1)
-            .on_conflict_do_update(
-                index_elements=[DocumentSequenceRow.merchant_id, DocumentSequenceRow.kind],
-                set_={"last_number": DocumentSequenceRow.last_number + 1},
-            )
-            .returning(DocumentSequenceRow.last_number)
+            _NEXT_NUMBER, {"merchant_id": merchant_id, "kind": kind.value, "last_number": 1}
         )
         return int(number or 0)
 
@@ -58,24 +64,25 @@ class SqlaInvoiceRepository(InvoiceRepository):
         connection = await connection_of(self._session)
         with constraint_errors():
             await connection.execute(
-                insert(InvoiceRow).values(
-                    id=invoice.id,
-                    kind=invoice.kind.value,
-                    number=invoice.number,
-                    merchant_id=invoice.merchant_id,
-                    order_id=invoice.order_id,
-                    credits_id=invoice.credits,
-                    issuer_name=invoice.issuer.name,
-                    issuer_tax_id=invoice.issuer.tax_id,
-                    buyer_name=invoice.buyer.name,
-                    buyer_tax_id=invoice.buyer.tax_id,
-                    lines=[_line_json(line) for line in invoice.lines],
-                    currency=invoice.total.currency.code,
-                    subtotal_minor=invoice.subtotal.amount_minor,
-                    tax_minor=invoice.tax.amount_minor,
-                    total_minor=invoice.total.amount_minor,
-                    issued_at=invoice.issued_at,
-                )
+                _ISSUE,
+                {
+                    "id": invoice.id,
+                    "kind": invoice.kind.value,
+                    "number": invoice.number,
+                    "merchant_id": invoice.merchant_id,
+                    "order_id": invoice.order_id,
+                    "credits_id": invoice.credits,
+                    "issuer_name": invoice.issuer.name,
+                    "issuer_tax_id": invoice.issuer.tax_id,
+                    "buyer_name": invoice.buyer.name,
+                    "buyer_tax_id": invoice.buyer.tax_id,
+                    "lines": [_line_json(line) for line in invoice.lines],
+                    "currency": invoice.total.currency.code,
+                    "subtotal_minor": invoice.subtotal.amount_minor,
+                    "tax_minor": invoice.tax.amount_minor,
+                    "total_minor": invoice.total.amount_minor,
+                    "issued_at": invoice.issued_at,
+                },
             )
 
     async def of_order(self, order_id: OrderId) -> list[Invoice]:

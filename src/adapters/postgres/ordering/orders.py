@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Label, Select, literal_column, select, update
+from sqlalchemy import Label, Select, bindparam, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
@@ -40,6 +40,16 @@ _LINES_OF: Label[Any] = literal_column(
 _EVENTS_OF: Label[Any] = literal_column(
     "ARRAY(SELECT ROW(e.status, e.at, e.note) FROM order_events AS e WHERE e.order_id = orders.id ORDER BY e.id)"
 ).label("events")
+
+
+def _with_lines_and_events(statement: Select[Any]) -> Select[Any]:
+    return statement.add_columns(_LINES_OF, _EVENTS_OF)
+
+
+_BY_CHECKOUT = _with_lines_and_events(
+    select(_ORDERS).where(OrderRow.checkout_id == bindparam("checkout_id")).order_by(OrderRow.merchant_id)
+)
+_OF_CHECKOUT = {False: _BY_CHECKOUT, True: _BY_CHECKOUT.with_for_update()}  # built once: paying reads it
 
 
 class SqlaOrderRepository(OrderRepository):
@@ -132,18 +142,16 @@ class SqlaOrderRepository(OrderRepository):
         statement = select(_ORDERS).where(OrderRow.id == order_id)
         if for_update:
             statement = statement.with_for_update()
-        orders = await self._assemble(statement)
+        orders = await self._assemble(_with_lines_and_events(statement))
         return orders[0] if orders else None
 
     async def of_checkout(self, checkout_id: CheckoutId, *, for_update: bool = False) -> list[Order]:
-        statement = select(_ORDERS).where(OrderRow.checkout_id == checkout_id).order_by(OrderRow.merchant_id)
-        if for_update:
-            statement = statement.with_for_update()
-        return await self._assemble(statement)
+        return await self._assemble(_OF_CHECKOUT[for_update], {"checkout_id": checkout_id})
 
-    async def _assemble(self, statement: Select[Any]) -> list[Order]:
+    async def _assemble(self, statement: Select[Any], parameters: dict[str, Any] | None = None) -> list[Order]:
+        """Run a statement of ``_with_lines_and_events`` and map its rows."""
         connection = await connection_of(self._session)
-        rows = (await connection.execute(statement.add_columns(_LINES_OF, _EVENTS_OF))).all()
+        rows = (await connection.execute(statement, parameters)).all()
         orders = [self._order(row) for row in rows]
         for order in orders:
             self._known_events[order.id] = len(order.history)
@@ -189,7 +197,7 @@ class SqlaOrderRepository(OrderRepository):
             statement = statement.where(OrderRow.status == scope.status.value)
         if after is not None:
             statement = statement.where(OrderRow.id < after)
-        return await self._assemble(statement)
+        return await self._assemble(_with_lines_and_events(statement))
 
 
 def _new_event_id() -> UUID:

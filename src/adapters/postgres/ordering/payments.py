@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, insert, select, update
+from sqlalchemy import ColumnElement, Executable, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
@@ -50,6 +50,24 @@ def _attempt(row: Any) -> PaymentAttempt:
     )
 
 
+# Built once: paying runs each of them once or twice.
+_ADD = insert(PaymentAttemptRow)
+_SAVE = (
+    update(PaymentAttemptRow)
+    .where(PaymentAttemptRow.id == bindparam("attempt_id"))
+    .values(
+        status=bindparam("status"),
+        charge_reference=bindparam("charge_reference"),
+        failure_reason=bindparam("failure_reason"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+_GET = select(*_ATTEMPT_COLUMNS).where(PaymentAttemptRow.id == bindparam("attempt_id"))
+_OPEN_FOR = select(*_ATTEMPT_COLUMNS).where(
+    PaymentAttemptRow.checkout_id == bindparam("checkout_id"), PaymentAttemptRow.status.in_(_OPEN)
+)
+
+
 class SqlaPaymentAttemptRepository(PaymentAttemptRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -58,37 +76,43 @@ class SqlaPaymentAttemptRepository(PaymentAttemptRepository):
         connection = await connection_of(self._session)
         with constraint_errors():
             await connection.execute(
-                insert(PaymentAttemptRow).values(
-                    id=attempt.id,
-                    checkout_id=attempt.checkout_id,
-                    status=attempt.status.value,
-                    amount_minor=attempt.amount.amount_minor,
-                    currency=attempt.amount.currency.code,
-                    charge_reference=attempt.charge_reference,
-                    failure_reason=attempt.failure_reason,
-                    created_at=attempt.created_at,
-                    updated_at=attempt.updated_at,
-                )
+                _ADD,
+                {
+                    "id": attempt.id,
+                    "checkout_id": attempt.checkout_id,
+                    "status": attempt.status.value,
+                    "amount_minor": attempt.amount.amount_minor,
+                    "currency": attempt.amount.currency.code,
+                    "charge_reference": attempt.charge_reference,
+                    "failure_reason": attempt.failure_reason,
+                    "created_at": attempt.created_at,
+                    "updated_at": attempt.updated_at,
+                },
             )
 
     async def save(self, attempt: PaymentAttempt) -> None:
         connection = await connection_of(self._session)
         await connection.execute(
-            update(PaymentAttemptRow)
-            .where(PaymentAttemptRow.id == attempt.id)
-            .values(
-                status=attempt.status.value,
-                charge_reference=attempt.charge_reference,
-                failure_reason=attempt.failure_reason,
-                updated_at=attempt.updated_at,
-            )
+            _SAVE,
+            {
+                "attempt_id": attempt.id,
+                "status": attempt.status.value,
+                "charge_reference": attempt.charge_reference,
+                "failure_reason": attempt.failure_reason,
+                "updated_at": attempt.updated_at,
+            },
         )
 
     async def get(self, attempt_id: UUID) -> PaymentAttempt | None:
-        return await self._one(PaymentAttemptRow.id == attempt_id)
+        return await self._read(_GET, attempt_id=attempt_id)
 
     async def open_for(self, checkout_id: CheckoutId) -> PaymentAttempt | None:
-        return await self._one(PaymentAttemptRow.checkout_id == checkout_id, PaymentAttemptRow.status.in_(_OPEN))
+        return await self._read(_OPEN_FOR, checkout_id=checkout_id)
+
+    async def _read(self, statement: Executable, **parameters: Any) -> PaymentAttempt | None:
+        connection = await connection_of(self._session)
+        row = (await connection.execute(statement, parameters)).one_or_none()
+        return _attempt(row) if row is not None else None
 
     async def approved_for(self, checkout_id: CheckoutId) -> PaymentAttempt | None:
         return await self._one(

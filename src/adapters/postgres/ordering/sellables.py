@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +23,17 @@ from domain.catalog.products import ProductId
 from domain.money import Currency, Money
 from domain.ordering.pricing import Rate
 
+_SELLABLES = select(
+    ProductRow.id,
+    ProductRow.merchant_id,
+    ProductRow.sku,
+    ProductRow.name,
+    ProductRow.price_minor,
+    ProductRow.currency,
+    ProductRow.stock,
+    ProductRow.listed,
+).where(ProductRow.id.in_(bindparam("ids", expanding=True)))  # built once: every cart change and checkout reads it
+
 
 class SqlaSellableUnits(SellableUnits):
     def __init__(self, session: AsyncSession) -> None:
@@ -32,18 +43,7 @@ class SqlaSellableUnits(SellableUnits):
         if not product_ids:
             return {}
         connection = await connection_of(self._session)
-        rows = await connection.execute(
-            select(
-                ProductRow.id,
-                ProductRow.merchant_id,
-                ProductRow.sku,
-                ProductRow.name,
-                ProductRow.price_minor,
-                ProductRow.currency,
-                ProductRow.stock,
-                ProductRow.listed,
-            ).where(ProductRow.id.in_(product_ids))
-        )
+        rows = await connection.execute(_SELLABLES, {"ids": list(product_ids)})
         return {
             ProductId(row.id): Sellable(
                 product_id=ProductId(row.id),
