@@ -13,12 +13,14 @@ from application.ordering.place_checkout import PlacedCheckout
 from application.ports import Clock, IdGenerator
 from application.ports.ordering import ChargeOutcome, ChargeResult, OrderingUnitOfWork, PaymentGateway
 from application.use_case import use_case
+from domain.catalog.merchants import Merchant
 from domain.errors import Conflict, InvalidValue
 from domain.identity.roles import Actor
+from domain.ordering.cart import Cart
 from domain.ordering.checkouts import Checkout, CheckoutStatus
 from domain.ordering.invoices import Invoice, InvoiceId, InvoiceKind, Party, document_number, store_code
 from domain.ordering.ledger import sale_entries
-from domain.ordering.orders import CheckoutId, OrderStatus
+from domain.ordering.orders import CheckoutId, Order, OrderStatus
 from domain.ordering.payments import (
     PaymentAttempt,
     PaymentAttemptId,
@@ -174,6 +176,12 @@ class PayCheckout:
     async def _complete(
         self, uow: OrderingUnitOfWork, checkout: Checkout, attempt: PaymentAttempt, now: datetime
     ) -> PaidCheckout:
+        """Everything but the invoices first; the invoices last, each store's counter locked until commit.
+
+        Taking a number locks the store's counter row until this transaction ends (that is what keeps
+        the sequence gap-free), so every other write comes before it: payments to one store wait on
+        each other for the invoice inserts and the commit only.
+        """
         checkout.mark_paid(now)
         await uow.checkouts.save(checkout)
         orders = await uow.orders.of_checkout(checkout.id, for_update=True)
@@ -182,8 +190,8 @@ class PayCheckout:
             name=f"{buyer.first_name} {buyer.last_name}" if buyer else "",
             tax_id=buyer.national_id.value if buyer else "",
         )
-        invoices: list[Invoice] = []
-        for order in orders:  # by store id: the invoice counters are locked in that order
+        paying: list[tuple[Order, Merchant]] = []
+        for order in orders:
             if order.status is not OrderStatus.PENDING_PAYMENT:
                 continue
             order.pay(now)
@@ -191,6 +199,21 @@ class PayCheckout:
             merchant = await uow.merchants.get(order.merchant_id)
             if merchant is None:  # pragma: no cover - stores are never deleted
                 raise Conflict("the store of an order is gone", field="order")
+            paying.append((order, merchant))
+        await uow.merchant_ledger.record(
+            [entry for order, _ in paying for entry in sale_entries(order, self.ids.new_id, now)]
+        )
+        await uow.carts.save(Cart(checkout.buyer_id))  # emptied: saving no lines replaces them all
+        await tell_buyer(
+            uow,
+            checkout.buyer_id,
+            "payment_received",
+            {"checkout_id": str(checkout.id), "total_minor": str(checkout.total.amount_minor)},
+            buyer=buyer,
+        )
+        await tell_stores(uow, orders, "order_paid", merchants={merchant.id: merchant for _, merchant in paying})
+        invoices: list[Invoice] = []
+        for order, merchant in paying:  # by store id: the invoice counters are locked in that order
             sequence = await uow.invoices.next_number(order.merchant_id, InvoiceKind.INVOICE)
             invoice = Invoice.for_order(
                 id=InvoiceId(self.ids.new_id()),
@@ -202,15 +225,4 @@ class PayCheckout:
             )
             await uow.invoices.add(invoice)
             invoices.append(invoice)
-            await uow.merchant_ledger.record(sale_entries(order, self.ids.new_id, now))
-        cart = await uow.carts.of_buyer(checkout.buyer_id)
-        cart.clear()
-        await uow.carts.save(cart)
-        await tell_buyer(
-            uow,
-            checkout.buyer_id,
-            "payment_received",
-            {"checkout_id": str(checkout.id), "total_minor": str(checkout.total.amount_minor)},
-        )
-        await tell_stores(uow, orders, "order_paid")
         return PaidCheckout(PlacedCheckout(checkout, orders), attempt, invoices)

@@ -96,7 +96,9 @@ class PlaceCheckout:
       snapshotting name, SKU, unit price and quantity, the tax rate and the
       store's commission rate (see ``domain.ordering.pricing`` for rounding).
     - stock for every line is reserved in the same transaction (all or
-      nothing; 409 naming short products and what is left), with a ledger row.
+      nothing; 409 naming short products and what is left), with a ledger row;
+      it is the last write before the key's response, so the product rows
+      are locked for as short a time as possible.
     - the checkout must be paid within the checkout TTL, or it expires.
     - the buyer and each store are told through the outbox.
     """
@@ -141,14 +143,6 @@ class PlaceCheckout:
                 raise Conflict("the cart is empty", field="cart")
             units = await uow.sellables.of(sorted(cart.lines))
             self._require_available(cart, units)
-            changes = await reserve(
-                uow,
-                [(line.unit.product_id, line.unit.sku, line.quantity) for line in cart.lines.values()],
-                reason="reserved by checkout",
-                actor_id=buyer_id,
-                ids=self.ids,
-                now=now,
-            )
             checkout_id = CheckoutId(self.ids.new_id())
             rates = await uow.store_terms.commission_rates(sorted({unit.merchant_id for unit in units.values()}))
             orders = self._orders(cart, units, rates, checkout_id, now)
@@ -173,6 +167,16 @@ class PlaceCheckout:
                 {"checkout_id": str(checkout.id), "total_minor": str(total.amount_minor)},
             )
             await tell_stores(uow, orders, "order_placed")
+            # Last but the key's response: the product rows stay locked from here to the commit,
+            # and every other checkout of these products waits for that long.
+            changes = await reserve(
+                uow,
+                [(line.unit.product_id, line.unit.sku, line.quantity) for line in cart.lines.values()],
+                reason="reserved by checkout",
+                actor_id=buyer_id,
+                ids=self.ids,
+                now=now,
+            )
             body = command.encode(PlacedCheckout(checkout=checkout, orders=orders))
             await uow.idempotency_keys.complete(buyer_id, key, status_code=201, body=body)
             await uow.commit()

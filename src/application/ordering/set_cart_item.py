@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from application.ordering.terms import CommerceTerms
 from application.ordering.view_cart import CartView, cart_view
 from application.ports import Clock
-from application.ports.ordering import OrderingUnitOfWork
+from application.ports.ordering import OrderingUnitOfWork, Sellable
 from application.use_case import use_case
 from domain.catalog.products import ProductId
 from domain.errors import NotFound
@@ -42,6 +42,7 @@ class SetCartItem:
         quantity = cart_quantity(command.quantity, self.terms.cart_quantity_cap)
         async with self.unit_of_work() as uow:
             cart = await uow.carts.of_buyer(command.actor.user_id)
+            units: dict[ProductId, Sellable] | None = None
             if quantity == 0:
                 line = cart.lines.get(command.product_id)
                 if line is None:
@@ -50,7 +51,9 @@ class SetCartItem:
                     line.unit, 0, line.price_when_added, self.clock.now(), cap=self.terms.cart_quantity_cap
                 )
             else:
-                unit = (await uow.sellables.of([command.product_id])).get(command.product_id)
+                # The product and the cart's other lines in one read: the view after the change needs them all.
+                units = await uow.sellables.of(sorted({*cart.lines, command.product_id}))
+                unit = units.get(command.product_id)
                 if unit is None or not unit.listed:
                     raise NotFound("no such product", field="product_id")
                 cart.set_quantity(
@@ -61,6 +64,6 @@ class SetCartItem:
                     cap=self.terms.cart_quantity_cap,
                 )
             await uow.carts.save(cart)
-            view = await cart_view(uow, cart, self.terms.currency)
+            view = await cart_view(uow, cart, self.terms.currency, units=units)
             await uow.commit()
         return view

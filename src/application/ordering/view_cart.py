@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from application.ports.ordering import OrderingUnitOfWork
+from application.ports.ordering import OrderingUnitOfWork, Sellable
 from application.use_case import use_case
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
@@ -38,8 +38,12 @@ class CartView:
         return any(not line.available or line.price_changed for line in self.lines)
 
 
-async def cart_view(uow: OrderingUnitOfWork, cart: Cart, currency: Currency) -> CartView:
-    units = await uow.sellables.of(sorted(cart.lines))
+async def cart_view(
+    uow: OrderingUnitOfWork, cart: Cart, currency: Currency, *, units: Mapping[ProductId, Sellable] | None = None
+) -> CartView:
+    """``units``: the cart's products when the caller has read them already (no second read)."""
+    if units is None:
+        units = await uow.sellables.of(sorted(cart.lines))
     lines: list[CartLineView] = []
     total = Money(0, currency)
     for product_id, line in sorted(cart.lines.items(), key=lambda item: item[1].added_at):

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
+from adapters.postgres.ordering.core import connection_of
 from adapters.postgres.ordering.tables import CartLineRow
 from application.ports.ordering import CartRepository
 from domain.catalog.products import ProductId
 from domain.identity.roles import UserId
 from domain.money import Currency, Money
 from domain.ordering.cart import Cart, CartLine, SellableUnit
+
+# Built once: every cart change and every checkout run them.
+_LINES = select(CartLineRow.__table__).where(CartLineRow.buyer_id == bindparam("buyer_id"))
+_EMPTY = delete(CartLineRow).where(CartLineRow.buyer_id == bindparam("buyer_id"))
+_ADD_LINES = insert(CartLineRow)
 
 
 class SqlaCartRepository(CartRepository):
@@ -22,7 +28,8 @@ class SqlaCartRepository(CartRepository):
         self._session = session
 
     async def of_buyer(self, buyer_id: UserId) -> Cart:
-        rows = await self._session.scalars(select(CartLineRow).where(CartLineRow.buyer_id == buyer_id))
+        connection = await connection_of(self._session)
+        rows = await connection.execute(_LINES, {"buyer_id": buyer_id})
         cart = Cart(buyer_id)
         for row in rows.all():
             cart.lines[ProductId(row.product_id)] = CartLine(
@@ -34,11 +41,12 @@ class SqlaCartRepository(CartRepository):
         return cart
 
     async def save(self, cart: Cart) -> None:
-        await self._session.execute(delete(CartLineRow).where(CartLineRow.buyer_id == cart.buyer_id))
+        connection = await connection_of(self._session)
+        await connection.execute(_EMPTY, {"buyer_id": cart.buyer_id})
         if cart.lines:
             with constraint_errors():
-                await self._session.execute(
-                    insert(CartLineRow),
+                await connection.execute(
+                    _ADD_LINES,
                     [
                         {
                             "buyer_id": cart.buyer_id,

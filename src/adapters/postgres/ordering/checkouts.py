@@ -6,11 +6,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.errors import flush
+from adapters.postgres.errors import constraint_errors
+from adapters.postgres.ordering.core import connection_of
 from adapters.postgres.ordering.tables import (
     CheckoutRow,
     IdempotencyKeyRow,
@@ -41,7 +42,20 @@ def _address(raw: dict[str, Any]) -> ShippingAddress:
     )
 
 
-def _checkout(row: CheckoutRow) -> Checkout:
+_CHECKOUT_COLUMNS = (
+    CheckoutRow.id,
+    CheckoutRow.buyer_id,
+    CheckoutRow.status,
+    CheckoutRow.total_minor,
+    CheckoutRow.currency,
+    CheckoutRow.shipping_address,
+    CheckoutRow.created_at,
+    CheckoutRow.expires_at,
+    CheckoutRow.paid_at,
+)
+
+
+def _checkout(row: Any) -> Checkout:
     return Checkout(
         id=CheckoutId(row.id),
         buyer_id=UserId(row.buyer_id),
@@ -54,42 +68,58 @@ def _checkout(row: CheckoutRow) -> Checkout:
     )
 
 
+def _get(*, of_buyer: bool, for_update: bool) -> Select[Any]:
+    statement = select(*_CHECKOUT_COLUMNS).where(CheckoutRow.id == bindparam("checkout_id"))
+    if of_buyer:
+        statement = statement.where(CheckoutRow.buyer_id == bindparam("buyer_id"))
+    return statement.with_for_update() if for_update else statement
+
+
+_ADD = insert(CheckoutRow)
+_SAVE = (
+    update(CheckoutRow)
+    .where(CheckoutRow.id == bindparam("checkout_id"))
+    .values(status=bindparam("status"), paid_at=bindparam("paid_at"))
+)
+_GET = {
+    (of_buyer, lock): _get(of_buyer=of_buyer, for_update=lock) for of_buyer in (False, True) for lock in (False, True)
+}
+
+
 class SqlaCheckoutRepository(CheckoutRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def add(self, checkout: Checkout) -> None:
-        self._session.add(
-            CheckoutRow(
-                id=checkout.id,
-                buyer_id=checkout.buyer_id,
-                status=checkout.status.value,
-                total_minor=checkout.total.amount_minor,
-                currency=checkout.total.currency.code,
-                shipping_address=asdict(checkout.shipping_address),  # the same keys _address reads
-                created_at=checkout.created_at,
-                expires_at=checkout.expires_at,
-                paid_at=checkout.paid_at,
+        connection = await connection_of(self._session)
+        with constraint_errors():
+            await connection.execute(
+                _ADD,
+                {
+                    "id": checkout.id,
+                    "buyer_id": checkout.buyer_id,
+                    "status": checkout.status.value,
+                    "total_minor": checkout.total.amount_minor,
+                    "currency": checkout.total.currency.code,
+                    "shipping_address": asdict(checkout.shipping_address),  # the same keys _address reads
+                    "created_at": checkout.created_at,
+                    "expires_at": checkout.expires_at,
+                    "paid_at": checkout.paid_at,
+                },
             )
-        )
-        await flush(self._session)  # orders reference it, and they are inserted without the ORM
 
     async def save(self, checkout: Checkout) -> None:
-        await self._session.execute(
-            update(CheckoutRow)
-            .where(CheckoutRow.id == checkout.id)
-            .values(status=checkout.status.value, paid_at=checkout.paid_at)
+        connection = await connection_of(self._session)
+        await connection.execute(
+            _SAVE, {"checkout_id": checkout.id, "status": checkout.status.value, "paid_at": checkout.paid_at}
         )
 
     async def get(
         self, checkout_id: CheckoutId, *, buyer_id: UserId | None = None, for_update: bool = False
     ) -> Checkout | None:
-        statement = select(CheckoutRow).where(CheckoutRow.id == checkout_id)
-        if buyer_id is not None:
-            statement = statement.where(CheckoutRow.buyer_id == buyer_id)
-        if for_update:
-            statement = statement.with_for_update()
-        row = await self._session.scalar(statement)
+        statement = _GET[buyer_id is not None, for_update]
+        connection = await connection_of(self._session)
+        row = (await connection.execute(statement, {"checkout_id": checkout_id, "buyer_id": buyer_id})).one_or_none()
         return _checkout(row) if row is not None else None
 
     async def due_for_expiry(self, now: datetime, *, in_flight_since: datetime, limit: int) -> list[Checkout]:
@@ -116,6 +146,21 @@ class SqlaCheckoutRepository(CheckoutRepository):
         return [_checkout(row) for row in rows.all()]
 
 
+# Built once (their cache keys are computed once): the hot path of every checkout.
+_CLAIM = (
+    insert(IdempotencyKeyRow)
+    .on_conflict_do_nothing(index_elements=[IdempotencyKeyRow.owner_id, IdempotencyKeyRow.key])
+    .returning(IdempotencyKeyRow.key)
+)
+_THIS_KEY = (IdempotencyKeyRow.owner_id == bindparam("owner"), IdempotencyKeyRow.key == bindparam("key_"))
+_STORED = select(IdempotencyKeyRow.fingerprint, IdempotencyKeyRow.status_code, IdempotencyKeyRow.response_body).where(
+    *_THIS_KEY
+)
+_COMPLETE = (
+    update(IdempotencyKeyRow).where(*_THIS_KEY).values(status_code=bindparam("code"), response_body=bindparam("body"))
+)
+
+
 class SqlaIdempotencyKeys(IdempotencyKeys):
     """``INSERT .. ON CONFLICT DO NOTHING``: a duplicate blocks on the first one's uncommitted row.
 
@@ -130,31 +175,21 @@ class SqlaIdempotencyKeys(IdempotencyKeys):
     async def claim(
         self, owner: UserId, key: str, fingerprint: str, *, now: datetime, keep_until: datetime
     ) -> StoredResponse | None:
-        claimed = await self._session.scalar(
-            insert(IdempotencyKeyRow)
-            .values(owner_id=owner, key=key, fingerprint=fingerprint, created_at=now, keep_until=keep_until)
-            .on_conflict_do_nothing(index_elements=[IdempotencyKeyRow.owner_id, IdempotencyKeyRow.key])
-            .returning(IdempotencyKeyRow.key)
+        connection = await connection_of(self._session)
+        claimed = await connection.scalar(
+            _CLAIM,
+            {"owner_id": owner, "key": key, "fingerprint": fingerprint, "created_at": now, "keep_until": keep_until},
         )
         if claimed is not None:
             return None
-        row = (
-            await self._session.execute(
-                select(
-                    IdempotencyKeyRow.fingerprint, IdempotencyKeyRow.status_code, IdempotencyKeyRow.response_body
-                ).where(IdempotencyKeyRow.owner_id == owner, IdempotencyKeyRow.key == key)
-            )
-        ).one()
+        row = (await connection.execute(_STORED, {"owner": owner, "key_": key})).one()
         return StoredResponse(
             fingerprint=row.fingerprint, status_code=row.status_code or 0, body=row.response_body or b""
         )
 
     async def complete(self, owner: UserId, key: str, *, status_code: int, body: bytes) -> None:
-        await self._session.execute(
-            update(IdempotencyKeyRow)
-            .where(IdempotencyKeyRow.owner_id == owner, IdempotencyKeyRow.key == key)
-            .values(status_code=status_code, response_body=body)
-        )
+        connection = await connection_of(self._session)
+        await connection.execute(_COMPLETE, {"owner": owner, "key_": key, "code": status_code, "body": body})
 
     async def forget_before(self, moment: datetime) -> int:
         result = await self._session.execute(delete(IdempotencyKeyRow).where(IdempotencyKeyRow.keep_until < moment))

@@ -31,7 +31,9 @@ class FakePaymentGateway(PaymentGateway):
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+        # Every operation is one statement: in autocommit it is its own durable transaction, with no
+        # BEGIN or COMMIT round trip (synchronous_commit still applies).
+        self._engine = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     async def charge(self, *, idempotency_key: UUID, amount: Money, token: str) -> ChargeResult:
         if token == FAIL:
@@ -39,18 +41,11 @@ class FakePaymentGateway(PaymentGateway):
         declined = token not in {APPROVE, TIME_OUT}
         outcome = ChargeOutcome.DECLINED if declined else ChargeOutcome.APPROVED
         with connection_failures():
-            async with self._engine.begin() as connection:
-                inserted = await _book(
-                    connection,
-                    idempotency_key,
-                    "charge",
-                    amount=amount,
-                    outcome=outcome,
-                    reference=f"ch_{idempotency_key.hex[:24]}",
-                    token=token,
+            async with self._engine.connect() as connection:
+                inserted, row = await _book_charge(
+                    connection, idempotency_key, amount=amount, outcome=outcome, token=token
                 )
-                row = await _charge_of(connection, idempotency_key)
-        if inserted is not None and token == TIME_OUT:
+        if inserted and token == TIME_OUT:
             return ChargeResult(ChargeOutcome.TIMED_OUT)
         if row is None or row.outcome == ChargeOutcome.DECLINED.value:  # None: the key booked a refund
             reason = "insufficient funds" if token == DECLINE else "unknown card token"
@@ -59,7 +54,7 @@ class FakePaymentGateway(PaymentGateway):
 
     async def refund(self, *, idempotency_key: UUID, charge_reference: str, amount: Money) -> ChargeResult:
         with connection_failures():
-            async with self._engine.begin() as connection:
+            async with self._engine.connect() as connection:
                 await _book(
                     connection,
                     idempotency_key,
@@ -122,6 +117,37 @@ async def _book(
         .returning(FakeGatewayOperationRow.idempotency_key)
     )
     return inserted
+
+
+async def _book_charge(
+    connection: AsyncConnection, idempotency_key: UUID, *, amount: Money, outcome: ChargeOutcome, token: str
+) -> tuple[bool, Row[str, str] | None]:
+    """Book a charge once per key, in one statement: (whether this call booked it, the charge under the key).
+
+    The statement's own snapshot cannot see a row that a concurrent call with the same key committed
+    while this one waited on it, so that rare case reads the book again.
+    """
+    booked = (
+        insert(FakeGatewayOperationRow)
+        .values(
+            idempotency_key=idempotency_key,
+            kind="charge",
+            token=token,
+            amount_minor=amount.amount_minor,
+            currency=amount.currency.code,
+            outcome=outcome.value,
+            reference=f"ch_{idempotency_key.hex[:24]}",
+            charge_reference=None,
+            created_at=datetime.now(UTC),
+        )
+        .on_conflict_do_nothing(index_elements=[FakeGatewayOperationRow.idempotency_key])
+        .returning(FakeGatewayOperationRow.outcome, FakeGatewayOperationRow.reference)
+        .cte("booked")
+    )
+    row = (await connection.execute(select(booked.c.outcome, booked.c.reference))).one_or_none()
+    if row is not None:
+        return True, row
+    return False, await _charge_of(connection, idempotency_key)
 
 
 async def _charge_of(connection: AsyncConnection, idempotency_key: UUID) -> Row[str, str] | None:

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
+from adapters.postgres.ordering.core import connection_of
 from adapters.postgres.ordering.tables import (
     DocumentSequenceRow,
     InvoiceRow,
@@ -33,6 +34,18 @@ def _line_json(line: OrderLine) -> dict[str, Any]:
     }
 
 
+# Built once: each paid order runs both, the first with its store's counter row locked until commit.
+_NEXT_NUMBER = (
+    insert(DocumentSequenceRow)
+    .on_conflict_do_update(
+        index_elements=[DocumentSequenceRow.merchant_id, DocumentSequenceRow.kind],
+        set_={"last_number": DocumentSequenceRow.last_number + 1},
+    )
+    .returning(DocumentSequenceRow.last_number)
+)
+_ISSUE = insert(InvoiceRow)
+
+
 class SqlaInvoiceRepository(InvoiceRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -41,38 +54,35 @@ class SqlaInvoiceRepository(InvoiceRepository):
         # Insert the first number or increment the last: either way the row stays locked until the
         # transaction ends, so concurrent payments of one store take numbers one after the other,
         # and a rolled-back payment gives its number back: the sequence has no gaps.
-        number = await self._session.scalar(
-            insert(DocumentSequenceRow)
-            .values(merchant_id=merchant_id, kind=kind.value, last_number=1)
-            .on_conflict_do_update(
-                index_elements=[DocumentSequenceRow.merchant_id, DocumentSequenceRow.kind],
-                set_={"last_number": DocumentSequenceRow.last_number + 1},
-            )
-            .returning(DocumentSequenceRow.last_number)
+        connection = await connection_of(self._session)
+        number = await connection.scalar(
+            _NEXT_NUMBER, {"merchant_id": merchant_id, "kind": kind.value, "last_number": 1}
         )
         return int(number or 0)
 
     async def add(self, invoice: Invoice) -> None:
+        connection = await connection_of(self._session)
         with constraint_errors():
-            await self._session.execute(
-                insert(InvoiceRow).values(
-                    id=invoice.id,
-                    kind=invoice.kind.value,
-                    number=invoice.number,
-                    merchant_id=invoice.merchant_id,
-                    order_id=invoice.order_id,
-                    credits_id=invoice.credits,
-                    issuer_name=invoice.issuer.name,
-                    issuer_tax_id=invoice.issuer.tax_id,
-                    buyer_name=invoice.buyer.name,
-                    buyer_tax_id=invoice.buyer.tax_id,
-                    lines=[_line_json(line) for line in invoice.lines],
-                    currency=invoice.total.currency.code,
-                    subtotal_minor=invoice.subtotal.amount_minor,
-                    tax_minor=invoice.tax.amount_minor,
-                    total_minor=invoice.total.amount_minor,
-                    issued_at=invoice.issued_at,
-                )
+            await connection.execute(
+                _ISSUE,
+                {
+                    "id": invoice.id,
+                    "kind": invoice.kind.value,
+                    "number": invoice.number,
+                    "merchant_id": invoice.merchant_id,
+                    "order_id": invoice.order_id,
+                    "credits_id": invoice.credits,
+                    "issuer_name": invoice.issuer.name,
+                    "issuer_tax_id": invoice.issuer.tax_id,
+                    "buyer_name": invoice.buyer.name,
+                    "buyer_tax_id": invoice.buyer.tax_id,
+                    "lines": [_line_json(line) for line in invoice.lines],
+                    "currency": invoice.total.currency.code,
+                    "subtotal_minor": invoice.subtotal.amount_minor,
+                    "tax_minor": invoice.tax.amount_minor,
+                    "total_minor": invoice.total.amount_minor,
+                    "issued_at": invoice.issued_at,
+                },
             )
 
     async def of_order(self, order_id: OrderId) -> list[Invoice]:

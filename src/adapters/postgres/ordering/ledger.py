@@ -10,7 +10,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.postgres.errors import constraint_errors, flush
+from adapters.postgres.errors import constraint_errors
+from adapters.postgres.ordering.core import connection_of
 from adapters.postgres.ordering.tables import (
     MerchantLedgerEntryRow,
     OrderRow,
@@ -33,9 +34,9 @@ class SqlaMerchantLedger(MerchantLedger):
     async def record(self, entries: Sequence[LedgerEntry]) -> None:
         if not entries:
             return
-        await flush(self._session)
+        connection = await connection_of(self._session)
         with constraint_errors():
-            await self._session.execute(
+            await connection.execute(
                 insert(MerchantLedgerEntryRow),
                 [
                     {

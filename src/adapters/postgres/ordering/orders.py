@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import Label, Select, bindparam, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
 from adapters.postgres.errors import constraint_errors
+from adapters.postgres.ordering.core import connection_of
 from adapters.postgres.ordering.tables import (
     OrderEventRow,
     OrderLineRow,
@@ -30,9 +30,30 @@ from domain.ordering.cart import SellableUnit
 from domain.ordering.orders import CheckoutId, Order, OrderEvent, OrderId, OrderLine, OrderStatus, Shipment
 from domain.ordering.pricing import Rate
 
+_ORDERS = OrderRow.__table__
+# An order's lines and history ride along with it, as arrays of rows (asyncpg decodes them to tuples):
+# one statement per read, whatever the number of orders, and a FOR UPDATE still locks the orders only.
+_LINES_OF: Label[Any] = literal_column(
+    "ARRAY(SELECT ROW(l.product_id, l.sku, l.name, l.unit_price_minor, l.quantity) FROM order_lines AS l"
+    " WHERE l.order_id = orders.id ORDER BY l.position)"
+).label("lines")
+_EVENTS_OF: Label[Any] = literal_column(
+    "ARRAY(SELECT ROW(e.status, e.at, e.note) FROM order_events AS e WHERE e.order_id = orders.id ORDER BY e.id)"
+).label("events")
+
+
+def _with_lines_and_events(statement: Select[Any]) -> Select[Any]:
+    return statement.add_columns(_LINES_OF, _EVENTS_OF)
+
+
+_BY_CHECKOUT = _with_lines_and_events(
+    select(_ORDERS).where(OrderRow.checkout_id == bindparam("checkout_id")).order_by(OrderRow.merchant_id)
+)
+_OF_CHECKOUT = {False: _BY_CHECKOUT, True: _BY_CHECKOUT.with_for_update()}  # built once: paying reads it
+
 
 class SqlaOrderRepository(OrderRepository):
-    """Orders with their lines and history; a page of orders takes three statements, whatever its size."""
+    """Orders with their lines and history; a page of orders takes one statement, whatever its size."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -41,10 +62,11 @@ class SqlaOrderRepository(OrderRepository):
     async def add_all(self, orders: Sequence[Order]) -> None:
         if not orders:
             return
+        connection = await connection_of(self._session)
         with constraint_errors():
-            await self._session.execute(insert(OrderRow), [self._values(order) | {"id": order.id} for order in orders])
+            await connection.execute(insert(OrderRow), [self._values(order) | {"id": order.id} for order in orders])
         with constraint_errors():
-            await self._session.execute(
+            await connection.execute(
                 insert(OrderLineRow),
                 [
                     {
@@ -63,14 +85,28 @@ class SqlaOrderRepository(OrderRepository):
         await self._add_events(orders)
 
     async def save(self, order: Order) -> None:
-        await self._session.execute(
+        changed = (
             update(OrderRow)
             .where(OrderRow.id == order.id)
             .values(self._values(order) | {"updated_at": order.history[-1].at})
         )
-        await self._add_events([order])
+        events = self._new_events([order])
+        connection = await connection_of(self._session)
+        with constraint_errors():
+            if events:  # the update rides in the insert of the new events: one statement
+                await connection.execute(insert(OrderEventRow).values(events).add_cte(changed.cte("changed")))
+            else:
+                await connection.execute(changed)
 
     async def _add_events(self, orders: Sequence[Order]) -> None:
+        rows = self._new_events(orders)
+        if rows:
+            connection = await connection_of(self._session)
+            with constraint_errors():
+                await connection.execute(insert(OrderEventRow), rows)
+
+    def _new_events(self, orders: Sequence[Order]) -> list[dict[str, Any]]:
+        """The rows of the events these orders gained since they were read or written here."""
         rows: list[dict[str, Any]] = []
         for order in orders:
             known = self._known_events.get(order.id, 0)
@@ -79,9 +115,7 @@ class SqlaOrderRepository(OrderRepository):
                 for e in order.history[known:]
             )
             self._known_events[order.id] = len(order.history)
-        if rows:
-            with constraint_errors():
-                await self._session.execute(insert(OrderEventRow), rows)
+        return rows
 
     @staticmethod
     def _values(order: Order) -> dict[str, Any]:
@@ -105,40 +139,26 @@ class SqlaOrderRepository(OrderRepository):
         }
 
     async def get(self, order_id: OrderId, *, for_update: bool = False) -> Order | None:
-        statement = select(OrderRow).where(OrderRow.id == order_id)
+        statement = select(_ORDERS).where(OrderRow.id == order_id)
         if for_update:
             statement = statement.with_for_update()
-        rows = (await self._session.scalars(statement)).all()
-        orders = await self._assemble(list(rows))
+        orders = await self._assemble(_with_lines_and_events(statement))
         return orders[0] if orders else None
 
     async def of_checkout(self, checkout_id: CheckoutId, *, for_update: bool = False) -> list[Order]:
-        statement = select(OrderRow).where(OrderRow.checkout_id == checkout_id).order_by(OrderRow.merchant_id)
-        if for_update:
-            statement = statement.with_for_update()
-        return await self._assemble(list((await self._session.scalars(statement)).all()))
+        return await self._assemble(_OF_CHECKOUT[for_update], {"checkout_id": checkout_id})
 
-    async def _assemble(self, rows: list[OrderRow]) -> list[Order]:
-        if not rows:
-            return []
-        ids = [row.id for row in rows]
-        lines = _by_order(
-            await self._session.scalars(
-                select(OrderLineRow).where(OrderLineRow.order_id.in_(ids)).order_by(OrderLineRow.position)
-            )
-        )
-        events = _by_order(
-            await self._session.scalars(
-                select(OrderEventRow).where(OrderEventRow.order_id.in_(ids)).order_by(OrderEventRow.id)
-            )
-        )
-        orders = [self._order(row, lines[row.id], events[row.id]) for row in rows]
+    async def _assemble(self, statement: Select[Any], parameters: dict[str, Any] | None = None) -> list[Order]:
+        """Run a statement of ``_with_lines_and_events`` and map its rows."""
+        connection = await connection_of(self._session)
+        rows = (await connection.execute(statement, parameters)).all()
+        orders = [self._order(row) for row in rows]
         for order in orders:
             self._known_events[order.id] = len(order.history)
         return orders
 
     @staticmethod
-    def _order(row: OrderRow, lines: list[OrderLineRow], events: list[OrderEventRow]) -> Order:
+    def _order(row: Any) -> Order:
         currency = Currency(row.currency)
         return Order(
             id=OrderId(row.id),
@@ -147,12 +167,12 @@ class SqlaOrderRepository(OrderRepository):
             merchant_id=MerchantId(row.merchant_id),
             lines=tuple(
                 OrderLine(
-                    unit=SellableUnit(ProductId(line.product_id), line.sku),
-                    name=line.name,
-                    unit_price=Money(line.unit_price_minor, currency),
-                    quantity=line.quantity,
+                    unit=SellableUnit(ProductId(product_id), sku),
+                    name=name,
+                    unit_price=Money(unit_price_minor, currency),
+                    quantity=quantity,
                 )
-                for line in lines
+                for product_id, sku, name, unit_price_minor, quantity in row.lines
             ),
             tax_rate=Rate(row.tax_rate_bp),
             commission_rate=Rate(row.commission_rate_bp),
@@ -162,13 +182,13 @@ class SqlaOrderRepository(OrderRepository):
             commission=Money(row.commission_minor, currency),
             status=OrderStatus(row.status),
             created_at=row.created_at,
-            history=[OrderEvent(OrderStatus(event.status), event.at, event.note) for event in events],
+            history=[OrderEvent(OrderStatus(status), at, note) for status, at, note in row.events],
             shipment=Shipment(row.carrier, row.tracking_code) if row.carrier and row.tracking_code else None,
             delivered_at=row.delivered_at,
         )
 
     async def list(self, scope: OrderScope, *, after: OrderId | None, limit: int) -> list[Order]:
-        statement = select(OrderRow).order_by(OrderRow.id.desc()).limit(limit)
+        statement = select(_ORDERS).order_by(OrderRow.id.desc()).limit(limit)
         if scope.buyer_id is not None:
             statement = statement.where(OrderRow.buyer_id == scope.buyer_id)
         if scope.merchant_id is not None:
@@ -177,18 +197,7 @@ class SqlaOrderRepository(OrderRepository):
             statement = statement.where(OrderRow.status == scope.status.value)
         if after is not None:
             statement = statement.where(OrderRow.id < after)
-        return await self._assemble(list((await self._session.scalars(statement)).all()))
-
-
-_Child = TypeVar("_Child", OrderLineRow, OrderEventRow)
-
-
-def _by_order(rows: Iterable[_Child]) -> dict[UUID, list[_Child]]:
-    """An order's lines or events, in the order they were read."""
-    grouped: dict[UUID, list[_Child]] = defaultdict(list)
-    for row in rows:
-        grouped[row.order_id].append(row)
-    return grouped
+        return await self._assemble(_with_lines_and_events(statement))
 
 
 def _new_event_id() -> UUID:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
+from adapters.postgres.ordering.core import connection_of
 from adapters.postgres.ordering.tables import StoreCommissionRateRow
 from adapters.postgres.tables import ProductRow
 from application.ports.ordering import (
@@ -22,6 +23,17 @@ from domain.catalog.products import ProductId
 from domain.money import Currency, Money
 from domain.ordering.pricing import Rate
 
+_SELLABLES = select(
+    ProductRow.id,
+    ProductRow.merchant_id,
+    ProductRow.sku,
+    ProductRow.name,
+    ProductRow.price_minor,
+    ProductRow.currency,
+    ProductRow.stock,
+    ProductRow.listed,
+).where(ProductRow.id.in_(bindparam("ids", expanding=True)))  # built once: every cart change and checkout reads it
+
 
 class SqlaSellableUnits(SellableUnits):
     def __init__(self, session: AsyncSession) -> None:
@@ -30,18 +42,8 @@ class SqlaSellableUnits(SellableUnits):
     async def of(self, product_ids: Sequence[ProductId]) -> dict[ProductId, Sellable]:
         if not product_ids:
             return {}
-        rows = await self._session.execute(
-            select(
-                ProductRow.id,
-                ProductRow.merchant_id,
-                ProductRow.sku,
-                ProductRow.name,
-                ProductRow.price_minor,
-                ProductRow.currency,
-                ProductRow.stock,
-                ProductRow.listed,
-            ).where(ProductRow.id.in_(product_ids))
-        )
+        connection = await connection_of(self._session)
+        rows = await connection.execute(_SELLABLES, {"ids": list(product_ids)})
         return {
             ProductId(row.id): Sellable(
                 product_id=ProductId(row.id),
@@ -56,9 +58,8 @@ class SqlaSellableUnits(SellableUnits):
         }
 
     async def stock_levels(self, product_ids: Sequence[ProductId]) -> dict[ProductId, int]:
-        rows = await self._session.execute(
-            select(ProductRow.id, ProductRow.stock).where(ProductRow.id.in_(product_ids))
-        )
+        connection = await connection_of(self._session)
+        rows = await connection.execute(select(ProductRow.id, ProductRow.stock).where(ProductRow.id.in_(product_ids)))
         return {ProductId(product_id): stock for product_id, stock in rows.all()}
 
 
@@ -69,7 +70,8 @@ class SqlaStoreTerms(StoreTerms):
     async def commission_rates(self, merchant_ids: Sequence[MerchantId]) -> dict[MerchantId, Rate]:
         if not merchant_ids:
             return {}
-        rows = await self._session.execute(
+        connection = await connection_of(self._session)
+        rows = await connection.execute(
             select(StoreCommissionRateRow.merchant_id, StoreCommissionRateRow.rate_bp).where(
                 StoreCommissionRateRow.merchant_id.in_(merchant_ids)
             )

@@ -19,6 +19,7 @@ from adapters.postgres.ordering import (
     SqlaSellableUnits,
     SqlaStoreTerms,
 )
+from adapters.postgres.ordering.outbox import SqlaBuyingOutbox
 from adapters.postgres.unit_of_work import SqlaUnitOfWork
 from application.ports.ordering import OrderingUnitOfWork
 from domain.money import Currency
@@ -53,4 +54,5 @@ class SqlaOrderingUnitOfWork(SqlaUnitOfWork, OrderingUnitOfWork):
         self.invoices = SqlaInvoiceRepository(session)
         self.merchant_ledger = SqlaMerchantLedger(session, self._currency)
         self.store_terms = SqlaStoreTerms(session)
+        self.outbox = SqlaBuyingOutbox(session, self._now)
         return self

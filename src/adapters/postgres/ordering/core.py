@@ -1,0 +1,16 @@
+"""Core statements on the unit of work's connection, for buying's hot path (ADR 0016).
+
+Buying's repositories map rows to domain objects themselves and never rely on
+the ORM's identity map, so their statements skip the session: no flush, no
+unit-of-work bookkeeping, no evaluation of updates against loaded objects. The
+statement still runs in the unit of work's transaction.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+
+async def connection_of(session: AsyncSession) -> AsyncConnection:
+    """The session's connection, in its transaction (begun here if need be)."""
+    return await session.connection()
