@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Float, Select, bindparam, cast, func, literal, or_, select, tuple_
-from sqlalchemy.dialects.postgresql import REGCONFIG
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    String,
+    Uuid,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
 
 from adapters.postgres.catalog.categories import path_under
+from adapters.postgres.compiled import Connect, run_compiled
 from adapters.postgres.tables import CategoryRow, MerchantRow, ProductRow
 from application.ports import (
     CatalogReader,
@@ -49,8 +62,10 @@ def search_terms(text: str) -> str | None:
 
 
 def _text_query(terms: str) -> ColumnElement[Any]:
-    spanish = func.to_tsquery(cast("commerce_es", REGCONFIG), terms)
-    english = func.to_tsquery(cast("commerce_en", REGCONFIG), terms)
+    # Both configurations spelled in the SQL (not parameters): the text is then the same for every term.
+    words = bindparam("terms", terms, type_=String)
+    spanish = func.to_tsquery(literal_column("'commerce_es'::regconfig"), words)
+    english = func.to_tsquery(literal_column("'commerce_en'::regconfig"), words)
     return spanish.op("||")(english)
 
 
@@ -59,31 +74,55 @@ def _bad_position() -> InvalidValue:
 
 
 class SqlaCatalogReader(CatalogReader):
-    """One statement per listing page and two per product page: no N+1."""
+    """Two statements at most per listing page and per product page: no N+1.
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    SQLAlchemy Core, never the ORM session: each statement shape is compiled once per process and
+    sent to the driver with positional parameters, and rows go straight into the read models.
+    """
+
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
 
     async def search(self, query: ProductQuery, *, after: Position | None, limit: int) -> list[ProductSummary]:
-        if query.text is not None and search_terms(query.text) is None:
-            return []  # nothing searchable in the words given
-        category_ids: list[UUID] | None = None
-        if query.category:
-            # Resolved first, so that the planner sees the actual ids (and their statistics): a
-            # 5-product category then reads its own index instead of walking the global price index.
-            category_ids = list(await self._session.scalars(self.category_ids_statement(query.category)))
-            if not category_ids:
-                return []
-        window: int | None = None
         terms = search_terms(query.text) if query.text else None
-        if terms is not None and query.effective_sort is ProductSort.RELEVANCE:
-            probe = self.common_words_probe(query, terms, category_ids=category_ids)
-            found = int(await self._session.scalar(probe) or 0)
-            if found >= PROBE * COMMON_SHARE:
-                window = min(MAX_WINDOW, RANKED_MATCHES * PROBE * 3 // (found * 2))
-        statement = self.search_statement(query, after=after, limit=limit, category_ids=category_ids, window=window)
-        rows = (await self._session.execute(statement)).all()
-        return [self._summary(row, query.effective_sort) for row in rows]
+        if query.text is not None and terms is None:
+            return []  # nothing searchable in the words given
+        sort = query.effective_sort
+        values = _values(query, terms, sort, after, limit)
+        async with self._connect() as connection:
+            category_ids: tuple[UUID, ...] | None = None
+            if query.category:
+                # Resolved first, so that the planner sees the actual ids (and their statistics): a
+                # 5-product category then reads its own index instead of walking the global price index.
+                slug = query.category
+                found_ids = await run_compiled(
+                    connection, "category_ids", lambda: self.category_ids_statement(slug), {"slug": slug}
+                )
+                category_ids = tuple(sorted(row[0] for row in found_ids))
+                if not category_ids:
+                    return []
+            shape = _shape(query, terms, category_ids)
+            window: int | None = None
+            if terms is not None and sort is ProductSort.RELEVANCE:
+                ids = category_ids
+                probe = await run_compiled(
+                    connection,
+                    ("probe", shape),
+                    lambda: self.common_words_probe(query, terms, category_ids=ids),
+                    values,
+                )
+                found = int(probe[0][0] or 0)
+                if found >= PROBE * COMMON_SHARE:
+                    window = min(MAX_WINDOW, RANKED_MATCHES * PROBE * 3 // (found * 2))
+            values["window"] = window
+            ids = category_ids
+            rows = await run_compiled(
+                connection,
+                ("page", shape, sort, after is not None, window is not None),
+                lambda: self.search_statement(query, after=after, limit=limit, category_ids=ids, window=window),
+                values,
+            )
+        return [self._summary(row, sort) for row in rows]
 
     def common_words_probe(
         self, query: ProductQuery, terms: str, *, category_ids: Sequence[UUID] | None = None
@@ -101,7 +140,7 @@ class SqlaCatalogReader(CatalogReader):
     @staticmethod
     def category_ids_statement(slug: str) -> Select[Any]:
         """The category with this slug and all its descendants."""
-        requested = select(CategoryRow.path).where(CategoryRow.slug == slug).scalar_subquery()
+        requested = select(CategoryRow.path).where(CategoryRow.slug == bindparam("slug", slug)).scalar_subquery()
         return select(CategoryRow.id).where(path_under(CategoryRow.path, requested))
 
     def search_statement(
@@ -142,6 +181,7 @@ class SqlaCatalogReader(CatalogReader):
             .where(ProductRow.listed)
         )
         conditions = self._product_conditions(query, category_ids)
+        page_size = bindparam("limit", limit, type_=Integer)
         if terms is not None:
             text_query = _text_query(terms)
             matches = ProductRow.search_vector.op("@@")(text_query)
@@ -157,7 +197,7 @@ class SqlaCatalogReader(CatalogReader):
                         select(ProductRow.id, ProductRow.search_vector)
                         .where(ProductRow.listed, *conditions)
                         .order_by(ProductRow.id.desc())
-                        .limit(window)
+                        .limit(bindparam("window", window, type_=Integer))
                         .subquery("newest")
                     )
                     found = select(newest).where(newest.c.search_vector.op("@@")(text_query)).subquery("matching")
@@ -171,10 +211,10 @@ class SqlaCatalogReader(CatalogReader):
                 statement = statement.join(candidates, candidates.c.id == ProductRow.id)
                 rank = candidates.c.rank
                 statement = statement.add_columns(rank.label("rank"))
-                return self._order_and_seek(statement, sort, rank, after).limit(limit)
+                return self._order_and_seek(statement, sort, rank, after).limit(page_size)
             conditions.append(matches)
         statement = statement.where(*conditions)
-        return self._order_and_seek(statement, sort, rank, after).limit(limit)
+        return self._order_and_seek(statement, sort, rank, after).limit(page_size)
 
     def _product_conditions(
         self, query: ProductQuery, category_ids: Sequence[UUID] | None
@@ -187,11 +227,11 @@ class SqlaCatalogReader(CatalogReader):
         elif query.category:
             conditions.append(ProductRow.category_id.in_(self.category_ids_statement(query.category)))
         if query.merchant_id is not None:
-            conditions.append(ProductRow.merchant_id == query.merchant_id)
+            conditions.append(ProductRow.merchant_id == bindparam("merchant_id", query.merchant_id, type_=Uuid))
         if query.min_price is not None:
-            conditions.append(ProductRow.price_minor >= query.min_price)
+            conditions.append(ProductRow.price_minor >= bindparam("min_price", query.min_price, type_=BigInteger))
         if query.max_price is not None:
-            conditions.append(ProductRow.price_minor <= query.max_price)
+            conditions.append(ProductRow.price_minor <= bindparam("max_price", query.max_price, type_=BigInteger))
         if query.in_stock is True:
             conditions.append(ProductRow.stock > 0)
         elif query.in_stock is False:
@@ -202,30 +242,25 @@ class SqlaCatalogReader(CatalogReader):
     def _order_and_seek(
         statement: Select[Any], sort: ProductSort, rank: ColumnElement[float] | None, after: Position | None
     ) -> Select[Any]:
-        try:
-            if sort is ProductSort.RELEVANCE and rank is not None:
-                if after is not None:
-                    statement = statement.where(
-                        tuple_(rank, ProductRow.id) < tuple_(literal(float(after[0]), Float), UUID(str(after[1])))
-                    )
-                return statement.order_by(rank.desc(), ProductRow.id.desc())
-            if sort is ProductSort.PRICE_ASC:
-                if after is not None:
-                    statement = statement.where(
-                        tuple_(ProductRow.price_minor, ProductRow.id) > tuple_(int(after[0]), UUID(str(after[1])))
-                    )
-                return statement.order_by(ProductRow.price_minor.asc(), ProductRow.id.asc())
-            if sort is ProductSort.PRICE_DESC:
-                if after is not None:
-                    statement = statement.where(
-                        tuple_(ProductRow.price_minor, ProductRow.id) < tuple_(int(after[0]), UUID(str(after[1])))
-                    )
-                return statement.order_by(ProductRow.price_minor.desc(), ProductRow.id.desc())
+        seek = _seek_values(sort, after)
+        after_id = bindparam("after_id", seek.get("after_id"), type_=Uuid)
+        if sort is ProductSort.RELEVANCE and rank is not None:
             if after is not None:
-                statement = statement.where(ProductRow.id < UUID(str(after[0])))
-            return statement.order_by(ProductRow.id.desc())
-        except (ValueError, IndexError, TypeError):
-            raise _bad_position() from None
+                after_rank = bindparam("after_key", seek["after_key"], type_=Float)
+                statement = statement.where(tuple_(rank, ProductRow.id) < tuple_(after_rank, after_id))
+            return statement.order_by(rank.desc(), ProductRow.id.desc())
+        if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
+            ascending = sort is ProductSort.PRICE_ASC
+            if after is not None:
+                key = tuple_(ProductRow.price_minor, ProductRow.id)
+                after_price = tuple_(bindparam("after_key", seek["after_key"], type_=BigInteger), after_id)
+                statement = statement.where(key > after_price if ascending else key < after_price)
+            if ascending:
+                return statement.order_by(ProductRow.price_minor.asc(), ProductRow.id.asc())
+            return statement.order_by(ProductRow.price_minor.desc(), ProductRow.id.desc())
+        if after is not None:
+            statement = statement.where(ProductRow.id < after_id)
+        return statement.order_by(ProductRow.id.desc())
 
     @staticmethod
     def _summary(row: Any, sort: ProductSort) -> ProductSummary:
@@ -250,38 +285,104 @@ class SqlaCatalogReader(CatalogReader):
         )
 
     async def product(self, product_id: ProductId) -> PublicProduct | None:
-        row = (
-            await self._session.execute(
-                select(ProductRow, MerchantRow.name.label("merchant_name"), CategoryRow.path.label("category_path"))
-                .join(MerchantRow, MerchantRow.id == ProductRow.merchant_id)
-                .join(CategoryRow, CategoryRow.id == ProductRow.category_id)
-                .where(ProductRow.id == product_id, ProductRow.listed)
+        async with self._connect() as connection:
+            found = await run_compiled(connection, "product", _product_statement, {"product_id": product_id})
+            if not found:
+                return None
+            row = found[0]
+            chain = await run_compiled(
+                connection, "category_chain", _category_chain_statement, {"category_path": row.category_path}
             )
-        ).one_or_none()
-        if row is None:
-            return None
-        product: ProductRow = row[0]
-        chain = await self._session.execute(
-            select(CategoryRow.id, CategoryRow.name, CategoryRow.slug)
-            .where(
-                or_(
-                    CategoryRow.path == row.category_path,
-                    literal(row.category_path).like(CategoryRow.path + "/%"),
-                )
-            )
-            .order_by(func.length(CategoryRow.path))
-        )
         return PublicProduct(
-            id=ProductId(product.id),
-            name=product.name,
-            description=product.description,
-            price=Money(product.price_minor, Currency(product.currency)),
-            in_stock=product.stock > 0,
-            images=tuple(product.images),
-            merchant_id=MerchantId(product.merchant_id),
+            id=ProductId(row.id),
+            name=row.name,
+            description=row.description,
+            price=Money(row.price_minor, Currency(row.currency)),
+            in_stock=row.stock > 0,
+            images=tuple(row.images),
+            merchant_id=MerchantId(row.merchant_id),
             merchant_name=row.merchant_name,
-            category_id=CategoryId(product.category_id),
-            category_path=tuple(CategoryStep(id=CategoryId(i), name=n, slug=s) for i, n, s in chain.all()),
-            created_at=product.created_at,
-            updated_at=product.updated_at,
+            category_id=CategoryId(row.category_id),
+            category_path=tuple(CategoryStep(id=CategoryId(i), name=n, slug=s) for i, n, s in chain),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
         )
+
+
+def _shape(query: ProductQuery, terms: str | None, category_ids: tuple[UUID, ...] | None) -> Hashable:
+    """What decides a listing statement's text; the values are parameters (see ``_values``)."""
+    return (
+        terms is not None,
+        category_ids,
+        query.merchant_id is not None,
+        query.min_price is not None,
+        query.max_price is not None,
+        query.in_stock,
+    )
+
+
+def _seek_values(sort: ProductSort, after: Position | None) -> dict[str, Any]:
+    """The cursor's sort key and id, checked: a position that does not fit the sort is the caller's error."""
+    if after is None:
+        return {}
+    try:
+        if sort is ProductSort.RELEVANCE:
+            return {"after_key": float(after[0]), "after_id": UUID(str(after[1]))}
+        if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
+            return {"after_key": int(after[0]), "after_id": UUID(str(after[1]))}
+        return {"after_id": UUID(str(after[0]))}
+    except (ValueError, IndexError, TypeError):
+        raise _bad_position() from None
+
+
+def _values(
+    query: ProductQuery, terms: str | None, sort: ProductSort, after: Position | None, limit: int
+) -> dict[str, Any]:
+    """The named parameters of a listing's statements."""
+    return {
+        "terms": terms,
+        "merchant_id": query.merchant_id,
+        "min_price": query.min_price,
+        "max_price": query.max_price,
+        "limit": limit,
+        "slug": query.category,
+        **_seek_values(sort, after),
+    }
+
+
+def _product_statement() -> Select[Any]:
+    return (
+        select(
+            *(ProductRow.__table__.c[name] for name in _PRODUCT_COLUMNS),
+            MerchantRow.name.label("merchant_name"),
+            CategoryRow.path.label("category_path"),
+        )
+        .join(MerchantRow, MerchantRow.id == ProductRow.merchant_id)
+        .join(CategoryRow, CategoryRow.id == ProductRow.category_id)
+        .where(ProductRow.id == bindparam("product_id", None, type_=Uuid), ProductRow.listed)
+    )
+
+
+def _category_chain_statement() -> Select[UUID, str, str]:
+    """The category at ``category_path`` and its ancestors, root first."""
+    path = bindparam("category_path", None, type_=String)
+    return (
+        select(CategoryRow.id, CategoryRow.name, CategoryRow.slug)
+        .where(or_(CategoryRow.path == path, path.like(CategoryRow.path + "/%")))
+        .order_by(func.length(CategoryRow.path))
+    )
+
+
+_PRODUCT_COLUMNS = (
+    "id",
+    "name",
+    "description",
+    "price_minor",
+    "currency",
+    "stock",
+    "images",
+    "merchant_id",
+    "category_id",
+    "created_at",
+    "updated_at",
+)
