@@ -9,21 +9,28 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from uuid_utils.compat import uuid7
 
 from adapters.postgres.catalog import SqlaCatalogReader, search_terms
-from adapters.postgres.catalog.reader import _seek_values, _values
+from adapters.postgres.catalog.listing_parameters import id_list, listing_values, seek_values
 from application.ports import ProductQuery, ProductSort
 from domain.catalog.merchants import MerchantId
 
 CATEGORY_IDS = (UUID("0192f000-0000-7000-8000-000000000001"), UUID("0192f000-0000-7000-8000-000000000002"))
 
 
-def _compiled(query: ProductQuery, after, limit: int, window: int | None, *, probe: bool = False) -> SQLCompiler:
+def _compiled(
+    query: ProductQuery, after, limit: int, window: int | None, *, probe: bool = False, checked: bool = False
+) -> SQLCompiler:
     reader = SqlaCatalogReader(None)  # type: ignore[arg-type]  # only builds the statements
     terms = search_terms(query.text) if query.text else None
     if probe:
         statement = reader.common_words_probe(query, terms or "", category_ids=CATEGORY_IDS)
     else:
         statement = reader.search_statement(
-            query, after=after, limit=limit, category_ids=CATEGORY_IDS if query.category else None, window=window
+            query,
+            after=after,
+            limit=limit,
+            category_ids=CATEGORY_IDS if query.category else None,
+            window=window,
+            checked=checked,
         )
     compiled = statement.compile(dialect=asyncpg_dialect(), compile_kwargs={"render_postcompile": True})
     assert isinstance(compiled, SQLCompiler)
@@ -38,21 +45,22 @@ def _after(sort: ProductSort, key: float, product_id: UUID) -> tuple:
     return (str(product_id),)
 
 
-@pytest.mark.parametrize(
-    ("sort", "text", "category", "merchant", "prices", "in_stock", "paged", "window"),
-    [
-        combination
-        for combination in itertools.product(
-            list(ProductSort), [None, "zapatos cue"], [None, "ropa"], [False, True], [False, True],
-            [None, True, False], [False, True], [None, 4_000],
-        )  # fmt: skip
-        if combination[-1] is None or (combination[1] is not None and combination[0] is ProductSort.RELEVANCE)
-    ],
-)
-def test_two_queries_of_one_shape_differ_only_in_named_parameters(
-    sort, text, category, merchant, prices, in_stock, paged, window
-):
+def _shapes() -> list[tuple]:
+    every = itertools.product(
+        list(ProductSort), [None, "zapatos cue"], [None, "ropa"], [False, True], [True],
+        [None, False], [False, True], [None, 4_000], [False, True],
+    )  # fmt: skip
+    return [
+        (sort, text, category, merchant, prices, in_stock, paged, window, checked)
+        for sort, text, category, merchant, prices, in_stock, paged, window, checked in every
+        if (window is None or (text is not None and sort is ProductSort.RELEVANCE)) and (category or not checked)
+    ]
+
+
+@pytest.mark.parametrize("shape", _shapes())
+def test_two_queries_of_one_shape_differ_only_in_named_parameters(shape):
     """Otherwise the second query would run with a value of the first (the SQL is cached per shape)."""
+    sort, text, category, merchant, prices, in_stock, paged, window, checked = shape
     compiled = []
     for seed in (1, 2):
         query = ProductQuery(
@@ -66,8 +74,11 @@ def test_two_queries_of_one_shape_differ_only_in_named_parameters(
         )
         after = _after(query.effective_sort, 500 * seed, uuid7()) if paged else None
         terms = search_terms(query.text) if query.text else None
-        named = _values(query, terms, query.effective_sort, after, 20 + seed) | {"window": window and window + seed}
-        statements = [_compiled(query, after, 20 + seed, named["window"])]
+        named = listing_values(query, terms, query.effective_sort, after, 20 + seed) | {
+            "window": window and window + seed,
+            "category_check": id_list(CATEGORY_IDS) if checked else None,
+        }
+        statements = [_compiled(query, after, 20 + seed, named["window"], checked=checked)]
         if terms is not None:
             statements.append(_compiled(query, after, 20 + seed, None, probe=True))
         compiled.append((named, statements))
@@ -79,8 +90,10 @@ def test_two_queries_of_one_shape_differ_only_in_named_parameters(
             if one_values[name] != other_values[name]:
                 assert name in first_named, f"{name} varies but is not a named parameter"
                 assert (first_named[name], second_named[name]) == (one_values[name], other_values[name])
+    if checked:  # the page statement carries the ids it was built for
+        assert first[0].construct_params()["category_check"] == id_list(CATEGORY_IDS)
 
 
 def test_a_cursor_that_does_not_fit_the_sort_is_refused_before_any_sql():
     with pytest.raises(Exception, match="cursor"):
-        _seek_values(ProductSort.PRICE_ASC, ("not a price", str(uuid7())))
+        seek_values(ProductSort.PRICE_ASC, ("not a price", str(uuid7())))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -22,8 +22,11 @@ from sqlalchemy import (
     select,
     tuple_,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.postgres.catalog.categories import path_under
+from adapters.postgres.catalog.listing_parameters import id_list, listing_shape, listing_values, seek_values
 from adapters.postgres.compiled import Connect, run_compiled
 from adapters.postgres.tables import CategoryRow, MerchantRow, ProductRow
 from application.ports import (
@@ -38,7 +41,6 @@ from application.ports import (
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
-from domain.errors import InvalidValue
 from domain.money import Currency, Money
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -51,6 +53,7 @@ RANKED_MATCHES = 1_000
 PROBE = 1_000
 COMMON_SHARE = 0.05
 MAX_WINDOW = 30_000
+MAX_REMEMBERED_CATEGORIES = 1_000
 
 
 def search_terms(text: str) -> str | None:
@@ -69,10 +72,6 @@ def _text_query(terms: str) -> ColumnElement[Any]:
     return spanish.op("||")(english)
 
 
-def _bad_position() -> InvalidValue:
-    return InvalidValue("the cursor does not fit this listing", field="cursor", rule="cursor")
-
-
 class SqlaCatalogReader(CatalogReader):
     """Two statements at most per listing page and per product page: no N+1.
 
@@ -82,46 +81,76 @@ class SqlaCatalogReader(CatalogReader):
 
     def __init__(self, connect: Connect) -> None:
         self._connect = connect
+        # Category slug -> the ids of it and its descendants, as last resolved (checked on every use).
+        self._category_ids: dict[str, tuple[UUID, ...]] = {}
 
     async def search(self, query: ProductQuery, *, after: Position | None, limit: int) -> list[ProductSummary]:
         terms = search_terms(query.text) if query.text else None
         if query.text is not None and terms is None:
             return []  # nothing searchable in the words given
-        sort = query.effective_sort
-        values = _values(query, terms, sort, after, limit)
+        values = listing_values(query, terms, query.effective_sort, after, limit)
         async with self._connect() as connection:
+            known = self._category_ids.get(query.category) if query.category else None
+            if known is not None:
+                # One statement: the page, with the category's ids remembered from an earlier call and
+                # checked inside it (no rows when they changed since: then they are resolved again).
+                rows = await self._page(connection, query, terms, values, known, after=after, checked=True)
+                if rows:
+                    return rows
             category_ids: tuple[UUID, ...] | None = None
             if query.category:
-                # Resolved first, so that the planner sees the actual ids (and their statistics): a
-                # 5-product category then reads its own index instead of walking the global price index.
-                slug = query.category
-                found_ids = await run_compiled(
-                    connection, "category_ids", lambda: self.category_ids_statement(slug), {"slug": slug}
-                )
-                category_ids = tuple(sorted(row[0] for row in found_ids))
+                category_ids = await self._resolve(connection, query.category)
                 if not category_ids:
                     return []
-            shape = _shape(query, terms, category_ids)
-            window: int | None = None
-            if terms is not None and sort is ProductSort.RELEVANCE:
-                ids = category_ids
-                probe = await run_compiled(
-                    connection,
-                    ("probe", shape),
-                    lambda: self.common_words_probe(query, terms, category_ids=ids),
-                    values,
-                )
-                found = int(probe[0][0] or 0)
-                if found >= PROBE * COMMON_SHARE:
-                    window = min(MAX_WINDOW, RANKED_MATCHES * PROBE * 3 // (found * 2))
-            values["window"] = window
-            ids = category_ids
-            rows = await run_compiled(
+                if category_ids == known:
+                    return []  # the ids were right: the page is empty
+            return await self._page(connection, query, terms, values, category_ids, after=after, checked=False)
+
+    async def _resolve(self, connection: AsyncConnection, slug: str) -> tuple[UUID, ...]:
+        """The ids of the category and its descendants, first, so that the planner sees them (and their
+        statistics): a 5-product category then reads its own index instead of walking the global price index."""
+        found = await run_compiled(
+            connection, "category_ids", lambda: self.category_ids_statement(slug), {"slug": slug}
+        )
+        ids = tuple(sorted(row[0] for row in found))
+        if len(self._category_ids) >= MAX_REMEMBERED_CATEGORIES:
+            self._category_ids.clear()
+        self._category_ids[slug] = ids
+        return ids
+
+    async def _page(
+        self,
+        connection: AsyncConnection,
+        query: ProductQuery,
+        terms: str | None,
+        values: dict[str, Any],
+        category_ids: tuple[UUID, ...] | None,
+        *,
+        after: Position | None,
+        checked: bool,
+    ) -> list[ProductSummary]:
+        sort, limit = query.effective_sort, values["limit"]
+        shape = listing_shape(query, terms, category_ids)
+        window: int | None = None
+        if terms is not None and sort is ProductSort.RELEVANCE:
+            probe = await run_compiled(
                 connection,
-                ("page", shape, sort, after is not None, window is not None),
-                lambda: self.search_statement(query, after=after, limit=limit, category_ids=ids, window=window),
+                ("probe", shape),
+                lambda: self.common_words_probe(query, terms, category_ids=category_ids),
                 values,
             )
+            found = int(probe[0][0] or 0)
+            if found >= PROBE * COMMON_SHARE:
+                window = min(MAX_WINDOW, RANKED_MATCHES * PROBE * 3 // (found * 2))
+        parameters = values | {"window": window, "category_check": id_list(category_ids) if checked else None}
+        rows = await run_compiled(
+            connection,
+            ("page", shape, sort, after is not None, window is not None, checked),
+            lambda: self.search_statement(
+                query, after=after, limit=limit, category_ids=category_ids, window=window, checked=checked
+            ),
+            parameters,
+        )
         return [self._summary(row, sort) for row in rows]
 
     def common_words_probe(
@@ -151,11 +180,13 @@ class SqlaCatalogReader(CatalogReader):
         limit: int,
         category_ids: Sequence[UUID] | None = None,
         window: int | None = None,
+        checked: bool = False,
     ) -> Select[Any]:
         """The statement behind a listing page (public so that tests can EXPLAIN it).
 
         ``category_ids`` are the requested category and its descendants, resolved beforehand
         (``category_ids_statement``); without them the category is resolved by slug inside the statement.
+        ``checked``: no rows unless ``category_ids`` are still those of the category (remembered ids).
         ``window``: rank the matches among that many newest products (common words, see ``search``).
         """
         sort = query.effective_sort
@@ -180,6 +211,12 @@ class SqlaCatalogReader(CatalogReader):
             # The bare column (not `IS true`): the partial indexes' predicate is `WHERE listed`.
             .where(ProductRow.listed)
         )
+        if checked and query.category and category_ids is not None:
+            # Uncorrelated, so evaluated once (an InitPlan): a false one-time filter reads no products.
+            current = self.category_ids_statement(query.category).subquery("current_ids")
+            listed_ids = func.array_to_string(func.array_agg(aggregate_order_by(current.c.id, current.c.id)), ",")
+            check = bindparam("category_check", id_list(category_ids), type_=String)
+            statement = statement.where(select(listed_ids).scalar_subquery() == check)
         conditions = self._product_conditions(query, category_ids)
         page_size = bindparam("limit", limit, type_=Integer)
         if terms is not None:
@@ -242,7 +279,7 @@ class SqlaCatalogReader(CatalogReader):
     def _order_and_seek(
         statement: Select[Any], sort: ProductSort, rank: ColumnElement[float] | None, after: Position | None
     ) -> Select[Any]:
-        seek = _seek_values(sort, after)
+        seek = seek_values(sort, after)
         after_id = bindparam("after_id", seek.get("after_id"), type_=Uuid)
         if sort is ProductSort.RELEVANCE and rank is not None:
             if after is not None:
@@ -307,47 +344,6 @@ class SqlaCatalogReader(CatalogReader):
             created_at=row.created_at,
             updated_at=row.updated_at,
         )
-
-
-def _shape(query: ProductQuery, terms: str | None, category_ids: tuple[UUID, ...] | None) -> Hashable:
-    """What decides a listing statement's text; the values are parameters (see ``_values``)."""
-    return (
-        terms is not None,
-        category_ids,
-        query.merchant_id is not None,
-        query.min_price is not None,
-        query.max_price is not None,
-        query.in_stock,
-    )
-
-
-def _seek_values(sort: ProductSort, after: Position | None) -> dict[str, Any]:
-    """The cursor's sort key and id, checked: a position that does not fit the sort is the caller's error."""
-    if after is None:
-        return {}
-    try:
-        if sort is ProductSort.RELEVANCE:
-            return {"after_key": float(after[0]), "after_id": UUID(str(after[1]))}
-        if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
-            return {"after_key": int(after[0]), "after_id": UUID(str(after[1]))}
-        return {"after_id": UUID(str(after[0]))}
-    except (ValueError, IndexError, TypeError):
-        raise _bad_position() from None
-
-
-def _values(
-    query: ProductQuery, terms: str | None, sort: ProductSort, after: Position | None, limit: int
-) -> dict[str, Any]:
-    """The named parameters of a listing's statements."""
-    return {
-        "terms": terms,
-        "merchant_id": query.merchant_id,
-        "min_price": query.min_price,
-        "max_price": query.max_price,
-        "limit": limit,
-        "slug": query.category,
-        **_seek_values(sort, after),
-    }
 
 
 def _product_statement() -> Select[Any]:
