@@ -22,7 +22,13 @@ def create_database_engine(url: str, *, pool_size: int = 30, max_overflow: int =
         # which fails one request and is then discarded (pool_recycle bounds their age; ADR 0016).
         pool_pre_ping=False,
         pool_recycle=1800,
-        connect_args={"server_settings": {"application_name": "commerce", "timezone": "UTC"}},
+        connect_args={
+            "server_settings": {"application_name": "commerce", "timezone": "UTC"},
+            # Prepared statements kept per connection (SQLAlchemy's default: 100). A category listing's
+            # text holds its ids (ADR 0016), so categories x sorts x filters outgrow 100 and each miss
+            # costs a Parse round trip and a plan.
+            "prepared_statement_cache_size": 500,
+        },
     )
 
 

@@ -104,7 +104,9 @@ class SqlaCatalogReader(CatalogReader):
                     return []
                 if category_ids == known:
                     return []  # the ids were right: the page is empty
-            return await self._page(connection, query, terms, values, category_ids, after=after, checked=False)
+            # Checked too (true unless the category changes meanwhile): one statement text per shape, not two.
+            checked = category_ids is not None
+            return await self._page(connection, query, terms, values, category_ids, after=after, checked=checked)
 
     async def _resolve(self, connection: AsyncConnection, slug: str) -> tuple[UUID, ...]:
         """The ids of the category and its descendants, first, so that the planner sees them (and their
