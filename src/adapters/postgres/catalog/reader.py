@@ -18,7 +18,6 @@ from sqlalchemy import (
     bindparam,
     func,
     literal_column,
-    or_,
     select,
     tuple_,
 )
@@ -27,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.postgres.catalog.categories import path_under
 from adapters.postgres.catalog.listing_parameters import id_list, listing_shape, listing_values, seek_values
+from adapters.postgres.catalog.product_page import category_chain_statement, product_statement
 from adapters.postgres.compiled import Connect, run_compiled
 from adapters.postgres.tables import CategoryRow, MerchantRow, ProductRow
 from application.ports import (
@@ -213,27 +213,28 @@ class SqlaCatalogReader(CatalogReader):
             # The bare column (not `IS true`): the partial indexes' predicate is `WHERE listed`.
             .where(ProductRow.listed)
         )
+        still_current: list[ColumnElement[bool]] = []
         if checked and query.category and category_ids is not None:
             # Uncorrelated, so evaluated once (an InitPlan): a false one-time filter reads no products.
             current = self.category_ids_statement(query.category).subquery("current_ids")
             listed_ids = func.array_to_string(func.array_agg(aggregate_order_by(current.c.id, current.c.id)), ",")
             check = bindparam("category_check", id_list(category_ids), type_=String)
-            statement = statement.where(select(listed_ids).scalar_subquery() == check)
+            still_current.append(select(listed_ids).scalar_subquery() == check)
+            statement = statement.where(*still_current)
         conditions = self._product_conditions(query, category_ids)
         page_size = bindparam("limit", limit, type_=Integer)
         if terms is not None:
             text_query = _text_query(terms)
             matches = ProductRow.search_vector.op("@@")(text_query)
             if sort is ProductSort.RELEVANCE:
-                # Rank only the newest RANKED_MATCHES matches: for a rare word that is all of them.
+                # Rank only the newest RANKED_MATCHES matches: for a rare word that is all of them. They
+                # carry the columns of the page, so that they are not joined back to the products table.
+                carried = [*_CARD_COLUMNS, ProductRow.search_vector]
                 if window is None:
-                    source = select(ProductRow.id, ProductRow.search_vector).where(
-                        ProductRow.listed, matches, *conditions
-                    )
-                    found = source.subquery("matching")
+                    found = select(*carried).where(ProductRow.listed, matches, *conditions).subquery("matching")
                 else:
                     newest = (
-                        select(ProductRow.id, ProductRow.search_vector)
+                        select(*carried)
                         .where(ProductRow.listed, *conditions)
                         .order_by(ProductRow.id.desc())
                         .limit(bindparam("window", window, type_=Integer))
@@ -241,16 +242,36 @@ class SqlaCatalogReader(CatalogReader):
                     )
                     found = select(newest).where(newest.c.search_vector.op("@@")(text_query)).subquery("matching")
                 candidates = (
-                    select(found.c.id, func.ts_rank_cd(found.c.search_vector, text_query).label("rank"))
+                    select(
+                        *(found.c[column.key] for column in _CARD_COLUMNS),
+                        func.ts_rank_cd(found.c.search_vector, text_query).label("rank"),
+                    )
                     .order_by(found.c.id.desc())
                     .limit(RANKED_MATCHES)
                     .cte("ranked_matches")
                     .prefix_with("MATERIALIZED")
                 )
-                statement = statement.join(candidates, candidates.c.id == ProductRow.id)
-                rank = candidates.c.rank
-                statement = statement.add_columns(rank.label("rank"))
-                return self._order_and_seek(statement, sort, rank, after).limit(page_size)
+                ranked = (
+                    select(
+                        candidates.c.id,
+                        candidates.c.name,
+                        candidates.c.price_minor,
+                        candidates.c.currency,
+                        (candidates.c.stock > 0).label("in_stock"),
+                        candidates.c.images[1].label("image"),
+                        candidates.c.merchant_id,
+                        MerchantRow.name.label("merchant_name"),
+                        CategoryRow.path.label("category_path"),
+                        candidates.c.created_at,
+                        candidates.c.rank.label("rank"),
+                    )
+                    .select_from(candidates)
+                    .join(MerchantRow, MerchantRow.id == candidates.c.merchant_id)
+                    .join(CategoryRow, CategoryRow.id == candidates.c.category_id)
+                    .where(*still_current)
+                )
+                seek = self._order_and_seek(ranked, sort, candidates.c.rank, after, product_id=candidates.c.id)
+                return seek.limit(page_size)
             conditions.append(matches)
         statement = statement.where(*conditions)
         return self._order_and_seek(statement, sort, rank, after).limit(page_size)
@@ -279,15 +300,21 @@ class SqlaCatalogReader(CatalogReader):
 
     @staticmethod
     def _order_and_seek(
-        statement: Select[Any], sort: ProductSort, rank: ColumnElement[float] | None, after: Position | None
+        statement: Select[Any],
+        sort: ProductSort,
+        rank: ColumnElement[float] | None,
+        after: Position | None,
+        *,
+        product_id: ColumnElement[UUID] | None = None,
     ) -> Select[Any]:
         seek = seek_values(sort, after)
         after_id = bindparam("after_id", seek.get("after_id"), type_=Uuid)
         if sort is ProductSort.RELEVANCE and rank is not None:
+            ranked_id = ProductRow.id if product_id is None else product_id
             if after is not None:
                 after_rank = bindparam("after_key", seek["after_key"], type_=Float)
-                statement = statement.where(tuple_(rank, ProductRow.id) < tuple_(after_rank, after_id))
-            return statement.order_by(rank.desc(), ProductRow.id.desc())
+                statement = statement.where(tuple_(rank, ranked_id) < tuple_(after_rank, after_id))
+            return statement.order_by(rank.desc(), ranked_id.desc())
         if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
             ascending = sort is ProductSort.PRICE_ASC
             if after is not None:
@@ -325,12 +352,12 @@ class SqlaCatalogReader(CatalogReader):
 
     async def product(self, product_id: ProductId) -> PublicProduct | None:
         async with self._connect() as connection:
-            found = await run_compiled(connection, "product", _product_statement, {"product_id": product_id})
+            found = await run_compiled(connection, "product", product_statement, {"product_id": product_id})
             if not found:
                 return None
             row = found[0]
             chain = await run_compiled(
-                connection, "category_chain", _category_chain_statement, {"category_path": row.category_path}
+                connection, "category_chain", category_chain_statement, {"category_path": row.category_path}
             )
         return PublicProduct(
             id=ProductId(row.id),
@@ -348,39 +375,15 @@ class SqlaCatalogReader(CatalogReader):
         )
 
 
-def _product_statement() -> Select[Any]:
-    return (
-        select(
-            *(ProductRow.__table__.c[name] for name in _PRODUCT_COLUMNS),
-            MerchantRow.name.label("merchant_name"),
-            CategoryRow.path.label("category_path"),
-        )
-        .join(MerchantRow, MerchantRow.id == ProductRow.merchant_id)
-        .join(CategoryRow, CategoryRow.id == ProductRow.category_id)
-        .where(ProductRow.id == bindparam("product_id", None, type_=Uuid), ProductRow.listed)
-    )
-
-
-def _category_chain_statement() -> Select[UUID, str, str]:
-    """The category at ``category_path`` and its ancestors, root first."""
-    path = bindparam("category_path", None, type_=String)
-    return (
-        select(CategoryRow.id, CategoryRow.name, CategoryRow.slug)
-        .where(or_(CategoryRow.path == path, path.like(CategoryRow.path + "/%")))
-        .order_by(func.length(CategoryRow.path))
-    )
-
-
-_PRODUCT_COLUMNS = (
-    "id",
-    "name",
-    "description",
-    "price_minor",
-    "currency",
-    "stock",
-    "images",
-    "merchant_id",
-    "category_id",
-    "created_at",
-    "updated_at",
+# What a product card needs from the products table (the ranked matches of a search carry them).
+_CARD_COLUMNS = (
+    ProductRow.id,
+    ProductRow.name,
+    ProductRow.price_minor,
+    ProductRow.currency,
+    ProductRow.stock,
+    ProductRow.images,
+    ProductRow.merchant_id,
+    ProductRow.category_id,
+    ProductRow.created_at,
 )
