@@ -7,10 +7,11 @@ from adapters.postgres.database import (
     create_session_factory,
 )
 from adapters.postgres.readiness import PostgresProbe
-from adapters.postgres.unit_of_work import SqlaUnitOfWork
+from adapters.postgres.unit_of_work import SqlaCatalogReads, SqlaUnitOfWork
 
 __all__ = [
     "PostgresProbe",
+    "SqlaCatalogReads",
     "SqlaUnitOfWork",
     "count_statements",
     "create_database_engine",

@@ -172,7 +172,13 @@ class ProductRow(UUIDv7AuditBase):
         Index("ix_products_listed_category_price", "category_id", "price_minor", "id", postgresql_where=LISTED),
         Index("ix_products_listed_merchant_newest", "merchant_id", "id", postgresql_where=LISTED),
         Index("ix_products_listed_merchant_price", "merchant_id", "price_minor", "id", postgresql_where=LISTED),
-        Index("ix_products_listed_search", "search_vector", postgresql_using="gin", postgresql_where=LISTED),
+        Index(
+            "ix_products_listed_search",
+            "search_vector",
+            postgresql_using="gin",
+            postgresql_where=LISTED,
+            postgresql_with={"fastupdate": "off"},  # no pending list for searches to scan (migration 0008)
+        ),
     )
 
     merchant_id: Mapped[UUID] = mapped_column(ForeignKey("merchants.id", ondelete="RESTRICT"))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.postgres.audit import SqlaAuditLog
 from adapters.postgres.catalog import (
@@ -27,7 +28,7 @@ from adapters.postgres.identity import (
     SqlaRevokedAccessTokenRepository,
     SqlaUserRepository,
 )
-from application.ports import NotificationSender, StorageUnavailable, UnitOfWork
+from application.ports import CatalogReads, NotificationSender, StorageUnavailable, UnitOfWork
 
 
 class SqlaUnitOfWork(UnitOfWork):
@@ -78,7 +79,7 @@ class SqlaUnitOfWork(UnitOfWork):
         self.categories = SqlaCategoryRepository(session)
         self.products = SqlaProductRepository(session)
         self.stock_ledger = SqlaStockLedger(session)
-        self.catalog = SqlaCatalogReader(session)
+        self.catalog = SqlaCatalogReader(lambda: _connection_of(session))
         self.catalog_imports = SqlaCatalogImportRepository(session)
         self.audit = SqlaAuditLog(session)
         return self
@@ -102,9 +103,7 @@ class SqlaUnitOfWork(UnitOfWork):
             # A call that already finished keeps its result; one that failed is translated below.
         finally:
             self._session = None
-        if exc is not None and not isinstance(exc, StorageUnavailable) and is_connection_failure(exc):
-            # The database went away mid-call (a restart, a failover): the caller may retry.
-            raise StorageUnavailable from exc
+        _raise_if_unavailable(exc)
 
     async def commit(self) -> None:
         await self.session.commit()
@@ -115,3 +114,41 @@ class SqlaUnitOfWork(UnitOfWork):
 
     async def rollback(self) -> None:
         await self.session.rollback()
+
+
+class SqlaCatalogReads(CatalogReads):
+    """The public catalog's reads on pooled connections in autocommit: no session, no transaction.
+
+    Nothing to begin, commit or roll back, so one instance serves every call of the process; each
+    reader call checks a connection out for its statements (each sees its own snapshot).
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._catalog = SqlaCatalogReader(engine.execution_options(isolation_level="AUTOCOMMIT").connect)
+
+    @property
+    def catalog(self) -> SqlaCatalogReader:
+        return self._catalog
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        _raise_if_unavailable(exc)
+
+
+@asynccontextmanager
+async def _connection_of(session: AsyncSession) -> AsyncIterator[AsyncConnection]:
+    """The session's connection (in its transaction), left open: the unit of work closes the session."""
+    yield await session.connection()
+
+
+def _raise_if_unavailable(exc: BaseException | None) -> None:
+    if exc is not None and not isinstance(exc, StorageUnavailable) and is_connection_failure(exc):
+        # The database went away mid-call (a restart, a failover): the caller may retry.
+        raise StorageUnavailable from exc

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from application.pagination import Page, keyset_page, page_size
-from application.ports import Position, ProductQuery, ProductSummary, PublicProduct, UnitOfWork
+from application.ports import CatalogReads, Position, ProductQuery, ProductSummary, PublicProduct
 from application.use_case import use_case
 from domain.catalog.products import ProductId
 from domain.errors import InvalidValue, NotFound
@@ -24,7 +24,7 @@ class BrowseProducts:
     every matching product once even while products are added.
     """
 
-    unit_of_work: Callable[[], UnitOfWork]
+    unit_of_work: Callable[[], CatalogReads]
 
     async def __call__(self, query: ProductQuery, *, after: Position | None = None, limit: int = 20) -> ProductPage:
         if query.min_price is not None and query.max_price is not None and query.min_price > query.max_price:
@@ -39,7 +39,7 @@ class BrowseProducts:
 
 @use_case
 class GetPublicProduct:
-    unit_of_work: Callable[[], UnitOfWork]
+    unit_of_work: Callable[[], CatalogReads]
 
     async def __call__(self, product_id: ProductId) -> PublicProduct:
         async with self.unit_of_work() as uow:

@@ -45,7 +45,7 @@ from application.ports.identity import (
     UserRepository,
 )
 from application.ports.limits import RateDecision, RateLimit, RateLimiter
-from application.ports.unit_of_work import StorageUnavailable, UnitOfWork
+from application.ports.unit_of_work import CatalogReads, StorageUnavailable, UnitOfWork
 
 __all__ = [
     "AccessClaims",
@@ -58,6 +58,7 @@ __all__ = [
     "CatalogImportRepository",
     "CatalogPageCache",
     "CatalogReader",
+    "CatalogReads",
     "CategoryRepository",
     "CategoryStep",
     "Clock",

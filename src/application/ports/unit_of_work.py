@@ -40,6 +40,26 @@ class StorageUnavailable(Exception):
         self.retry_after_seconds = 2
 
 
+class CatalogReads(Protocol):
+    """Reads of the public catalog only: nothing to commit, so no transaction to begin or roll back.
+
+    Entered with ``async with`` like a unit of work (a :class:`UnitOfWork` is one too); a
+    database that goes away mid-call is :class:`StorageUnavailable`.
+    """
+
+    @property
+    def catalog(self) -> CatalogReader: ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction per use-case call.
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from adapters.console import ConsoleNotificationSender
 from adapters.metrics import PrometheusAuthMetrics, sql_statement_counter
 from adapters.postgres import (
+    SqlaCatalogReads,
     SqlaUnitOfWork,
     count_statements,
     create_database_engine,
@@ -54,6 +55,7 @@ class Adapters:
     catalog_cache: RedisCatalogCache = field(init=False)
     rate_limiter: RedisRateLimiter = field(init=False)
     read_session_factory: async_sessionmaker[AsyncSession] = field(init=False)
+    _catalog_reads: SqlaCatalogReads = field(init=False)
 
     def __post_init__(self) -> None:
         argon2 = self.settings.argon2
@@ -67,6 +69,7 @@ class Adapters:
         self.catalog_cache = RedisCatalogCache(self.redis, circuit=self.redis_circuit)
         self.rate_limiter = RedisRateLimiter(self.redis, circuit=self.redis_circuit)
         self.read_session_factory = create_read_session_factory(self.engine)
+        self._catalog_reads = SqlaCatalogReads(self.engine)
 
     @classmethod
     def create(cls, settings: Settings) -> Adapters:
@@ -92,6 +95,10 @@ class Adapters:
     def read_unit_of_work(self) -> SqlaUnitOfWork:
         """For use cases that only read (public catalog, credential lookups): no transaction round trips."""
         return SqlaUnitOfWork(self.read_session_factory, self.clock.now)
+
+    def catalog_reads(self) -> SqlaCatalogReads:
+        """For the public catalog's listings and product pages: Core statements, no session (ADR 0016)."""
+        return self._catalog_reads
 
     async def close(self) -> None:
         await self.redis.aclose()

@@ -69,9 +69,9 @@ class CatalogProvider:
         self.list_merchant_products = ListMerchantProducts(unit_of_work=uow)
         self.move_stock = MoveStock(unit_of_work=uow, clock=clock, ids=ids, cache=cache)
         self.suspend_product = SuspendProduct(unit_of_work=uow, clock=clock, cache=cache)
-        self.browse_products = BrowseProducts(unit_of_work=adapters.read_unit_of_work)
+        self.browse_products = BrowseProducts(unit_of_work=adapters.catalog_reads)
         self.reinstate_product = ReinstateProduct(unit_of_work=uow, clock=clock, cache=cache)
-        self.get_public_product = GetPublicProduct(unit_of_work=adapters.read_unit_of_work)
+        self.get_public_product = GetPublicProduct(unit_of_work=adapters.catalog_reads)
         # Catalog files: the CLI runs import_catalog directly; the API stores a file, a worker runs it.
         self.import_catalog = ImportCatalog(unit_of_work=uow, clock=clock, ids=ids, currency=currency, cache=cache)
         self.export_catalog = ExportCatalog(unit_of_work=uow)

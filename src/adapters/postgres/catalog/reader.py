@@ -7,11 +7,27 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Float, Select, bindparam, cast, func, literal, or_, select, tuple_
-from sqlalchemy.dialects.postgresql import REGCONFIG
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    String,
+    Uuid,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.postgres.catalog.categories import path_under
+from adapters.postgres.catalog.listing_parameters import id_list, listing_shape, listing_values, seek_values
+from adapters.postgres.catalog.product_page import category_chain_statement, product_statement
+from adapters.postgres.compiled import Connect, run_compiled
 from adapters.postgres.tables import CategoryRow, MerchantRow, ProductRow
 from application.ports import (
     CatalogReader,
@@ -25,7 +41,6 @@ from application.ports import (
 from domain.catalog.categories import CategoryId
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
-from domain.errors import InvalidValue
 from domain.money import Currency, Money
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -38,6 +53,7 @@ RANKED_MATCHES = 1_000
 PROBE = 1_000
 COMMON_SHARE = 0.05
 MAX_WINDOW = 30_000
+MAX_REMEMBERED_CATEGORIES = 1_000
 
 
 def search_terms(text: str) -> str | None:
@@ -49,41 +65,95 @@ def search_terms(text: str) -> str | None:
 
 
 def _text_query(terms: str) -> ColumnElement[Any]:
-    spanish = func.to_tsquery(cast("commerce_es", REGCONFIG), terms)
-    english = func.to_tsquery(cast("commerce_en", REGCONFIG), terms)
+    # Both configurations spelled in the SQL (not parameters): the text is then the same for every term.
+    words = bindparam("terms", terms, type_=String)
+    spanish = func.to_tsquery(literal_column("'commerce_es'::regconfig"), words)
+    english = func.to_tsquery(literal_column("'commerce_en'::regconfig"), words)
     return spanish.op("||")(english)
 
 
-def _bad_position() -> InvalidValue:
-    return InvalidValue("the cursor does not fit this listing", field="cursor", rule="cursor")
-
-
 class SqlaCatalogReader(CatalogReader):
-    """One statement per listing page and two per product page: no N+1."""
+    """Two statements at most per listing page and per product page: no N+1.
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    SQLAlchemy Core, never the ORM session: each statement shape is compiled once per process and
+    sent to the driver with positional parameters, and rows go straight into the read models.
+    """
+
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
+        # Category slug -> the ids of it and its descendants, as last resolved (checked on every use).
+        self._category_ids: dict[str, tuple[UUID, ...]] = {}
 
     async def search(self, query: ProductQuery, *, after: Position | None, limit: int) -> list[ProductSummary]:
-        if query.text is not None and search_terms(query.text) is None:
-            return []  # nothing searchable in the words given
-        category_ids: list[UUID] | None = None
-        if query.category:
-            # Resolved first, so that the planner sees the actual ids (and their statistics): a
-            # 5-product category then reads its own index instead of walking the global price index.
-            category_ids = list(await self._session.scalars(self.category_ids_statement(query.category)))
-            if not category_ids:
-                return []
-        window: int | None = None
         terms = search_terms(query.text) if query.text else None
-        if terms is not None and query.effective_sort is ProductSort.RELEVANCE:
-            probe = self.common_words_probe(query, terms, category_ids=category_ids)
-            found = int(await self._session.scalar(probe) or 0)
+        if query.text is not None and terms is None:
+            return []  # nothing searchable in the words given
+        values = listing_values(query, terms, query.effective_sort, after, limit)
+        async with self._connect() as connection:
+            known = self._category_ids.get(query.category) if query.category else None
+            if known is not None:
+                # One statement: the page, with the category's ids remembered from an earlier call and
+                # checked inside it (no rows when they changed since: then they are resolved again).
+                rows = await self._page(connection, query, terms, values, known, after=after, checked=True)
+                if rows:
+                    return rows
+            category_ids: tuple[UUID, ...] | None = None
+            if query.category:
+                category_ids = await self._resolve(connection, query.category)
+                if not category_ids:
+                    return []
+                if category_ids == known:
+                    return []  # the ids were right: the page is empty
+            # Checked too (true unless the category changes meanwhile): one statement text per shape, not two.
+            checked = category_ids is not None
+            return await self._page(connection, query, terms, values, category_ids, after=after, checked=checked)
+
+    async def _resolve(self, connection: AsyncConnection, slug: str) -> tuple[UUID, ...]:
+        """The ids of the category and its descendants, first, so that the planner sees them (and their
+        statistics): a 5-product category then reads its own index instead of walking the global price index."""
+        found = await run_compiled(
+            connection, "category_ids", lambda: self.category_ids_statement(slug), {"slug": slug}
+        )
+        ids = tuple(sorted(row[0] for row in found))
+        if len(self._category_ids) >= MAX_REMEMBERED_CATEGORIES:
+            self._category_ids.clear()
+        self._category_ids[slug] = ids
+        return ids
+
+    async def _page(
+        self,
+        connection: AsyncConnection,
+        query: ProductQuery,
+        terms: str | None,
+        values: dict[str, Any],
+        category_ids: tuple[UUID, ...] | None,
+        *,
+        after: Position | None,
+        checked: bool,
+    ) -> list[ProductSummary]:
+        sort, limit = query.effective_sort, values["limit"]
+        shape = listing_shape(query, terms, category_ids)
+        window: int | None = None
+        if terms is not None and sort is ProductSort.RELEVANCE:
+            probe = await run_compiled(
+                connection,
+                ("probe", shape),
+                lambda: self.common_words_probe(query, terms, category_ids=category_ids),
+                values,
+            )
+            found = int(probe[0][0] or 0)
             if found >= PROBE * COMMON_SHARE:
                 window = min(MAX_WINDOW, RANKED_MATCHES * PROBE * 3 // (found * 2))
-        statement = self.search_statement(query, after=after, limit=limit, category_ids=category_ids, window=window)
-        rows = (await self._session.execute(statement)).all()
-        return [self._summary(row, query.effective_sort) for row in rows]
+        parameters = values | {"window": window, "category_check": id_list(category_ids) if checked else None}
+        rows = await run_compiled(
+            connection,
+            ("page", shape, sort, after is not None, window is not None, checked),
+            lambda: self.search_statement(
+                query, after=after, limit=limit, category_ids=category_ids, window=window, checked=checked
+            ),
+            parameters,
+        )
+        return [self._summary(row, sort) for row in rows]
 
     def common_words_probe(
         self, query: ProductQuery, terms: str, *, category_ids: Sequence[UUID] | None = None
@@ -101,7 +171,7 @@ class SqlaCatalogReader(CatalogReader):
     @staticmethod
     def category_ids_statement(slug: str) -> Select[Any]:
         """The category with this slug and all its descendants."""
-        requested = select(CategoryRow.path).where(CategoryRow.slug == slug).scalar_subquery()
+        requested = select(CategoryRow.path).where(CategoryRow.slug == bindparam("slug", slug)).scalar_subquery()
         return select(CategoryRow.id).where(path_under(CategoryRow.path, requested))
 
     def search_statement(
@@ -112,11 +182,13 @@ class SqlaCatalogReader(CatalogReader):
         limit: int,
         category_ids: Sequence[UUID] | None = None,
         window: int | None = None,
+        checked: bool = False,
     ) -> Select[Any]:
         """The statement behind a listing page (public so that tests can EXPLAIN it).
 
         ``category_ids`` are the requested category and its descendants, resolved beforehand
         (``category_ids_statement``); without them the category is resolved by slug inside the statement.
+        ``checked``: no rows unless ``category_ids`` are still those of the category (remembered ids).
         ``window``: rank the matches among that many newest products (common words, see ``search``).
         """
         sort = query.effective_sort
@@ -141,40 +213,68 @@ class SqlaCatalogReader(CatalogReader):
             # The bare column (not `IS true`): the partial indexes' predicate is `WHERE listed`.
             .where(ProductRow.listed)
         )
+        still_current: list[ColumnElement[bool]] = []
+        if checked and query.category and category_ids is not None:
+            # Uncorrelated, so evaluated once (an InitPlan): a false one-time filter reads no products.
+            current = self.category_ids_statement(query.category).subquery("current_ids")
+            listed_ids = func.array_to_string(func.array_agg(aggregate_order_by(current.c.id, current.c.id)), ",")
+            check = bindparam("category_check", id_list(category_ids), type_=String)
+            still_current.append(select(listed_ids).scalar_subquery() == check)
+            statement = statement.where(*still_current)
         conditions = self._product_conditions(query, category_ids)
+        page_size = bindparam("limit", limit, type_=Integer)
         if terms is not None:
             text_query = _text_query(terms)
             matches = ProductRow.search_vector.op("@@")(text_query)
             if sort is ProductSort.RELEVANCE:
-                # Rank only the newest RANKED_MATCHES matches: for a rare word that is all of them.
+                # Rank only the newest RANKED_MATCHES matches: for a rare word that is all of them. They
+                # carry the columns of the page, so that they are not joined back to the products table.
+                carried = [*_CARD_COLUMNS, ProductRow.search_vector]
                 if window is None:
-                    source = select(ProductRow.id, ProductRow.search_vector).where(
-                        ProductRow.listed, matches, *conditions
-                    )
-                    found = source.subquery("matching")
+                    found = select(*carried).where(ProductRow.listed, matches, *conditions).subquery("matching")
                 else:
                     newest = (
-                        select(ProductRow.id, ProductRow.search_vector)
+                        select(*carried)
                         .where(ProductRow.listed, *conditions)
                         .order_by(ProductRow.id.desc())
-                        .limit(window)
+                        .limit(bindparam("window", window, type_=Integer))
                         .subquery("newest")
                     )
                     found = select(newest).where(newest.c.search_vector.op("@@")(text_query)).subquery("matching")
                 candidates = (
-                    select(found.c.id, func.ts_rank_cd(found.c.search_vector, text_query).label("rank"))
+                    select(
+                        *(found.c[column.key] for column in _CARD_COLUMNS),
+                        func.ts_rank_cd(found.c.search_vector, text_query).label("rank"),
+                    )
                     .order_by(found.c.id.desc())
                     .limit(RANKED_MATCHES)
                     .cte("ranked_matches")
                     .prefix_with("MATERIALIZED")
                 )
-                statement = statement.join(candidates, candidates.c.id == ProductRow.id)
-                rank = candidates.c.rank
-                statement = statement.add_columns(rank.label("rank"))
-                return self._order_and_seek(statement, sort, rank, after).limit(limit)
+                ranked = (
+                    select(
+                        candidates.c.id,
+                        candidates.c.name,
+                        candidates.c.price_minor,
+                        candidates.c.currency,
+                        (candidates.c.stock > 0).label("in_stock"),
+                        candidates.c.images[1].label("image"),
+                        candidates.c.merchant_id,
+                        MerchantRow.name.label("merchant_name"),
+                        CategoryRow.path.label("category_path"),
+                        candidates.c.created_at,
+                        candidates.c.rank.label("rank"),
+                    )
+                    .select_from(candidates)
+                    .join(MerchantRow, MerchantRow.id == candidates.c.merchant_id)
+                    .join(CategoryRow, CategoryRow.id == candidates.c.category_id)
+                    .where(*still_current)
+                )
+                seek = self._order_and_seek(ranked, sort, candidates.c.rank, after, product_id=candidates.c.id)
+                return seek.limit(page_size)
             conditions.append(matches)
         statement = statement.where(*conditions)
-        return self._order_and_seek(statement, sort, rank, after).limit(limit)
+        return self._order_and_seek(statement, sort, rank, after).limit(page_size)
 
     def _product_conditions(
         self, query: ProductQuery, category_ids: Sequence[UUID] | None
@@ -187,11 +287,11 @@ class SqlaCatalogReader(CatalogReader):
         elif query.category:
             conditions.append(ProductRow.category_id.in_(self.category_ids_statement(query.category)))
         if query.merchant_id is not None:
-            conditions.append(ProductRow.merchant_id == query.merchant_id)
+            conditions.append(ProductRow.merchant_id == bindparam("merchant_id", query.merchant_id, type_=Uuid))
         if query.min_price is not None:
-            conditions.append(ProductRow.price_minor >= query.min_price)
+            conditions.append(ProductRow.price_minor >= bindparam("min_price", query.min_price, type_=BigInteger))
         if query.max_price is not None:
-            conditions.append(ProductRow.price_minor <= query.max_price)
+            conditions.append(ProductRow.price_minor <= bindparam("max_price", query.max_price, type_=BigInteger))
         if query.in_stock is True:
             conditions.append(ProductRow.stock > 0)
         elif query.in_stock is False:
@@ -200,32 +300,33 @@ class SqlaCatalogReader(CatalogReader):
 
     @staticmethod
     def _order_and_seek(
-        statement: Select[Any], sort: ProductSort, rank: ColumnElement[float] | None, after: Position | None
+        statement: Select[Any],
+        sort: ProductSort,
+        rank: ColumnElement[float] | None,
+        after: Position | None,
+        *,
+        product_id: ColumnElement[UUID] | None = None,
     ) -> Select[Any]:
-        try:
-            if sort is ProductSort.RELEVANCE and rank is not None:
-                if after is not None:
-                    statement = statement.where(
-                        tuple_(rank, ProductRow.id) < tuple_(literal(float(after[0]), Float), UUID(str(after[1])))
-                    )
-                return statement.order_by(rank.desc(), ProductRow.id.desc())
-            if sort is ProductSort.PRICE_ASC:
-                if after is not None:
-                    statement = statement.where(
-                        tuple_(ProductRow.price_minor, ProductRow.id) > tuple_(int(after[0]), UUID(str(after[1])))
-                    )
-                return statement.order_by(ProductRow.price_minor.asc(), ProductRow.id.asc())
-            if sort is ProductSort.PRICE_DESC:
-                if after is not None:
-                    statement = statement.where(
-                        tuple_(ProductRow.price_minor, ProductRow.id) < tuple_(int(after[0]), UUID(str(after[1])))
-                    )
-                return statement.order_by(ProductRow.price_minor.desc(), ProductRow.id.desc())
+        seek = seek_values(sort, after)
+        after_id = bindparam("after_id", seek.get("after_id"), type_=Uuid)
+        if sort is ProductSort.RELEVANCE and rank is not None:
+            ranked_id = ProductRow.id if product_id is None else product_id
             if after is not None:
-                statement = statement.where(ProductRow.id < UUID(str(after[0])))
-            return statement.order_by(ProductRow.id.desc())
-        except (ValueError, IndexError, TypeError):
-            raise _bad_position() from None
+                after_rank = bindparam("after_key", seek["after_key"], type_=Float)
+                statement = statement.where(tuple_(rank, ranked_id) < tuple_(after_rank, after_id))
+            return statement.order_by(rank.desc(), ranked_id.desc())
+        if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
+            ascending = sort is ProductSort.PRICE_ASC
+            if after is not None:
+                key = tuple_(ProductRow.price_minor, ProductRow.id)
+                after_price = tuple_(bindparam("after_key", seek["after_key"], type_=BigInteger), after_id)
+                statement = statement.where(key > after_price if ascending else key < after_price)
+            if ascending:
+                return statement.order_by(ProductRow.price_minor.asc(), ProductRow.id.asc())
+            return statement.order_by(ProductRow.price_minor.desc(), ProductRow.id.desc())
+        if after is not None:
+            statement = statement.where(ProductRow.id < after_id)
+        return statement.order_by(ProductRow.id.desc())
 
     @staticmethod
     def _summary(row: Any, sort: ProductSort) -> ProductSummary:
@@ -250,38 +351,39 @@ class SqlaCatalogReader(CatalogReader):
         )
 
     async def product(self, product_id: ProductId) -> PublicProduct | None:
-        row = (
-            await self._session.execute(
-                select(ProductRow, MerchantRow.name.label("merchant_name"), CategoryRow.path.label("category_path"))
-                .join(MerchantRow, MerchantRow.id == ProductRow.merchant_id)
-                .join(CategoryRow, CategoryRow.id == ProductRow.category_id)
-                .where(ProductRow.id == product_id, ProductRow.listed)
+        async with self._connect() as connection:
+            found = await run_compiled(connection, "product", product_statement, {"product_id": product_id})
+            if not found:
+                return None
+            row = found[0]
+            chain = await run_compiled(
+                connection, "category_chain", category_chain_statement, {"category_path": row.category_path}
             )
-        ).one_or_none()
-        if row is None:
-            return None
-        product: ProductRow = row[0]
-        chain = await self._session.execute(
-            select(CategoryRow.id, CategoryRow.name, CategoryRow.slug)
-            .where(
-                or_(
-                    CategoryRow.path == row.category_path,
-                    literal(row.category_path).like(CategoryRow.path + "/%"),
-                )
-            )
-            .order_by(func.length(CategoryRow.path))
-        )
         return PublicProduct(
-            id=ProductId(product.id),
-            name=product.name,
-            description=product.description,
-            price=Money(product.price_minor, Currency(product.currency)),
-            in_stock=product.stock > 0,
-            images=tuple(product.images),
-            merchant_id=MerchantId(product.merchant_id),
+            id=ProductId(row.id),
+            name=row.name,
+            description=row.description,
+            price=Money(row.price_minor, Currency(row.currency)),
+            in_stock=row.stock > 0,
+            images=tuple(row.images),
+            merchant_id=MerchantId(row.merchant_id),
             merchant_name=row.merchant_name,
-            category_id=CategoryId(product.category_id),
-            category_path=tuple(CategoryStep(id=CategoryId(i), name=n, slug=s) for i, n, s in chain.all()),
-            created_at=product.created_at,
-            updated_at=product.updated_at,
+            category_id=CategoryId(row.category_id),
+            category_path=tuple(CategoryStep(id=CategoryId(i), name=n, slug=s) for i, n, s in chain),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
         )
+
+
+# What a product card needs from the products table (the ranked matches of a search carry them).
+_CARD_COLUMNS = (
+    ProductRow.id,
+    ProductRow.name,
+    ProductRow.price_minor,
+    ProductRow.currency,
+    ProductRow.stock,
+    ProductRow.images,
+    ProductRow.merchant_id,
+    ProductRow.category_id,
+    ProductRow.created_at,
+)
