@@ -21,6 +21,7 @@ from bench.environment import (
     ensure_template,
     flush_redis,
     free_port,
+    migrate,
     recreate,
     servers,
     with_database,
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         asyncio.run(recreate(found, arguments.run_database, template))
+        migrate(found, arguments.run_database)
         asyncio.run(analyze(found, arguments.run_database))
         flush_redis(found.redis_url)
         run_url = with_database(found.postgres_url, arguments.run_database)

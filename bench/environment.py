@@ -93,6 +93,12 @@ async def recreate(servers_: Servers, database: str, template: str | None = None
         await connection.close()
 
 
+def migrate(servers_: Servers, database: str) -> None:
+    """The copy at the code's migration head: a template seeded before a new migration still serves."""
+    environment = app_environment(servers_, database, count_statements=False)
+    migrator.upgrade(load_settings(environ=environment, dotenv=None).require_database_url())
+
+
 async def analyze(servers_: Servers, database: str) -> None:
     """The state autovacuum keeps a production database in, which a server with it off never reaches.
 
