@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -42,13 +43,20 @@ class Copied(msgspec.Struct):
         return msgspec.convert(source, cls, from_attributes=True)
 
 
+@functools.cache
+def _struct_fields(response: type[msgspec.Struct]) -> tuple[msgspec.structs.FieldInfo, ...]:
+    # msgspec.structs.fields evaluates the class's annotations on every call: a third of a listing
+    # page's CPU when it was called for each card (bench profile, docs/performance.md).
+    return msgspec.structs.fields(response)
+
+
 def copy_into(response: type[S], source: object, **derived: Any) -> S:
     """``response`` with ``source``'s attributes of the same names, and ``derived`` for the fields that are not copies.
 
     A mapping then names only what differs between the wire and the object; a
     field that is a plain copy on both sides needs no line of its own.
     """
-    fields = msgspec.structs.fields(response)
+    fields = _struct_fields(response)
     unknown = derived.keys() - {field.name for field in fields}
     if unknown:
         raise TypeError(f"{response.__name__} has no field {', '.join(sorted(unknown))}")
