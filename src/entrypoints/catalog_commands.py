@@ -23,6 +23,7 @@ from domain.catalog.imports import ImportStatus, RowError
 from domain.catalog.merchants import MerchantId
 from entrypoints.cli_runtime import run_use_case
 from entrypoints.container import Container
+from entrypoints.progress import progress
 
 POLL_SECONDS = 2.0
 
@@ -86,10 +87,10 @@ def import_command(file: Path, merchant_id: UUID, dry_run: bool) -> None:
         file.open("rb") as raw,
         io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
         ErrorReport(report_path) as report,
-        click.progressbar(length=file.stat().st_size, label="rows", file=sys.stderr, show_pos=False) as bar,
+        progress(length=file.stat().st_size, label="rows", show_pos=False) as bar,
     ):
 
-        async def progress(_rows: int) -> None:
+        async def advance(_rows: int) -> None:
             bar.update(raw.tell() - bar.pos)
 
         command = ImportCatalogCommand(
@@ -98,7 +99,7 @@ def import_command(file: Path, merchant_id: UUID, dry_run: bool) -> None:
             lines=text,
             rejected=report,
             dry_run=dry_run,
-            progress=progress,
+            progress=advance,
         )
         try:
             outcome: ImportReport = run_use_case(lambda container: container.catalog.import_catalog(command))

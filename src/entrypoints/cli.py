@@ -25,6 +25,7 @@ from entrypoints.container import Container
 from entrypoints.demo.catalog_data import DEMO_PASSWORD
 from entrypoints.demo.seed import SeedReport, seed_demo
 from entrypoints.engines import RunningEngines, StopSignals, running_engines
+from entrypoints.progress import progress
 from entrypoints.settings import Environment, Settings
 
 # How long a new worker may take to answer uvicorn's supervisor. A spawned worker imports the whole
@@ -166,7 +167,7 @@ def seed_demo_command(products: int, reset: bool, yes: bool) -> None:
         click.confirm("--reset empties the whole database. Go on?", abort=True)
 
     async def run(container: Container) -> SeedReport:
-        with click.progressbar(length=products, label="demo products", show_pos=True, file=sys.stderr) as bar:
+        with progress(length=products, label="demo products") as bar:
             return await seed_demo(container, products=products, progress=bar.update)
 
     with running_engines(settings) as resolved:

@@ -59,9 +59,14 @@ class RunningEngines:
             raise
         self.settings = dataclasses.replace(self.settings, database_url=database_url, redis_url=redis_url)
 
+    @property
+    def owns_any(self) -> bool:
+        """Whether this process started (or adopted) a server; one that only attached stops nothing."""
+        return any(server.owned for server in self.embedded)
+
     def stop(self) -> None:
         """Stop the servers this process owns, newest first (attached ones keep running)."""
-        if self.embedded:
+        if self.owns_any:
             logger.info("stopping the embedded engines")
         while self.embedded:
             self.embedded[-1].stop()
@@ -113,14 +118,16 @@ class StopSignals:
             logger.info("%s received: stopping", name)
             raise SystemExit(0)
         if self._received < FORCING_SIGNAL_COUNT:
-            logger.warning("%s received: still stopping the embedded engines (once more to force)", name)
+            engines = " the embedded engines" if self._engines.owns_any else ""
+            logger.warning("%s received: still stopping%s (once more to force)", name, engines)
             return
         if self._received == FORCING_SIGNAL_COUNT:
             self._force(name)
         # Later signals while the forced stop runs are ignored: it is already as fast as it gets.
 
     def _force(self, name: str) -> NoReturn:
-        logger.warning("%s received again: forcing a fast stop of the embedded engines", name)
+        engines = " of the embedded engines" if self._engines.owns_any else ""
+        logger.warning("%s received again: forcing a fast stop%s", name, engines)
         self._engines.stop_fast()
         raise SystemExit(FORCED_EXIT_STATUS)
 

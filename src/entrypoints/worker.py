@@ -143,10 +143,42 @@ def cron_jobs(settings: Settings, schedule: list[ScheduledJob]) -> list[CronJob[
     ]
 
 
+IDLE_WAIT_SECONDS = 1.0
+"""How long an idle slot waits for a job before it asks again: the longest a stop waits on an empty queue."""
+
+
 class CommerceWorker(Worker[Context]):
-    """SAQ's worker, with the process's signals left to ``run_worker`` (it must restore StopSignals after)."""
+    """SAQ's worker, with the process's signals left to ``run_worker`` (it must restore StopSignals after).
+
+    SAQ's stop gives *every* task the shutdown grace, also its upkeep loops (schedule, sweep) and the
+    slots blocked on an empty queue, none of which ever ends by itself: an idle worker sat out the
+    whole grace and then cancelled them with a warning. Here the upkeep loops, which hold no job, are
+    cancelled at once, and an idle slot waits at most ``IDLE_WAIT_SECONDS``, so only a job in hand
+    gets the grace.
+    """
 
     SIGNALS: list[signal.Signals] = []  # noqa: RUF012 - SAQ reads it as a class attribute
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, dequeue_timeout=IDLE_WAIT_SECONDS, **kwargs)
+        self._upkeep: list[asyncio.Task[None]] = []
+
+    async def upkeep(self) -> list[asyncio.Task[None]]:
+        self._upkeep = await super().upkeep()
+        return self._upkeep
+
+    async def stop(self) -> None:
+        self.event.set()
+        for task in self._upkeep:
+            task.cancel()
+        await asyncio.gather(*self._upkeep, return_exceptions=True)
+        self.tasks.difference_update(self._upkeep)
+        await super().stop()
+
+
+def quiet_saq(log_level: str) -> None:
+    """SAQ logs every enqueue and every job at INFO: keep it to warnings unless the operator asks for DEBUG."""
+    logging.getLogger("saq").setLevel(logging.DEBUG if log_level == "DEBUG" else logging.WARNING)
 
 
 def build_worker(
@@ -167,6 +199,7 @@ def build_worker(
 
 async def work(settings: Settings, schedule: list[ScheduledJob] | None = None) -> None:
     """Run the worker on these (resolved) settings until SIGTERM or SIGINT."""
+    quiet_saq(settings.log_level)
     container = Container.create(settings)
     queue = Queue.from_url(settings.require_redis_url(), name=settings.worker_queue)
     try:

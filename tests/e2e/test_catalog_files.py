@@ -169,3 +169,10 @@ async def test_only_the_stores_people_and_the_operator_reach_its_catalog(client,
     )
     assert missing.exit_code == 1
     assert "no such store" in missing.output
+
+
+async def test_piped_import_shows_whole_progress_lines(client, settings, store, slug, tmp_path):
+    file = write_csv(tmp_path / "piped.csv", [row(n, slug) for n in range(1, 4)])
+    result = await commerce(settings, "catalog", "import", str(file), "--merchant", store.id)
+    assert result.exit_code == 0, result.output
+    assert "rows: 100%" in result.output.splitlines()

@@ -88,3 +88,9 @@ async def test_a_larger_seed_adds_only_the_missing_products(cli_env):
     assert more.exit_code == 0, more.output
     assert _added(more.output)["products"] == 15
     assert _added(more.output)["already"] == 10
+
+
+async def test_piped_output_shows_whole_progress_lines_not_a_bare_label(cli_env):
+    result = await _seed(CliRunner(), cli_env, 10)
+    assert result.exit_code == 0, result.output
+    assert "demo products: 10/10 (100%)" in result.output.splitlines()

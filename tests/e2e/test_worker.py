@@ -55,7 +55,7 @@ class Workers:
             "COMMERCE_DATABASE_URL": settings.require_database_url(),
             "COMMERCE_REDIS_URL": settings.require_redis_url(),
             "COMMERCE_DATA_DIR": str(tmp_path),
-            "COMMERCE_LOG_LEVEL": "INFO",
+            "COMMERCE_LOG_LEVEL": "DEBUG",  # these tests read SAQ's job lines, quiet below DEBUG
             "COMMERCE_CONSOLE_NOTIFICATIONS": "false",
             "COMMERCE_WORKER_QUEUE": f"test-{uuid.uuid4().hex[:8]}",
             "COMMERCE_WORKER_EXPIRY_CRON": RARELY,

@@ -1,5 +1,6 @@
 """The Redis denylist says "not denied" only while it cannot be missing a revocation."""
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 from adapters.redis import create_redis_client
@@ -57,3 +58,27 @@ async def test_a_failure_seen_here_restarts_the_window_once_redis_answers(redis,
     assert await live.is_denied("lost") is None
     clock.now += LIFETIME
     assert await live.is_denied("lost") is False
+
+
+async def test_a_new_redis_starts_the_window_with_an_info_line_not_a_warning(redis, caplog):
+    denylist = RedisAccessTokenDenylist(redis, token_lifetime_seconds=LIFETIME, wall_clock=Clock())
+    with caplog.at_level(logging.INFO, logger="adapters.redis.access_token_denylist"):
+        assert await denylist.is_denied("jti") is None
+    [record] = [record for record in caplog.records if "may miss entries" in record.getMessage()]
+    assert record.levelno == logging.INFO
+    assert "may miss entries (no completeness marker: a new or emptied redis)" in record.getMessage()
+
+
+async def test_a_failure_seen_here_is_still_a_warning_when_the_window_restarts(redis, caplog):
+    await redis.set(COMPLETE_SINCE_KEY, b"0")
+    circuit = RedisCircuit(cooldown_seconds=0)
+    denylist = RedisAccessTokenDenylist(
+        create_redis_client("redis://127.0.0.1:1/0"), circuit, token_lifetime_seconds=LIFETIME, wall_clock=Clock()
+    )
+    await denylist.deny("lost", EXPIRES)
+    denylist._client = redis
+    with caplog.at_level(logging.INFO, logger="adapters.redis.access_token_denylist"):
+        assert await denylist.is_denied("lost") is None
+    [record] = [record for record in caplog.records if "may miss entries" in record.getMessage()]
+    assert record.levelno == logging.WARNING
+    assert "may miss entries (redis was unreachable)" in record.getMessage()

@@ -87,22 +87,29 @@ class RedisAccessTokenDenylist(AccessTokenDenylist):
             return True
         since = _as_float(complete_since)
         if since is None or self._failed_since_last_answer:
-            await self._mark_complete_from_now(reason="lost its data" if since is None else "was unreachable")
+            await self._mark_complete_from_now(lost_data=since is None)
             return None
         return False if self._now() >= since + self._lifetime else None
 
     async def _after_an_answer(self) -> None:
         if self._failed_since_last_answer:
-            await self._mark_complete_from_now(reason="was unreachable")
+            await self._mark_complete_from_now(lost_data=False)
 
-    async def _mark_complete_from_now(self, *, reason: str) -> None:
+    async def _mark_complete_from_now(self, *, lost_data: bool) -> None:
+        """Start the window; a missing marker is only an INFO line, as every new install's first request finds.
+
+        Redis alone cannot tell a new install from a Redis that lost its data (setting the marker in the
+        past would be safe only if PostgreSQL held no revocation still within a token lifetime), so the
+        window runs either way; a failure this process saw is a fault, and stays a warning.
+        """
         try:
             await self._circuit.run(lambda: self._client.set(COMPLETE_SINCE_KEY, str(self._now()).encode()))
         except RedisUnavailable:
             return
         self._failed_since_last_answer = False
-        logger.warning(
-            "access-token denylist in redis may miss entries (redis %s): checking PostgreSQL for %s s",
-            reason,
+        logger.log(
+            logging.INFO if lost_data else logging.WARNING,
+            "access-token denylist in redis may miss entries (%s): checking PostgreSQL for %s s",
+            "no completeness marker: a new or emptied redis" if lost_data else "redis was unreachable",
             self._lifetime,
         )

@@ -99,6 +99,35 @@ def _decoder(body_type: Any) -> msgspec.json.Decoder[Any]:
 
 
 _NAMED_FIELD = re.compile(r"^Object (?:missing required|contains unknown) field `([^`]+)`$")
+# msgspec reads a JSON integer too big for 64 bits as a float, so "got `float`" also means "got a long integer".
+_NUMBER_FOR_OTHER = re.compile(r"^Expected `(?P<expected>[^`]+)`, got `(?:int|float)`$")
+_NUMERIC = ("int", "float", "number")
+_EXPECTED: dict[str, str] = {
+    "str": "a string",
+    "uuid": "a UUID string",
+    "datetime": "an ISO 8601 date-time string",
+    "bool": "true or false",
+    "array": "an array",
+    "object": "an object",
+}
+
+
+def breaks_text_rule(reason: str) -> bool:
+    """Whether ``reason`` is a text field's refusal of control characters (the pattern of ``line``/``multiline``)."""
+    return "matching regex" in reason and any(repr(pattern) in reason for pattern in _TEXT_PATTERNS)
+
+
+def readable_reason(name: str, reason: str) -> str:
+    """Say what is wrong with ``name`` in words, where the decoder's reason would mislead or show its internals."""
+    if breaks_text_rule(reason):
+        return f"{name} must not contain control characters"
+    if reason == "Number out of range":
+        return f"{name} is a number out of range"
+    wrong_type = _NUMBER_FOR_OTHER.match(reason)
+    if wrong_type and not wrong_type["expected"].startswith(_NUMERIC):
+        expected = wrong_type["expected"]
+        return f"{name} must be {_EXPECTED.get(expected, f'`{expected}`')}, not a number"
+    return reason
 
 
 def _invalid(message: str) -> Exception:
@@ -109,8 +138,8 @@ def _invalid(message: str) -> Exception:
     if named:
         path = f"{path}.{named.group(1)}" if path else named.group(1)
     path = path or "body"
-    if "matching regex" in reason and any(repr(pattern) in reason for pattern in _TEXT_PATTERNS):
-        return InvalidValue(f"{path} must not contain control characters", field=path, rule="no_control_characters")
+    if breaks_text_rule(reason):
+        return InvalidValue(readable_reason(path, reason), field=path, rule="no_control_characters")
     return ValidationException(
         detail=f"invalid request: {path}",
         extra=[{"key": path, "message": reason, "source": "body"}],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 from typing import Any
+from uuid import UUID
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
@@ -21,7 +22,7 @@ from domain.errors import (
     TooManyAttempts,
 )
 from domain.ordering.payments import PaymentDeclined, PaymentFailed, PaymentOutcomeUnknown
-from entrypoints.http.input import UnreadableBody
+from entrypoints.http.input import UnreadableBody, readable_reason
 
 logger = logging.getLogger(__name__)
 
@@ -94,13 +95,16 @@ def domain_error_to_problem(request: Request[Any, Any, Any], error: DomainError)
     )
 
 
+def _invalid_param(item: dict[str, Any]) -> dict[str, Any]:
+    name, reason = item.get("key") or "body", item.get("message")
+    if isinstance(reason, str):
+        reason = readable_reason(name, reason)
+    return {"name": name, "reason": reason, "in": item.get("source")}
+
+
 def validation_to_problem(request: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, Any]]:
     items = error.extra if isinstance(error.extra, list) else []
-    invalid_params: list[dict[str, Any]] = [
-        {"name": item.get("key") or "body", "reason": item.get("message"), "in": item.get("source")}
-        for item in items
-        if isinstance(item, dict)
-    ]
+    invalid_params = [_invalid_param(item) for item in items if isinstance(item, dict)]
     detail = error.detail or "the request is not valid"
     if invalid_params:
         names = ", ".join(str(param["name"]) for param in invalid_params)
@@ -137,6 +141,7 @@ HTTP_ERROR_DETAIL: dict[int, str] = {
     HTTPStatus.UNSUPPORTED_MEDIA_TYPE: "send the body as application/json",
 }
 MALFORMED_BODY = "malformed_body"
+NOT_FOUND = HTTP_ERROR_CODE[HTTPStatus.NOT_FOUND]
 INTERNAL_ERROR = "internal_error"
 SERVICE_UNAVAILABLE = "service_unavailable"
 
@@ -150,8 +155,41 @@ def http_error_code(status: int) -> str:
     return HTTP_ERROR_CODE.get(status) or HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
 
 
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def unparsable_path_parameter(request: Request[Any, Any, Any]) -> str | None:
+    """The id parameter of a route this path would reach but for its value (``/products/not-a-uuid``)."""
+    segments = [segment for segment in request.scope["path"].split("/") if segment]
+    for route in request.app.routes:
+        if len(route.path_components) != len(segments):
+            continue
+        unparsable = None
+        for component, segment in zip(route.path_components, segments, strict=True):
+            if isinstance(component, str):
+                if component != segment:
+                    break
+            elif component.type is UUID and unparsable is None and not _is_uuid(segment):
+                unparsable = component.name
+        else:
+            if unparsable is not None:
+                return unparsable
+    return None
+
+
 def http_error_to_problem(request: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
     status = error.status_code
+    # The router answers a path parameter it cannot parse with a bare 404 caused by the parser's ValueError.
+    if status == HTTPStatus.NOT_FOUND and isinstance(error.__cause__, ValueError):
+        name = unparsable_path_parameter(request)
+        if name is not None:
+            detail = f"{name} is not a valid identifier: ids are UUIDs"
+            return problem(request, status, detail, type_=problem_type(NOT_FOUND), code=NOT_FOUND, field=name)
     detail = error.detail if status < HTTPStatus.INTERNAL_SERVER_ERROR else HTTPStatus(status).phrase
     if detail == HTTPStatus(status).phrase:
         detail = HTTP_ERROR_DETAIL.get(status, detail)
