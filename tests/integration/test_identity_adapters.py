@@ -20,7 +20,7 @@ from adapters.redis import (
     RedisUnavailable,
     create_redis_client,
 )
-from adapters.security import Argon2PasswordHasher, JwtAccessTokens, Uuid7Generator
+from adapters.security import Argon2PasswordHasher, JwtAccessTokens, Uuid7Generator, argon2_hasher
 from application.ports import AccessClaims, CredentialRecord
 from domain.errors import AuthenticationFailed, Conflict
 from domain.identity.contact import Email, NationalId, Phone
@@ -220,6 +220,18 @@ async def test_verification_memory_is_kept_through_a_burst_and_given_back_when_i
     assert all(results)
     assert 1 <= hasher.kept_work_areas <= (os.cpu_count() or 1)  # one per hashing thread at most
     await asyncio.sleep(0.6)
+    assert hasher.kept_work_areas == 0
+
+
+async def test_where_cffi_cannot_make_callbacks_verifications_use_the_library(monkeypatch) -> None:
+    def no_callbacks() -> None:
+        raise MemoryError("Cannot allocate write+execute memory for ffi.callback()")
+
+    monkeypatch.setattr(argon2_hasher, "_WorkAreas", no_callbacks)
+    hasher = Argon2PasswordHasher(memory_cost_kib=19_456, time_cost=2, parallelism=1)
+    stored = await hasher.hash("violet-harbour-71-kite")
+    assert await hasher.verify(stored, "violet-harbour-71-kite")
+    assert not await hasher.verify(stored, "violet-harbour-71-kitE")
     assert hasher.kept_work_areas == 0
 
 

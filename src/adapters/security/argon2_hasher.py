@@ -9,6 +9,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import hmac
+import logging
 import os
 import sys
 import threading
@@ -25,6 +26,7 @@ from argon2.low_level import ARGON2_VERSION, core, ffi
 from application.ports import PasswordHasher
 
 _M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
+logger = logging.getLogger(__name__)
 
 
 def return_large_blocks_to_the_system(threshold_bytes: int = 1024 * 1024) -> None:
@@ -125,6 +127,15 @@ class _WorkAreas:
             return len(self._free)
 
 
+def _kept_work_areas() -> _WorkAreas | None:
+    """None where cffi cannot make callbacks (no write+execute memory, e.g. some hardened kernels)."""
+    try:
+        return _WorkAreas()
+    except (MemoryError, OSError, RuntimeError) as error:
+        logger.info("argon2 verifications allocate their own memory: %s", error)
+        return None
+
+
 class Argon2PasswordHasher(PasswordHasher):
     """argon2id with the configured cost (OWASP minimum m=19 MiB, t=2, p=1 or stronger).
 
@@ -145,7 +156,7 @@ class Argon2PasswordHasher(PasswordHasher):
         self._argon2 = Argon2(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism, type=Type.ID)
         workers = max_concurrent or os.cpu_count() or 1
         self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argon2")
-        self._areas = _WorkAreas()
+        self._areas = _kept_work_areas()
         self._idle_seconds = idle_seconds
         self._verifying = 0
         self._drop: asyncio.TimerHandle | None = None
@@ -166,12 +177,12 @@ class Argon2PasswordHasher(PasswordHasher):
                 self._drop = loop.call_later(self._idle_seconds, self._drop_idle_areas)
 
     def _drop_idle_areas(self) -> None:
-        if self._verifying == 0:
+        if self._verifying == 0 and self._areas is not None:
             self._areas.drop_idle()
 
     @property
     def kept_work_areas(self) -> int:
-        return self._areas.kept
+        return self._areas.kept if self._areas is not None else 0
 
     async def verify_against_dummy(self, password: str) -> None:
         await self.verify(self._dummy_hash, password)
@@ -184,8 +195,8 @@ class Argon2PasswordHasher(PasswordHasher):
 
     def _verify(self, password_hash: str, password: str) -> bool:
         encoded = _parse_argon2id(password_hash)
-        if encoded is not None:
-            matches = self._verify_in_kept_memory(encoded, password.encode())
+        if encoded is not None and self._areas is not None:
+            matches = self._verify_in_kept_memory(self._areas, encoded, password.encode())
             if matches is not None:
                 return matches
         try:
@@ -193,7 +204,8 @@ class Argon2PasswordHasher(PasswordHasher):
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
-    def _verify_in_kept_memory(self, encoded: _EncodedHash, password: bytes) -> bool | None:
+    @staticmethod
+    def _verify_in_kept_memory(areas: _WorkAreas, encoded: _EncodedHash, password: bytes) -> bool | None:
         """argon2id of ``password`` with the hash's own parameters, in a kept work area; None: not run."""
         out = ffi.new("uint8_t[]", len(encoded.digest))
         pwd = ffi.new("uint8_t[]", password)
@@ -216,8 +228,8 @@ class Argon2PasswordHasher(PasswordHasher):
                 "lanes": encoded.parallelism,
                 "threads": encoded.parallelism,
                 "version": ARGON2_VERSION,
-                "allocate_cbk": self._areas.allocate,
-                "free_cbk": self._areas.free,
+                "allocate_cbk": areas.allocate,
+                "free_cbk": areas.free,
                 "flags": 0,
             },
         )
