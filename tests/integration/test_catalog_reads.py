@@ -2,12 +2,16 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import event, insert, update
+import asyncpg
+import pytest
+from sqlalchemy import insert, text, update
+from sqlalchemy.engine import make_url
 from uuid_utils.compat import uuid7
 
-from adapters.postgres import SqlaCatalogReads
+from adapters.postgres import SqlaCatalogReads, create_database_engine
 from adapters.postgres.tables import CategoryRow, MerchantRow, ProductRow, UserRow
-from application.ports import ProductQuery, ProductSort
+from application.ports import ProductQuery, ProductSort, StorageUnavailable
+from domain.catalog.products import ProductId
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
 
@@ -42,36 +46,57 @@ async def _seed(engine) -> dict:
 
 async def test_a_category_listing_takes_one_statement_once_its_ids_are_known_and_follows_a_move(engine):
     ids = await _seed(engine)
-    reads = SqlaCatalogReads(engine)
     statements: list[str] = []
+    # The reader's statements go straight to the driver: they are counted by its own hook.
+    reads = SqlaCatalogReads(engine, on_statement=lambda: statements.append("statement"))
+    query = ProductQuery(category="ropa", sort=ProductSort.PRICE_ASC)
+    async with reads as uow:
+        first = await uow.catalog.search(query, after=None, limit=21)
+    resolved = len(statements)
+    statements.clear()
+    async with reads as uow:
+        again = await uow.catalog.search(query, after=None, limit=21)
+    remembered = len(statements)
 
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        query = ProductQuery(category="ropa", sort=ProductSort.PRICE_ASC)
-        async with reads as uow:
-            first = await uow.catalog.search(query, after=None, limit=21)
-        resolved = len(statements)
-        statements.clear()
-        async with reads as uow:
-            again = await uow.catalog.search(query, after=None, limit=21)
-        remembered = len(statements)
-
-        async with engine.begin() as connection:  # zapatos moves from ropa to hogar
-            await connection.execute(
-                update(CategoryRow)
-                .where(CategoryRow.id == ids["zapatos"])
-                .values(parent_id=ids["hogar"], path="hogar/zapatos")
-            )
-        async with reads as uow:
-            after_the_move = await uow.catalog.search(query, after=None, limit=21)
-            in_hogar = await uow.catalog.search(ProductQuery(category="hogar"), after=None, limit=21)
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    async with engine.begin() as connection:  # zapatos moves from ropa to hogar
+        await connection.execute(
+            update(CategoryRow)
+            .where(CategoryRow.id == ids["zapatos"])
+            .values(parent_id=ids["hogar"], path="hogar/zapatos")
+        )
+    async with reads as uow:
+        after_the_move = await uow.catalog.search(query, after=None, limit=21)
+        in_hogar = await uow.catalog.search(ProductQuery(category="hogar"), after=None, limit=21)
 
     assert [item.id for item in first] == [item.id for item in again] == [ids["product"]]
     assert (resolved, remembered) == (2, 1)
     assert after_the_move == []
     assert [(item.id, item.category_path) for item in in_hogar] == [(ids["product"], "hogar/zapatos")]
+
+
+async def test_a_read_connection_the_server_dropped_fails_one_call_as_unavailable_and_is_replaced(database_url):
+    # A pool of one: without the invalidation, the dead connection would be handed out again and again.
+    engine = create_database_engine(database_url, pool_size=1)
+    try:
+        await _seed(engine)
+        reads = SqlaCatalogReads(engine)
+        query = ProductQuery(text="botas")
+        async with reads as uow:
+            assert len(await uow.catalog.search(query, after=None, limit=21)) == 1
+        async with engine.connect() as connection:  # the pool's one connection
+            backend = (await connection.exec_driver_sql("SELECT pg_backend_pid()")).scalar_one()
+        admin = await asyncpg.connect(make_url(database_url).set(drivername="postgresql").render_as_string(False))
+        try:
+            await admin.execute("SELECT pg_terminate_backend($1)", backend)
+        finally:
+            await admin.close()
+        with pytest.raises(StorageUnavailable):
+            async with reads as uow:
+                await uow.catalog.search(query, after=None, limit=21)
+        async with reads as uow:
+            assert len(await uow.catalog.search(query, after=None, limit=21)) == 1
+            assert (await uow.catalog.product(ProductId(uuid7()))) is None
+    finally:
+        async with engine.begin() as connection:
+            await connection.execute(text("TRUNCATE products, categories, merchants, users CASCADE"))
+        await engine.dispose()

@@ -8,7 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.postgres.audit import SqlaAuditLog
 from adapters.postgres.catalog import (
@@ -20,6 +20,7 @@ from adapters.postgres.catalog import (
     SqlaProductRepository,
     SqlaStockLedger,
 )
+from adapters.postgres.compiled import SessionStatements, pooled_statements
 from adapters.postgres.errors import is_connection_failure
 from adapters.postgres.identity import (
     SqlaActivationCodeRepository,
@@ -123,8 +124,9 @@ class SqlaCatalogReads(CatalogReads):
     reader call checks a connection out for its statements (each sees its own snapshot).
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._catalog = SqlaCatalogReader(engine.execution_options(isolation_level="AUTOCOMMIT").connect)
+    def __init__(self, engine: AsyncEngine, *, on_statement: Callable[[], None] | None = None) -> None:
+        # on_statement: counts what bypasses SQLAlchemy's events (the statements-per-request metric).
+        self._catalog = SqlaCatalogReader(pooled_statements(engine, on_statement))
 
     @property
     def catalog(self) -> SqlaCatalogReader:
@@ -143,9 +145,9 @@ class SqlaCatalogReads(CatalogReads):
 
 
 @asynccontextmanager
-async def _connection_of(session: AsyncSession) -> AsyncIterator[AsyncConnection]:
+async def _connection_of(session: AsyncSession) -> AsyncIterator[SessionStatements]:
     """The session's connection (in its transaction), left open: the unit of work closes the session."""
-    yield await session.connection()
+    yield SessionStatements(await session.connection())
 
 
 def _raise_if_unavailable(exc: BaseException | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
@@ -49,6 +50,8 @@ class Adapters:
     redis_circuit: RedisCircuit = field(default_factory=RedisCircuit)
     # Development only: every committed notification is logged (production never logs codes).
     notification_sender: NotificationSender | None = None
+    # Counts every SQL statement (COMMERCE_SQL_STATEMENT_METRICS), those that bypass the engine's events too.
+    on_sql_statement: Callable[[], None] | None = None
     hasher: Argon2PasswordHasher = field(init=False)
     digester: HmacSecretDigester = field(init=False)
     access_tokens: JwtAccessTokens = field(init=False)
@@ -69,19 +72,21 @@ class Adapters:
         self.catalog_cache = RedisCatalogCache(self.redis, circuit=self.redis_circuit)
         self.rate_limiter = RedisRateLimiter(self.redis, circuit=self.redis_circuit)
         self.read_session_factory = create_read_session_factory(self.engine)
-        self._catalog_reads = SqlaCatalogReads(self.engine)
+        self._catalog_reads = SqlaCatalogReads(self.engine, on_statement=self.on_sql_statement)
 
     @classmethod
     def create(cls, settings: Settings) -> Adapters:
         return_large_blocks_to_the_system()  # argon2's 19 MiB per hash must not stay in the RSS
         engine = create_database_engine(settings.require_database_url())
-        if settings.sql_statement_metrics:
-            count_statements(engine, sql_statement_counter().inc)
+        on_sql_statement = sql_statement_counter().inc if settings.sql_statement_metrics else None
+        if on_sql_statement is not None:
+            count_statements(engine, on_sql_statement)
         return cls(
             settings=settings,
             engine=engine,
             session_factory=create_session_factory(engine),
             redis=create_redis_client(settings.require_redis_url()),
+            on_sql_statement=on_sql_statement,
             notification_sender=(
                 ConsoleNotificationSender()
                 if settings.console_notifications and settings.env is Environment.DEVELOPMENT

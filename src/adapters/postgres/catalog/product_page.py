@@ -46,3 +46,5 @@ PRODUCT_COLUMNS = (
     "created_at",
     "updated_at",
 )
+# The columns of product_statement, in order.
+PRODUCT_PAGE_COLUMNS = (*PRODUCT_COLUMNS, "merchant_name", "category_path")
