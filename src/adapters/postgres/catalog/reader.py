@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -17,15 +16,23 @@ from sqlalchemy import (
     Uuid,
     bindparam,
     func,
-    literal_column,
     select,
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.sql.selectable import AliasedReturnsRows
 
 from adapters.postgres.catalog.categories import path_under
 from adapters.postgres.catalog.listing_parameters import id_list, listing_shape, listing_values, seek_values
 from adapters.postgres.catalog.product_page import PRODUCT_PAGE_COLUMNS, category_chain_statement, product_statement
+from adapters.postgres.catalog.relevance import (
+    RANKED_MATCHES,
+    RankingWindows,
+    probe_statement,
+    ranking_window,
+    search_terms,
+    text_query,
+)
 from adapters.postgres.compiled import Connect, Statements, run_compiled
 from adapters.postgres.tables import CategoryRow, MerchantRow, ProductRow
 from application.ports import (
@@ -42,33 +49,7 @@ from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
 from domain.money import Currency, Money
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Relevance ranks at most this many matches, the newest: a word in most names (or a one-letter
-# prefix) must not rank and sort the whole catalog for one page (ADR 0016).
-RANKED_MATCHES = 1_000
-# How common the words are is probed among the newest PROBE products: at COMMON_SHARE or more, the
-# matches are ranked from a walk of the newest products (a window expected to hold RANKED_MATCHES of
-# them, at most MAX_WINDOW) instead of the GIN index, which would hand over every match first.
-PROBE = 1_000
-COMMON_SHARE = 0.05
-MAX_WINDOW = 30_000
 MAX_REMEMBERED_CATEGORIES = 1_000
-
-
-def search_terms(text: str) -> str | None:
-    """``zapatos de cuero nat`` → ``zapatos & de & cuero & nat:*`` (prefix match for the last word)."""
-    words = _WORD.findall(text.lower())[:8]
-    if not words:
-        return None
-    return " & ".join([*words[:-1], f"{words[-1]}:*"])
-
-
-def _text_query(terms: str) -> ColumnElement[Any]:
-    # Both configurations spelled in the SQL (not parameters): the text is then the same for every term.
-    words = bindparam("terms", terms, type_=String)
-    spanish = func.to_tsquery(literal_column("'commerce_es'::regconfig"), words)
-    english = func.to_tsquery(literal_column("'commerce_en'::regconfig"), words)
-    return spanish.op("||")(english)
 
 
 class SqlaCatalogReader(CatalogReader):
@@ -82,6 +63,7 @@ class SqlaCatalogReader(CatalogReader):
         self._connect = connect
         # Category slug -> the ids of it and its descendants, as last resolved (checked on every use).
         self._category_ids: dict[str, tuple[UUID, ...]] = {}
+        self._windows = RankingWindows()
 
     async def search(self, query: ProductQuery, *, after: Position | None, limit: int) -> list[ProductSummary]:
         terms = search_terms(query.text) if query.text else None
@@ -134,15 +116,7 @@ class SqlaCatalogReader(CatalogReader):
         shape = listing_shape(query, terms, category_ids)
         window: int | None = None
         if terms is not None and sort is ProductSort.RELEVANCE:
-            probe = await run_compiled(
-                connection,
-                ("probe", shape),
-                lambda: self.common_words_probe(query, terms, category_ids=category_ids),
-                values,
-            )
-            found = int(probe[0][0] or 0)
-            if found >= PROBE * COMMON_SHARE:
-                window = min(MAX_WINDOW, RANKED_MATCHES * PROBE * 3 // (found * 2))
+            window = await self._window(connection, query, category_ids, values)
         parameters = values | {"window": window, "category_check": id_list(category_ids) if checked else None}
         rows = await run_compiled(
             connection,
@@ -154,18 +128,26 @@ class SqlaCatalogReader(CatalogReader):
         )
         return [self._summary(row, sort) for row in rows]
 
+    async def _window(
+        self, connection: Statements, query: ProductQuery, category_ids: tuple[UUID, ...] | None, values: dict[str, Any]
+    ) -> int | None:
+        """The ranking window for this search, probed (one statement) unless remembered."""
+        terms: str = values["terms"]
+        section = (terms, category_ids, query.category, query.merchant_id, query.in_stock)
+        remembered = self._windows.recall(section)
+        if remembered is not None:
+            return remembered.window
+        shape = listing_shape(query, terms, category_ids)
+        conditions = self._product_conditions(query, category_ids)
+        probe = await run_compiled(connection, ("probe", shape), lambda: probe_statement(terms, conditions), values)
+        walked, matched, listed_estimate = probe[0]
+        return self._windows.keep(section, ranking_window(int(walked), int(matched), float(listed_estimate or 0)))
+
     def common_words_probe(
         self, query: ProductQuery, terms: str, *, category_ids: Sequence[UUID] | None = None
-    ) -> Select[Any]:
-        """How many of the newest PROBE products (with the other filters) match: a walk of PROBE index entries."""
-        newest = (
-            select(ProductRow.search_vector)
-            .where(ProductRow.listed, *self._product_conditions(query, category_ids))
-            .order_by(ProductRow.id.desc())
-            .limit(PROBE)
-            .subquery("newest")
-        )
-        return select(func.count()).select_from(newest).where(newest.c.search_vector.op("@@")(_text_query(terms)))
+    ) -> Select[int, int, float]:
+        """The probe of ``ranking_window`` for this listing (public so that tests can compile it)."""
+        return probe_statement(terms, self._product_conditions(query, category_ids))
 
     @staticmethod
     def category_ids_statement(slug: str) -> Select[Any]:
@@ -223,14 +205,23 @@ class SqlaCatalogReader(CatalogReader):
         conditions = self._product_conditions(query, category_ids)
         page_size = bindparam("limit", limit, type_=Integer)
         if terms is not None:
-            text_query = _text_query(terms)
-            matches = ProductRow.search_vector.op("@@")(text_query)
+            words = text_query(terms)
+            matches = ProductRow.search_vector.op("@@")(words)
             if sort is ProductSort.RELEVANCE:
                 # Rank only the newest RANKED_MATCHES matches: for a rare word that is all of them. They
                 # carry the columns of the page, so that they are not joined back to the products table.
                 carried = [*_CARD_COLUMNS, ProductRow.search_vector]
+                found: AliasedReturnsRows
                 if window is None:
-                    found = select(*carried).where(ProductRow.listed, matches, *conditions).subquery("matching")
+                    # Materialized: every match first (a GIN bitmap scan), so that the newest-first LIMIT below
+                    # cannot turn it into a walk of the newest products that filters as it goes (which reads
+                    # the whole table when the planner overestimates the matches).
+                    found = (
+                        select(*carried)
+                        .where(ProductRow.listed, matches, *conditions)
+                        .cte("matching")
+                        .prefix_with("MATERIALIZED")
+                    )
                 else:
                     newest = (
                         select(*carried)
@@ -239,11 +230,11 @@ class SqlaCatalogReader(CatalogReader):
                         .limit(bindparam("window", window, type_=Integer))
                         .subquery("newest")
                     )
-                    found = select(newest).where(newest.c.search_vector.op("@@")(text_query)).subquery("matching")
+                    found = select(newest).where(newest.c.search_vector.op("@@")(words)).subquery("matching")
                 candidates = (
                     select(
                         *(found.c[column.key] for column in _CARD_COLUMNS),
-                        func.ts_rank_cd(found.c.search_vector, text_query).label("rank"),
+                        func.ts_rank_cd(found.c.search_vector, words).label("rank"),
                     )
                     .order_by(found.c.id.desc())
                     .limit(RANKED_MATCHES)
