@@ -11,6 +11,7 @@ from uuid import UUID
 
 from sqlalchemy import Table, and_, delete, literal_column, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.expression import ColumnClause, ColumnElement
 
 from adapters.postgres.ordering.tables import IdempotencyKeyRow
@@ -100,21 +101,22 @@ class SqlaExpiredRecords(ExpiredRecords):
             result = await connection.execute(delete(table).where(ctid.in_(batch)))
         return int(result.rowcount)
 
+    async def _delete_earlier(self, column: InstrumentedAttribute[datetime], cutoff: datetime, limit: int) -> int:
+        """Rows of ``column``'s table whose ``column`` is before ``cutoff``."""
+        table: Table = column.class_.__table__
+        return await self._delete(table, column < cutoff, limit)
+
     async def refresh_tokens_expired_before(self, cutoff: datetime, *, limit: int) -> int:
-        table: Table = RefreshTokenRow.__table__  # type: ignore[assignment]
-        return await self._delete(table, table.c.expires_at < cutoff, limit)
+        return await self._delete_earlier(RefreshTokenRow.expires_at, cutoff, limit)
 
     async def revoked_access_tokens_expired_before(self, cutoff: datetime, *, limit: int) -> int:
-        table: Table = RevokedAccessTokenRow.__table__  # type: ignore[assignment]
-        return await self._delete(table, table.c.expires_at < cutoff, limit)
+        return await self._delete_earlier(RevokedAccessTokenRow.expires_at, cutoff, limit)
 
     async def idempotency_keys_kept_until_before(self, cutoff: datetime, *, limit: int) -> int:
-        table: Table = IdempotencyKeyRow.__table__  # type: ignore[assignment]
-        return await self._delete(table, table.c.keep_until < cutoff, limit)
+        return await self._delete_earlier(IdempotencyKeyRow.keep_until, cutoff, limit)
 
     async def activation_codes_expired_before(self, cutoff: datetime, *, limit: int) -> int:
-        table: Table = ActivationCodeRow.__table__  # type: ignore[assignment]
-        return await self._delete(table, table.c.expires_at < cutoff, limit)
+        return await self._delete_earlier(ActivationCodeRow.expires_at, cutoff, limit)
 
     async def notifications_sent_before(self, cutoff: datetime, *, limit: int) -> int:
         return await self._delete(OUTBOX, and_(OUTBOX.c.sent_at.is_not(None), OUTBOX.c.sent_at < cutoff), limit)

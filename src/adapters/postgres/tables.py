@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
+from adapters.postgres.checks import one_of
+
 metadata: MetaData = UUIDv7AuditBase.metadata
 
 ROLES = ("admin", "support", "merchant_manager", "merchant_staff", "customer")
@@ -114,14 +116,10 @@ SEARCH_DOCUMENT = (
 )
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(value) for value in values)})"
-
-
 class MerchantRow(UUIDv7AuditBase):
     __tablename__ = "merchants"
     __table_args__ = (
-        CheckConstraint(_one_of("status", MERCHANT_STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", MERCHANT_STATUSES), name="status_known"),
         Index("ix_merchants_status_id", "status", "id"),
     )
 
@@ -164,7 +162,7 @@ class ProductRow(UUIDv7AuditBase):
         UniqueConstraint("merchant_id", "sku", name="uq_products_merchant_sku"),
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         CheckConstraint("price_minor > 0", name="price_positive"),
-        CheckConstraint(_one_of("status", PRODUCT_STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", PRODUCT_STATUSES), name="status_known"),
         Index("ix_products_merchant_status_id", "merchant_id", "status", "id"),
         Index("ix_products_listed_newest", "id", postgresql_where=LISTED),
         Index("ix_products_listed_price", "price_minor", "id", postgresql_where=LISTED),
@@ -219,7 +217,7 @@ class CatalogImportRow(UUIDv7AuditBase):
 
     __tablename__ = "catalog_imports"
     __table_args__ = (
-        CheckConstraint(_one_of("status", IMPORT_STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", IMPORT_STATUSES), name="status_known"),
         Index("ix_catalog_imports_merchant_id_id", "merchant_id", "id"),
         Index("ix_catalog_imports_waiting", "id", postgresql_where=text("status IN ('pending', 'running')")),
     )

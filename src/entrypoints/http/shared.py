@@ -23,6 +23,7 @@ from domain.errors import InvalidValue
 T = TypeVar("T")
 K = TypeVar("K")
 S = TypeVar("S", bound=msgspec.Struct)
+P = TypeVar("P", bound=msgspec.Struct)
 
 BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 """The OpenAPI security requirement of every route that needs a caller."""
@@ -136,6 +137,10 @@ class Cursors:
         except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
             raise _bad_cursor() from None
 
+    def pager(self, listing: Listing[K], cursor: str | None, *, scope: str = "") -> Pager[K]:
+        """One listing request's cursors, its ``scope`` named once: where its page starts, and the next cursor."""
+        return Pager(self, listing, scope, self.position(listing, cursor, scope=scope))
+
     def next_cursor(self, listing: Listing[K], page: Page[Any, K], *, scope: str = "") -> str | None:
         """The cursor of the page after ``page``, or None on the last page."""
         if page.next_position is None:
@@ -162,6 +167,24 @@ class Cursors:
 
     def _sign(self, body: bytes) -> bytes:
         return hmac.new(self._key, body, hashlib.sha256).digest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Pager(Generic[K]):
+    """The cursors of one listing request (``Cursors.pager``): ``after`` for the query, then the response."""
+
+    cursors: Cursors
+    listing: Listing[K]
+    scope: str
+    after: K | None
+    """Where the requested page starts (None: the first page)."""
+
+    def next_cursor(self, page: Page[Any, K]) -> str | None:
+        return self.cursors.next_cursor(self.listing, page, scope=self.scope)
+
+    def respond(self, response: Callable[..., P], page: Page[T, K], item: Callable[[T], Any]) -> P:
+        """The ``response`` page Struct: each item mapped by ``item``, and the cursor of the page after."""
+        return response(items=[item(row) for row in page.items], next_cursor=self.next_cursor(page))
 
 
 def _bad_cursor() -> InvalidValue:

@@ -12,21 +12,19 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from adapters.postgres.checks import one_of
+
 TICKET_STATUSES = ("open", "pending", "resolved", "closed")
 TICKET_CATEGORIES = ("order", "payment", "account", "catalog", "other")
 TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(value) for value in values)})"
-
-
 class TicketRow(UUIDv7Base):
     __tablename__ = "tickets"
     __table_args__ = (
-        CheckConstraint(_one_of("status", TICKET_STATUSES), name="status_known"),
-        CheckConstraint(_one_of("category", TICKET_CATEGORIES), name="category_known"),
-        CheckConstraint(_one_of("priority", TICKET_PRIORITIES), name="priority_known"),
+        CheckConstraint(one_of("status", TICKET_STATUSES), name="status_known"),
+        CheckConstraint(one_of("category", TICKET_CATEGORIES), name="category_known"),
+        CheckConstraint(one_of("priority", TICKET_PRIORITIES), name="priority_known"),
         CheckConstraint(
             "(status IN ('resolved', 'closed')) = (resolved_at IS NOT NULL)", name="resolved_at_when_resolved"
         ),

@@ -145,22 +145,18 @@ class MerchantProductsController(Controller):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> MerchantProductPage:
-        scope = str(merchant_id)
-        after = request.cursors.position(MERCHANT_PRODUCTS, cursor, scope=scope)
+        pager = request.cursors.pager(MERCHANT_PRODUCTS, cursor, scope=str(merchant_id))
         page = await catalog.list_merchant_products(
             MerchantProductsQuery(
                 actor=request.actor,
                 merchant_id=merchant_id,
                 status=status,
                 text=q,
-                after=after,
+                after=pager.after,
                 limit=limit,
             )
         )
-        return MerchantProductPage(
-            items=[MerchantProduct.of(product) for product in page.items],
-            next_cursor=request.cursors.next_cursor(MERCHANT_PRODUCTS, page, scope=scope),
-        )
+        return pager.respond(MerchantProductPage, page, MerchantProduct.of)
 
     @get(
         "/{product_id:uuid}",

@@ -55,14 +55,11 @@ class AdminMerchantsController(StaffArea):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> MerchantPage:
-        after = request.cursors.position(MERCHANTS, cursor)
+        pager = request.cursors.pager(MERCHANTS, cursor)
         page = await catalog.list_merchants(
-            ListMerchantsQuery(actor=request.actor, status=status, after=after, limit=limit)
+            ListMerchantsQuery(actor=request.actor, status=status, after=pager.after, limit=limit)
         )
-        return MerchantPage(
-            items=[MerchantResponse.of(merchant) for merchant in page.items],
-            next_cursor=request.cursors.next_cursor(MERCHANTS, page),
-        )
+        return pager.respond(MerchantPage, page, MerchantResponse.of)
 
     @post(
         "/{merchant_id:uuid}/approve",

@@ -50,17 +50,16 @@ class AdminUsersController(StaffArea):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> UserPage:
+        pager = request.cursors.pager(USERS, cursor)
         page = await identity.list_users(
             ListUsersQuery(
                 actor=request.actor,
                 user_filter=UserFilter(role=role, is_active=is_active, text=q),
-                after=request.cursors.position(USERS, cursor),
+                after=pager.after,
                 limit=limit,
             )
         )
-        return UserPage(
-            items=[UserResponse.of(user) for user in page.items], next_cursor=request.cursors.next_cursor(USERS, page)
-        )
+        return pager.respond(UserPage, page, UserResponse.of)
 
     @patch(
         "/{user_id:uuid}",
@@ -97,11 +96,8 @@ class AdminOutboxController(StaffArea):
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> OutboxPage:
-        after = request.cursors.position(OUTBOX, cursor)
+        pager = request.cursors.pager(OUTBOX, cursor)
         page = await identity.list_outbox(
-            ListOutboxQuery(actor=request.actor, recipient=recipient, kind=kind, after=after, limit=limit)
+            ListOutboxQuery(actor=request.actor, recipient=recipient, kind=kind, after=pager.after, limit=limit)
         )
-        return OutboxPage(
-            items=[OutboxMessageResponse.of(m) for m in page.items],
-            next_cursor=request.cursors.next_cursor(OUTBOX, page),
-        )
+        return pager.respond(OutboxPage, page, OutboxMessageResponse.of)

@@ -171,12 +171,11 @@ class OrdersController(Controller):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> OrderPage:
-        scope = f"{request.actor.user_id}:{status}"
-        after = request.cursors.position(MY_ORDERS, cursor, scope=scope)
+        pager = request.cursors.pager(MY_ORDERS, cursor, scope=f"{request.actor.user_id}:{status}")
         page = await ordering.list_my_orders(
-            ListMyOrdersQuery(actor=request.actor, status=status, after=after, limit=limit)
+            ListMyOrdersQuery(actor=request.actor, status=status, after=pager.after, limit=limit)
         )
-        return OrderPage.of(page.items, request.cursors.next_cursor(MY_ORDERS, page, scope=scope))
+        return pager.respond(OrderPage, page, OrderResponse.of)
 
     @get("/{order_id:uuid}", operation_id="getOrder", responses=problems(NotFound), summary="One of my orders")
     async def get_order(self, order_id: FromPath[OrderId], request: ApiRequest, ordering: Ordering) -> OrderResponse:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -186,10 +185,6 @@ class OrderResponse(msgspec.Struct):
 class OrderPage(msgspec.Struct):
     items: list[OrderResponse]
     next_cursor: str | None
-
-    @classmethod
-    def of(cls, orders: Iterable[Order], next_cursor: str | None) -> OrderPage:
-        return cls(items=[OrderResponse.of(order) for order in orders], next_cursor=next_cursor)
 
 
 class AddressResponse(Copied):

@@ -42,19 +42,18 @@ class AdminOrdersController(StaffArea):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> OrderPage:
-        scope = f"{status}:{buyer_id}:{merchant_id}"
-        after = request.cursors.position(ALL_ORDERS, cursor, scope=scope)
+        pager = request.cursors.pager(ALL_ORDERS, cursor, scope=f"{status}:{buyer_id}:{merchant_id}")
         page = await ordering.list_all_orders(
             ListAllOrdersQuery(
                 actor=request.actor,
                 status=status,
                 buyer_id=buyer_id,
                 merchant_id=merchant_id,
-                after=after,
+                after=pager.after,
                 limit=limit,
             )
         )
-        return OrderPage.of(page.items, request.cursors.next_cursor(ALL_ORDERS, page, scope=scope))
+        return pager.respond(OrderPage, page, OrderResponse.of)
 
     @post(
         "/{order_id:uuid}/refund",

@@ -44,12 +44,13 @@ class MerchantOrdersController(Controller):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> OrderPage:
-        scope = f"{merchant_id}:{status}"
-        after = request.cursors.position(MERCHANT_ORDERS, cursor, scope=scope)
+        pager = request.cursors.pager(MERCHANT_ORDERS, cursor, scope=f"{merchant_id}:{status}")
         page = await ordering.list_store_orders(
-            ListStoreOrdersQuery(actor=request.actor, merchant_id=merchant_id, status=status, after=after, limit=limit)
+            ListStoreOrdersQuery(
+                actor=request.actor, merchant_id=merchant_id, status=status, after=pager.after, limit=limit
+            )
         )
-        return OrderPage.of(page.items, request.cursors.next_cursor(MERCHANT_ORDERS, page, scope=scope))
+        return pager.respond(OrderPage, page, OrderResponse.of)
 
     @post(
         "/orders/{order_id:uuid}/ship",
@@ -100,10 +101,8 @@ class MerchantOrdersController(Controller):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> BalanceResponse:
-        scope = str(merchant_id)
-        after = request.cursors.position(LEDGER_ENTRIES, cursor, scope=scope)
+        pager = request.cursors.pager(LEDGER_ENTRIES, cursor, scope=str(merchant_id))
         result = await ordering.merchant_balance(
-            MerchantBalanceQuery(actor=request.actor, merchant_id=merchant_id, after=after, limit=limit)
+            MerchantBalanceQuery(actor=request.actor, merchant_id=merchant_id, after=pager.after, limit=limit)
         )
-        next_cursor = request.cursors.next_cursor(LEDGER_ENTRIES, result.entries, scope=scope)
-        return BalanceResponse.of(result.balance, result.entries.items, next_cursor)
+        return BalanceResponse.of(result.balance, result.entries.items, pager.next_cursor(result.entries))

@@ -74,15 +74,8 @@ class AuditController(StaffArea):
             occurred_from=occurred_from,
             occurred_to=occurred_to,
         )
+        pager = request.cursors.pager(AUDIT, cursor)
         page = await support.list_audit_events(
-            ListAuditEventsQuery(
-                actor=request.actor,
-                audit_filter=audit_filter,
-                after=request.cursors.position(AUDIT, cursor),
-                limit=limit,
-            )
+            ListAuditEventsQuery(actor=request.actor, audit_filter=audit_filter, after=pager.after, limit=limit)
         )
-        return AuditEventPage(
-            items=[AuditEventResponse.of(recorded) for recorded in page.items],
-            next_cursor=request.cursors.next_cursor(AUDIT, page),
-        )
+        return pager.respond(AuditEventPage, page, AuditEventResponse.of)

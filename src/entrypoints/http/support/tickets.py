@@ -83,18 +83,11 @@ class TicketsController(Controller):
             sort=sort,
         )
         scope = "|".join(str(value or "") for value in (status, assignee, category, requester, merchant, sort))
+        pager = request.cursors.pager(TICKETS, cursor, scope=scope)
         page = await support.list_tickets(
-            ListTicketsQuery(
-                actor=request.actor,
-                ticket_filter=ticket_filter,
-                after=request.cursors.position(TICKETS, cursor, scope=scope),
-                limit=limit,
-            )
+            ListTicketsQuery(actor=request.actor, ticket_filter=ticket_filter, after=pager.after, limit=limit)
         )
-        return TicketPage(
-            items=[TicketResponse.of(ticket) for ticket in page.items],
-            next_cursor=request.cursors.next_cursor(TICKETS, page, scope=scope),
-        )
+        return pager.respond(TicketPage, page, TicketResponse.of)
 
     @get(
         "/{ticket_id:uuid}",

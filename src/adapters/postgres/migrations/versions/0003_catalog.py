@@ -7,16 +7,12 @@ Create Date: 2026-11-26 16:36:48.222018
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0003"
 down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 SEARCH_CONFIGURATIONS = {"commerce_es": "spanish", "commerce_en": "english"}

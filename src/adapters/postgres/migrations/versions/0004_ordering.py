@@ -9,16 +9,12 @@ Create Date: 2026-11-26 20:13:09.877107
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0004"
 down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 APPEND_ONLY_TABLES = ("invoices", "merchant_ledger_entries")
 
