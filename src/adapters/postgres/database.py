@@ -22,6 +22,7 @@ def create_database_engine(url: str, *, pool_size: int = 30, max_overflow: int =
         # which fails one request and is then discarded (pool_recycle bounds their age; ADR 0016).
         pool_pre_ping=False,
         pool_recycle=1800,
+        pool_use_lifo=True,
         connect_args={
             # random_page_cost 1.1, not PostgreSQL's 4.0 (priced for spinning disks): the catalog's pages are
             # in memory or on SSDs, and at 4.0 the planner read the whole products table rather than fetch

@@ -41,11 +41,16 @@ def search_terms(text: str) -> str | None:
 
 
 def text_query(terms: str) -> ColumnElement[Any]:
-    # Both configurations spelled in the SQL (not parameters): the text is then the same for every term.
+    """The terms as a tsquery, parsed once per statement.
+
+    A scalar subquery (an InitPlan): written inline, a prepared statement's generic plan parses and
+    stems the terms again for every row it matches or ranks (5.2 ms against 3.2 ms for 900 matches).
+    Both configurations are spelled in the SQL (not parameters): the text is the same for every term.
+    """
     words = bindparam("terms", terms, type_=String)
     spanish = func.to_tsquery(literal_column("'commerce_es'::regconfig"), words)
     english = func.to_tsquery(literal_column("'commerce_en'::regconfig"), words)
-    return spanish.op("||")(english)
+    return select(spanish.op("||")(english)).scalar_subquery()
 
 
 def ranking_window(walked: int, matched: int, products_estimate: float) -> int | None:
