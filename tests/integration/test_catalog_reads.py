@@ -1,5 +1,6 @@
 """The public catalog's shared reader remembers category ids, and never serves them once they changed."""
 
+import asyncio
 from datetime import UTC, datetime
 
 import asyncpg
@@ -9,6 +10,7 @@ from sqlalchemy.engine import make_url
 from uuid_utils.compat import uuid7
 
 from adapters.postgres import SqlaCatalogReads, create_database_engine
+from adapters.postgres.compiled import pooled_statements
 from adapters.postgres.tables import CategoryRow, MerchantRow, ProductRow, UserRow
 from application.ports import ProductQuery, ProductSort, StorageUnavailable
 from domain.catalog.products import ProductId
@@ -100,3 +102,20 @@ async def test_a_read_connection_the_server_dropped_fails_one_call_as_unavailabl
         async with engine.begin() as connection:
             await connection.execute(text("TRUNCATE products, categories, merchants, users CASCADE"))
         await engine.dispose()
+
+
+async def test_at_most_the_configured_number_of_reads_hold_a_connection_at_once(engine):
+    connect = pooled_statements(engine, concurrency=2)
+    holding = 0
+    most = 0
+
+    async def read() -> None:
+        nonlocal holding, most
+        async with connect() as statements:
+            holding += 1
+            most = max(most, holding)
+            await statements.fetch("SELECT pg_sleep(0.05)", ())
+            holding -= 1
+
+    await asyncio.gather(*(read() for _ in range(6)))
+    assert most == 2
