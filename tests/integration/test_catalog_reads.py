@@ -9,7 +9,7 @@ from sqlalchemy import insert, text, update
 from sqlalchemy.engine import make_url
 from uuid_utils.compat import uuid7
 
-from adapters.postgres import SqlaCatalogReads, create_database_engine
+from adapters.postgres import SqlaCatalogReads, create_catalog_read_engine, create_database_engine
 from adapters.postgres.compiled import pooled_statements
 from adapters.postgres.tables import CategoryRow, MerchantRow, ProductRow, UserRow
 from application.ports import ProductQuery, ProductSort, StorageUnavailable
@@ -104,18 +104,31 @@ async def test_a_read_connection_the_server_dropped_fails_one_call_as_unavailabl
         await engine.dispose()
 
 
-async def test_at_most_the_configured_number_of_reads_hold_a_connection_at_once(engine):
-    connect = pooled_statements(engine, concurrency=2)
+async def test_the_catalog_reads_use_their_own_few_connections_with_generic_plans(database_url, engine):
+    read_engine = create_catalog_read_engine(database_url, connections=2)
+    connect = pooled_statements(read_engine)
     holding = 0
     most = 0
+    backends: set[int] = set()
+    plan_modes: set[str] = set()
 
     async def read() -> None:
         nonlocal holding, most
         async with connect() as statements:
             holding += 1
             most = max(most, holding)
-            await statements.fetch("SELECT pg_sleep(0.05)", ())
+            ((backend, plan_mode, _),) = await statements.fetch(
+                "SELECT pg_backend_pid(), current_setting('plan_cache_mode'), pg_sleep(0.05)", ()
+            )
+            backends.add(backend)
+            plan_modes.add(plan_mode)
             holding -= 1
 
-    await asyncio.gather(*(read() for _ in range(6)))
-    assert most == 2
+    try:
+        await asyncio.gather(*(read() for _ in range(6)))
+    finally:
+        await read_engine.dispose()
+    assert (most, len(backends)) == (2, 2)
+    assert plan_modes == {"force_generic_plan"}
+    async with engine.connect() as connection:  # the main pool plans as PostgreSQL decides
+        assert (await connection.exec_driver_sql("SHOW plan_cache_mode")).scalar_one() == "auto"

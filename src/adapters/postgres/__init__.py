@@ -2,6 +2,7 @@
 
 from adapters.postgres.database import (
     count_statements,
+    create_catalog_read_engine,
     create_database_engine,
     create_read_session_factory,
     create_session_factory,
@@ -14,6 +15,7 @@ __all__ = [
     "SqlaCatalogReads",
     "SqlaUnitOfWork",
     "count_statements",
+    "create_catalog_read_engine",
     "create_database_engine",
     "create_read_session_factory",
     "create_session_factory",

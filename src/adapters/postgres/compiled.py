@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable, Hashable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol, cast
@@ -98,23 +97,13 @@ class DriverStatements(Statements):
             raise
 
 
-def pooled_statements(
-    engine: AsyncEngine, on_statement: Callable[[], None] | None = None, *, concurrency: int = 8
-) -> Connect:
-    """A ``Connect`` that checks an autocommit connection out of ``engine``'s pool for each call.
-
-    At most ``concurrency`` calls hold a connection at once; the others wait their turn. A few busy
-    connections serve the public reads (the pool hands out the one used last): each keeps every
-    listing shape prepared, where spreading the reads over the whole pool made each connection
-    prepare each shape (over a hundred: a category listing's text holds its ids), and browsing can
-    never take every connection from checkouts.
-    """
+def pooled_statements(engine: AsyncEngine, on_statement: Callable[[], None] | None = None) -> Connect:
+    """A ``Connect`` that checks an autocommit connection out of ``engine``'s pool for each call."""
     autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-    turns = asyncio.Semaphore(concurrency)
 
     @asynccontextmanager
     async def connect() -> AsyncIterator[Statements]:
-        async with turns, autocommit.connect() as connection:
+        async with autocommit.connect() as connection:
             pooled = await connection.get_raw_connection()
             yield DriverStatements(connection, pooled.driver_connection, on_statement)
 

@@ -14,6 +14,7 @@ from adapters.postgres import (
     SqlaCatalogReads,
     SqlaUnitOfWork,
     count_statements,
+    create_catalog_read_engine,
     create_database_engine,
     create_read_session_factory,
     create_session_factory,
@@ -39,6 +40,8 @@ class Adapters:
 
     settings: Settings
     engine: AsyncEngine
+    # The public catalog's reads only: its own few connections (create_catalog_read_engine).
+    catalog_read_engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     redis: Redis
     clock: SystemClock = field(default_factory=SystemClock)
@@ -72,18 +75,20 @@ class Adapters:
         self.catalog_cache = RedisCatalogCache(self.redis, circuit=self.redis_circuit)
         self.rate_limiter = RedisRateLimiter(self.redis, circuit=self.redis_circuit)
         self.read_session_factory = create_read_session_factory(self.engine)
-        self._catalog_reads = SqlaCatalogReads(self.engine, on_statement=self.on_sql_statement)
+        self._catalog_reads = SqlaCatalogReads(self.catalog_read_engine, on_statement=self.on_sql_statement)
 
     @classmethod
     def create(cls, settings: Settings) -> Adapters:
         return_large_blocks_to_the_system()  # argon2's 19 MiB per hash must not stay in the RSS
         engine = create_database_engine(settings.require_database_url())
+        catalog_read_engine = create_catalog_read_engine(settings.require_database_url())
         on_sql_statement = sql_statement_counter().inc if settings.sql_statement_metrics else None
         if on_sql_statement is not None:
             count_statements(engine, on_sql_statement)
         return cls(
             settings=settings,
             engine=engine,
+            catalog_read_engine=catalog_read_engine,
             session_factory=create_session_factory(engine),
             redis=create_redis_client(settings.require_redis_url()),
             on_sql_statement=on_sql_statement,
@@ -108,3 +113,4 @@ class Adapters:
     async def close(self) -> None:
         await self.redis.aclose()
         await self.engine.dispose()
+        await self.catalog_read_engine.dispose()
