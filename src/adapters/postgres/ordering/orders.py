@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Label, Select, bindparam, literal_column, select, update
+from sqlalchemy import Label, Select, bindparam, literal_column, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
@@ -52,6 +52,40 @@ _BY_CHECKOUT = _with_lines_and_events(
 _OF_CHECKOUT = {False: _BY_CHECKOUT, True: _BY_CHECKOUT.with_for_update()}  # built once: paying reads it
 
 
+# Saving an order writes every column but its id (an order is small); built once, with the new events
+# as one array per column, so the statement is the same whatever the number of events.
+_SAVED_COLUMNS = (  # the keys of SqlaOrderRepository._values
+    "checkout_id",
+    "buyer_id",
+    "merchant_id",
+    "status",
+    "currency",
+    "subtotal_minor",
+    "tax_minor",
+    "total_minor",
+    "commission_minor",
+    "tax_rate_bp",
+    "commission_rate_bp",
+    "carrier",
+    "tracking_code",
+    "created_at",
+    "updated_at",
+    "delivered_at",
+)
+_SET = ", ".join(f"{name} = :{name}" for name in _SAVED_COLUMNS)
+_UPDATE_ORDER = f"UPDATE orders SET {_SET} WHERE id = :order_id"  # noqa: S608 - built from constants
+_SAVE = text(_UPDATE_ORDER)
+_INSERT_EVENTS = """
+    INSERT INTO order_events (id, order_id, status, at, note)
+    SELECT e.id, CAST(:order_id AS uuid), e.status, e.at, e.note
+    FROM unnest(
+        CAST(:event_ids AS uuid[]), CAST(:event_statuses AS text[]),
+        CAST(:event_ats AS timestamptz[]), CAST(:event_notes AS text[])
+    ) AS e(id, status, at, note)
+"""
+_SAVE_WITH_EVENTS = text(f"WITH changed AS ({_UPDATE_ORDER}) {_INSERT_EVENTS}")
+
+
 class SqlaOrderRepository(OrderRepository):
     """Orders with their lines and history; a page of orders takes one statement, whatever its size."""
 
@@ -85,18 +119,23 @@ class SqlaOrderRepository(OrderRepository):
         await self._add_events(orders)
 
     async def save(self, order: Order) -> None:
-        changed = (
-            update(OrderRow)
-            .where(OrderRow.id == order.id)
-            .values(self._values(order) | {"updated_at": order.history[-1].at})
-        )
+        values = self._values(order) | {"order_id": order.id}
         events = self._new_events([order])
         connection = await connection_of(self._session)
         with constraint_errors():
             if events:  # the update rides in the insert of the new events: one statement
-                await connection.execute(insert(OrderEventRow).values(events).add_cte(changed.cte("changed")))
+                await connection.execute(
+                    _SAVE_WITH_EVENTS,
+                    values
+                    | {
+                        "event_ids": [event["id"] for event in events],
+                        "event_statuses": [event["status"] for event in events],
+                        "event_ats": [event["at"] for event in events],
+                        "event_notes": [event["note"] for event in events],
+                    },
+                )
             else:
-                await connection.execute(changed)
+                await connection.execute(_SAVE, values)
 
     async def _add_events(self, orders: Sequence[Order]) -> None:
         rows = self._new_events(orders)
