@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
@@ -17,8 +16,23 @@ from domain.ordering.cart import Cart, CartLine, SellableUnit
 
 # Built once: every cart change and every checkout run them.
 _LINES = select(CartLineRow.__table__).where(CartLineRow.buyer_id == bindparam("buyer_id"))
-_EMPTY = delete(CartLineRow).where(CartLineRow.buyer_id == bindparam("buyer_id"))
-_ADD_LINES = insert(CartLineRow)
+# Saving replaces the lines in one statement: the lines the cart no longer has are deleted, the others
+# upserted (the two sets are disjoint), one array per column, whatever the number of lines.
+_REPLACE_LINES = text("""
+    WITH gone AS (
+        DELETE FROM cart_lines
+        WHERE buyer_id = CAST(:buyer_id AS uuid) AND NOT (product_id = ANY(CAST(:product_ids AS uuid[])))
+    )
+    INSERT INTO cart_lines (buyer_id, product_id, sku, quantity, unit_price_minor, currency, added_at)
+    SELECT CAST(:buyer_id AS uuid), l.product_id, l.sku, l.quantity, l.unit_price_minor, l.currency, l.added_at
+    FROM unnest(
+        CAST(:product_ids AS uuid[]), CAST(:skus AS text[]), CAST(:quantities AS integer[]),
+        CAST(:prices AS bigint[]), CAST(:currencies AS text[]), CAST(:added_ats AS timestamptz[])
+    ) AS l(product_id, sku, quantity, unit_price_minor, currency, added_at)
+    ON CONFLICT (buyer_id, product_id) DO UPDATE SET
+        sku = EXCLUDED.sku, quantity = EXCLUDED.quantity, unit_price_minor = EXCLUDED.unit_price_minor,
+        currency = EXCLUDED.currency, added_at = EXCLUDED.added_at
+""")
 
 
 class SqlaCartRepository(CartRepository):
@@ -41,22 +55,18 @@ class SqlaCartRepository(CartRepository):
         return cart
 
     async def save(self, cart: Cart) -> None:
+        lines = list(cart.lines.items())
         connection = await connection_of(self._session)
-        await connection.execute(_EMPTY, {"buyer_id": cart.buyer_id})
-        if cart.lines:
-            with constraint_errors():
-                await connection.execute(
-                    _ADD_LINES,
-                    [
-                        {
-                            "buyer_id": cart.buyer_id,
-                            "product_id": product_id,
-                            "sku": line.unit.sku,
-                            "quantity": line.quantity,
-                            "unit_price_minor": line.price_when_added.amount_minor,
-                            "currency": line.price_when_added.currency.code,
-                            "added_at": line.added_at,
-                        }
-                        for product_id, line in cart.lines.items()
-                    ],
-                )
+        with constraint_errors():
+            await connection.execute(
+                _REPLACE_LINES,
+                {
+                    "buyer_id": cart.buyer_id,
+                    "product_ids": [product_id for product_id, _ in lines],
+                    "skus": [line.unit.sku for _, line in lines],
+                    "quantities": [line.quantity for _, line in lines],
+                    "prices": [line.price_when_added.amount_minor for _, line in lines],
+                    "currencies": [line.price_when_added.currency.code for _, line in lines],
+                    "added_ats": [line.added_at for _, line in lines],
+                },
+            )
