@@ -138,14 +138,13 @@ class PlaceCheckout:
                     )
                 return CheckoutResponse(status_code=stored.status_code, body=stored.body, replayed=True)
 
-            cart = await uow.carts.of_buyer(buyer_id)
+            priced = await uow.carts.priced(buyer_id)
+            cart, units = priced.cart, priced.units
             if cart.is_empty:
                 raise Conflict("the cart is empty", field="cart")
-            units = await uow.sellables.of(sorted(cart.lines))
             self._require_available(cart, units)
             checkout_id = CheckoutId(self.ids.new_id())
-            rates = await uow.store_terms.commission_rates(sorted({unit.merchant_id for unit in units.values()}))
-            orders = self._orders(cart, units, rates, checkout_id, now)
+            orders = self._orders(cart, units, priced.rates, checkout_id, now)
             total = Money(0, self.terms.currency)
             for order in orders:
                 total = total + order.total

@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
 from adapters.postgres.ordering.core import connection_of
-from adapters.postgres.ordering.tables import CartLineRow
-from application.ports.ordering import CartRepository
+from adapters.postgres.ordering.tables import CartLineRow, StoreCommissionRateRow
+from adapters.postgres.tables import ProductRow
+from application.ports.ordering import CartRepository, PricedCart, Sellable
+from domain.catalog.merchants import MerchantId
 from domain.catalog.products import ProductId
 from domain.identity.roles import UserId
 from domain.money import Currency, Money
 from domain.ordering.cart import Cart, CartLine, SellableUnit
+from domain.ordering.pricing import Rate
 
 # Built once: every cart change and every checkout run them.
 _LINES = select(CartLineRow.__table__).where(CartLineRow.buyer_id == bindparam("buyer_id"))
+_CART_LINES = CartLineRow.__table__
+# A checkout's one read: each line with its product (if it still exists) and the store's agreed rate (if any).
+_PRICED = (
+    select(
+        _CART_LINES,
+        ProductRow.id.label("unit_id"),
+        ProductRow.merchant_id,
+        ProductRow.sku.label("unit_sku"),
+        ProductRow.name,
+        ProductRow.price_minor,
+        ProductRow.currency.label("unit_currency"),
+        ProductRow.stock,
+        ProductRow.listed,
+        StoreCommissionRateRow.rate_bp,
+    )
+    .select_from(_CART_LINES)
+    .outerjoin(ProductRow, ProductRow.id == CartLineRow.product_id)
+    .outerjoin(StoreCommissionRateRow, StoreCommissionRateRow.merchant_id == ProductRow.merchant_id)
+    .where(CartLineRow.buyer_id == bindparam("buyer_id"))
+)
 # Saving replaces the lines in one statement: the lines the cart no longer has are deleted, the others
 # upserted (the two sets are disjoint), one array per column, whatever the number of lines.
 _REPLACE_LINES = text("""
@@ -35,6 +60,15 @@ _REPLACE_LINES = text("""
 """)
 
 
+def _line(row: Any) -> CartLine:
+    return CartLine(
+        unit=SellableUnit(ProductId(row.product_id), row.sku),
+        quantity=row.quantity,
+        price_when_added=Money(row.unit_price_minor, Currency(row.currency)),
+        added_at=row.added_at,
+    )
+
+
 class SqlaCartRepository(CartRepository):
     """The cart is its lines; saving replaces them (a cart is small and only its owner writes it)."""
 
@@ -46,13 +80,30 @@ class SqlaCartRepository(CartRepository):
         rows = await connection.execute(_LINES, {"buyer_id": buyer_id})
         cart = Cart(buyer_id)
         for row in rows.all():
-            cart.lines[ProductId(row.product_id)] = CartLine(
-                unit=SellableUnit(ProductId(row.product_id), row.sku),
-                quantity=row.quantity,
-                price_when_added=Money(row.unit_price_minor, Currency(row.currency)),
-                added_at=row.added_at,
-            )
+            cart.lines[ProductId(row.product_id)] = _line(row)
         return cart
+
+    async def priced(self, buyer_id: UserId) -> PricedCart:
+        connection = await connection_of(self._session)
+        rows = await connection.execute(_PRICED, {"buyer_id": buyer_id})
+        priced = PricedCart(Cart(buyer_id), units={}, rates={})
+        for row in rows.all():
+            product_id = ProductId(row.product_id)
+            priced.cart.lines[product_id] = _line(row)
+            if row.unit_id is None:  # pragma: no cover - a product's lines go with it (ON DELETE CASCADE)
+                continue
+            priced.units[product_id] = Sellable(
+                product_id=product_id,
+                merchant_id=MerchantId(row.merchant_id),
+                sku=row.unit_sku,
+                name=row.name,
+                price=Money(row.price_minor, Currency(row.unit_currency)),
+                stock=row.stock,
+                listed=row.listed,  # the catalog's one visibility flag (ADR 0005)
+            )
+            if row.rate_bp is not None:
+                priced.rates[MerchantId(row.merchant_id)] = Rate(row.rate_bp)
+        return priced
 
     async def save(self, cart: Cart) -> None:
         lines = list(cart.lines.items())
