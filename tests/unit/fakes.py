@@ -434,17 +434,18 @@ class InMemoryOutbox(Outbox):
         self._ids = ids
         self._clock = clock
 
-    async def notify(self, notification: Notification) -> None:
-        self._uow.pending.outbox.append(
-            OutboxMessage(
-                id=self._ids.new_id(),
-                recipient=notification.recipient,
-                kind=notification.kind,
-                payload=dict(notification.payload),
-                created_at=self._clock.now(),
-                sent_at=None,
+    async def notify(self, *notifications: Notification) -> None:
+        for notification in notifications:
+            self._uow.pending.outbox.append(
+                OutboxMessage(
+                    id=self._ids.new_id(),
+                    recipient=notification.recipient,
+                    kind=notification.kind,
+                    payload=dict(notification.payload),
+                    created_at=self._clock.now(),
+                    sent_at=None,
+                )
             )
-        )
 
     async def list(
         self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from itertools import groupby
 
-from application.ordering.notifications import tell_buyer, tell_stores
+from application.ordering.notifications import tell_buyer_and_stores
 from application.ordering.stock import announce, reserve
 from application.ordering.terms import CommerceTerms
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
@@ -159,13 +159,14 @@ class PlaceCheckout:
             )
             await uow.checkouts.add(checkout)
             await uow.orders.add_all(orders)
-            await tell_buyer(
+            await tell_buyer_and_stores(
                 uow,
-                buyer_id,
-                "order_placed",
-                {"checkout_id": str(checkout.id), "total_minor": str(total.amount_minor)},
+                orders,
+                buyer_id=buyer_id,
+                buyer_kind="order_placed",
+                buyer_payload={"checkout_id": str(checkout.id), "total_minor": str(total.amount_minor)},
+                store_kind="order_placed",
             )
-            await tell_stores(uow, orders, "order_placed")
             # Last but the key's response: the product rows stay locked from here to the commit,
             # and every other checkout of these products waits for that long.
             changes = await reserve(

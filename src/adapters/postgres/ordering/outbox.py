@@ -1,4 +1,4 @@
-"""The outbox as buying writes it: the same rows, one prepared Core INSERT per notice."""
+"""The outbox as buying writes it: the same rows, one prepared Core INSERT for the notices of a call."""
 
 from __future__ import annotations
 
@@ -13,22 +13,28 @@ _QUEUE = insert(OutboxRow)  # built once: its cache key is computed once, and th
 
 
 class SqlaBuyingOutbox(SqlaOutbox):
-    """Every checkout and payment queues two notices or more; the ORM's add and flush cost more than the insert.
+    """Every checkout and payment queues two notices or more, in one call; the ORM's add and flush cost more.
 
     Everything else (the list the development console reads after commit, the relay's queries) is the
     shared outbox's.
     """
 
-    async def notify(self, notification: Notification) -> None:
-        self.written.append(notification)
+    async def notify(self, *notifications: Notification) -> None:
+        if not notifications:
+            return
+        self.written.extend(notifications)
         connection = await connection_of(self._session)
+        now = self._now()
         await connection.execute(
             _QUEUE,
-            {
-                "recipient": notification.recipient,
-                "kind": notification.kind,
-                "payload": dict(notification.payload),
-                "created_at": self._now(),
-                "sent_at": None,
-            },
+            [
+                {
+                    "recipient": notification.recipient,
+                    "kind": notification.kind,
+                    "payload": dict(notification.payload),
+                    "created_at": now,
+                    "sent_at": None,
+                }
+                for notification in notifications
+            ],
         )
