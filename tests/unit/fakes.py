@@ -649,6 +649,23 @@ class InMemoryProducts(ProductRepository):
         product.updated_at = now
         return product.stock
 
+    async def adjust_stock_and_record(
+        self,
+        product_id: ProductId,
+        delta: int,
+        now: datetime,
+        *,
+        movement_id: UUID,
+        reason: str,
+        actor_id: UserId | None,
+    ) -> int | None:
+        level = await self.adjust_stock(product_id, delta, now)
+        if level is not None:
+            self._uow.pending.stock_movements.append(
+                StockMovement(movement_id, product_id, delta, reason, actor_id, level, now)
+            )
+        return level
+
     async def relist_store(self, merchant_id: MerchantId, *, store_open: bool) -> builtins.list[ProductId]:
         changed = []
         for product in self._rows.values():

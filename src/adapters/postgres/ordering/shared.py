@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import BindParameter, bindparam, insert, select, update
+from sqlalchemy import bindparam, select, text
 
-from adapters.postgres.catalog import SqlaMerchantRepository, SqlaProductRepository, SqlaStockLedger
+from adapters.postgres.catalog import SqlaMerchantRepository, SqlaProductRepository
 from adapters.postgres.errors import constraint_errors
 from adapters.postgres.identity import SqlaUserRepository
 from adapters.postgres.ordering.core import connection_of
-from adapters.postgres.repository import column_values
-from adapters.postgres.tables import MerchantRow, ProductRow, StockMovementRow, UserRow
+from adapters.postgres.tables import MerchantRow, UserRow
 from domain.catalog.merchants import Merchant, MerchantId
-from domain.catalog.products import MAX_STOCK, ProductId, StockMovement
+from domain.catalog.products import MAX_STOCK, ProductId
 from domain.identity.roles import UserId
 from domain.identity.users import User
 
@@ -35,19 +35,21 @@ def _by_id(table: Any) -> dict[bool, Any]:
 
 _USER = _by_id(UserRow.__table__)
 _MERCHANT = _by_id(MerchantRow.__table__)
-_DELTA: BindParameter[int] = bindparam("delta")
-# One conditional UPDATE: concurrent movements serialise on the row, none leaves 0..MAX_STOCK.
-_ADJUST_STOCK = (
-    update(ProductRow)
-    .where(
-        ProductRow.id == bindparam("product_id"),
-        ProductRow.stock + _DELTA >= 0,
-        ProductRow.stock + _DELTA <= MAX_STOCK,
+# One statement: the conditional UPDATE (concurrent movements serialise on the row, none leaves
+# 0..MAX_STOCK) and, when it matched, the ledger row with the level it left.
+_MOVE_STOCK = text("""
+    WITH moved AS (
+        UPDATE products SET stock = stock + CAST(:delta AS integer), updated_at = CAST(:at AS timestamptz)
+        WHERE id = CAST(:product_id AS uuid)
+          AND stock + CAST(:delta AS integer) BETWEEN 0 AND CAST(:max_stock AS integer)
+        RETURNING stock
     )
-    .values(stock=ProductRow.stock + _DELTA, updated_at=bindparam("at"))
-    .returning(ProductRow.stock)
-)
-_RECORD = insert(StockMovementRow)
+    INSERT INTO stock_movements (id, product_id, delta, reason, actor_id, resulting_level, created_at)
+    SELECT CAST(:movement_id AS uuid), CAST(:product_id AS uuid), CAST(:delta AS integer), CAST(:reason AS text),
+           CAST(:actor_id AS uuid), moved.stock, CAST(:at AS timestamptz)
+    FROM moved
+    RETURNING resulting_level
+""")
 
 
 class SqlaBuyingUsers(SqlaUserRepository):
@@ -65,16 +67,26 @@ class SqlaBuyingMerchants(SqlaMerchantRepository):
 
 
 class SqlaBuyingProducts(SqlaProductRepository):
-    async def adjust_stock(self, product_id: ProductId, delta: int, now: datetime) -> int | None:
+    async def adjust_stock_and_record(
+        self,
+        product_id: ProductId,
+        delta: int,
+        now: datetime,
+        *,
+        movement_id: UUID,
+        reason: str,
+        actor_id: UserId | None,
+    ) -> int | None:
         connection = await connection_of(self._session)
-        level = (
-            await connection.execute(_ADJUST_STOCK, {"product_id": product_id, "delta": delta, "at": now})
-        ).scalar()
-        return int(level) if level is not None else None
-
-
-class SqlaBuyingStockLedger(SqlaStockLedger):
-    async def record(self, movement: StockMovement) -> None:
-        connection = await connection_of(self._session)
+        parameters = {
+            "product_id": product_id,
+            "delta": delta,
+            "at": now,
+            "movement_id": movement_id,
+            "reason": reason,
+            "actor_id": actor_id,
+            "max_stock": MAX_STOCK,
+        }
         with constraint_errors():
-            await connection.execute(_RECORD, column_values(movement))
+            level = (await connection.execute(_MOVE_STOCK, parameters)).scalar()
+        return int(level) if level is not None else None

@@ -23,7 +23,6 @@ from adapters.postgres.ordering.outbox import SqlaBuyingOutbox
 from adapters.postgres.ordering.shared import (
     SqlaBuyingMerchants,
     SqlaBuyingProducts,
-    SqlaBuyingStockLedger,
     SqlaBuyingUsers,
 )
 from adapters.postgres.unit_of_work import SqlaUnitOfWork
@@ -64,5 +63,4 @@ class SqlaOrderingUnitOfWork(SqlaUnitOfWork, OrderingUnitOfWork):
         self.users = SqlaBuyingUsers(session)
         self.merchants = SqlaBuyingMerchants(session)
         self.products = SqlaBuyingProducts(session)
-        self.stock_ledger = SqlaBuyingStockLedger(session)
         return self
