@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from adapters.postgres import create_session_factory
 from adapters.postgres.ordering.fake_gateway import FakePaymentGateway
 from adapters.postgres.ordering.unit_of_work import SqlaOrderingUnitOfWork
+from application.ports import Notification
 from application.ports.ordering import ChargeOutcome
 from domain.catalog.merchants import MerchantId
 from domain.errors import Conflict
@@ -163,3 +164,39 @@ async def test_the_fake_gateway_never_charges_one_key_twice(engine):
     failed = await gateway.charge(idempotency_key=uuid4(), amount=Money(5_000, COP), token="tok_error")
     assert failed.outcome is ChargeOutcome.FAILED
     assert await gateway.approved_charges() == 1
+
+
+async def test_buying_queues_notices_in_one_write_as_the_shared_outbox_would_store_them(engine):
+    """Buying's outbox writes the rows of several notices at once; the shared outbox reads them back whole."""
+    new = uow_factory(engine)
+    notices = [
+        Notification(recipient="a@example.com", kind="order_placed", payload={"checkout_id": "c1", "note": "ñandú"}),
+        Notification(recipient="s@example.com", kind="order_placed", payload={"order_id": "o1"}),
+    ]
+    async with new() as uow:
+        await uow.outbox.notify(*notices)
+        await uow.outbox.notify()  # nothing to queue: no statement
+        await uow.commit()
+    async with new() as uow:
+        messages = await uow.outbox.list(recipient=None, kind="order_placed", after=None, limit=10)
+    assert [(m.recipient, m.kind, m.payload, m.sent_at) for m in reversed(messages)] == [
+        (n.recipient, n.kind, n.payload, None) for n in notices
+    ]
+    assert messages[0].id > messages[1].id  # time-ordered ids, in the order given
+    assert all(m.created_at.tzinfo is not None for m in messages)
+    async with engine.connect() as connection:
+        attempts = (await connection.execute(text("SELECT array_agg(attempts) FROM notifications_outbox"))).scalar()
+    assert attempts == [0, 0]
+
+
+async def test_buying_reads_the_buyer_and_the_store_as_the_shared_repositories_map_them(engine, people):
+    user_id, merchant_id = people
+    async with uow_factory(engine)() as uow:
+        buyer = await uow.users.get(user_id)
+        store = await uow.merchants.get(merchant_id, for_update=True)
+        nobody = await uow.users.get(UserId(uuid4()))
+    assert buyer is not None
+    assert (buyer.email.value, buyer.first_name, buyer.role.value) == ("a@example.com", "Ana", "customer")
+    assert store is not None
+    assert (store.contact_email, store.status.value) == ("s@example.com", "approved")
+    assert nobody is None

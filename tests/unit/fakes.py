@@ -434,17 +434,18 @@ class InMemoryOutbox(Outbox):
         self._ids = ids
         self._clock = clock
 
-    async def notify(self, notification: Notification) -> None:
-        self._uow.pending.outbox.append(
-            OutboxMessage(
-                id=self._ids.new_id(),
-                recipient=notification.recipient,
-                kind=notification.kind,
-                payload=dict(notification.payload),
-                created_at=self._clock.now(),
-                sent_at=None,
+    async def notify(self, *notifications: Notification) -> None:
+        for notification in notifications:
+            self._uow.pending.outbox.append(
+                OutboxMessage(
+                    id=self._ids.new_id(),
+                    recipient=notification.recipient,
+                    kind=notification.kind,
+                    payload=dict(notification.payload),
+                    created_at=self._clock.now(),
+                    sent_at=None,
+                )
             )
-        )
 
     async def list(
         self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int
@@ -647,6 +648,23 @@ class InMemoryProducts(ProductRepository):
         product.stock += delta
         product.updated_at = now
         return product.stock
+
+    async def adjust_stock_and_record(
+        self,
+        product_id: ProductId,
+        delta: int,
+        now: datetime,
+        *,
+        movement_id: UUID,
+        reason: str,
+        actor_id: UserId | None,
+    ) -> int | None:
+        level = await self.adjust_stock(product_id, delta, now)
+        if level is not None:
+            self._uow.pending.stock_movements.append(
+                StockMovement(movement_id, product_id, delta, reason, actor_id, level, now)
+            )
+        return level
 
     async def relist_store(self, merchant_id: MerchantId, *, store_open: bool) -> builtins.list[ProductId]:
         changed = []

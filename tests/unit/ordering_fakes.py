@@ -49,6 +49,7 @@ from application.ports.ordering import (
     OrderScope,
     PaymentAttemptRepository,
     PaymentGateway,
+    PricedCart,
     Sellable,
     SellableUnits,
     StoredResponse,
@@ -134,6 +135,12 @@ class InMemorySellables(_Repo, SellableUnits):
 class InMemoryCarts(_Repo, CartRepository):
     async def of_buyer(self, buyer_id: UserId) -> Cart:
         return copy.deepcopy(self.shop.carts.get(buyer_id, Cart(buyer_id)))
+
+    async def priced(self, buyer_id: UserId) -> PricedCart:
+        cart = await self.of_buyer(buyer_id)
+        units = await self._uow.sellables.of(sorted(cart.lines))
+        rates = await self._uow.store_terms.commission_rates(sorted({unit.merchant_id for unit in units.values()}))
+        return PricedCart(cart, units, rates)
 
     async def save(self, cart: Cart) -> None:
         self.shop.carts[cart.buyer_id] = copy.deepcopy(cart)

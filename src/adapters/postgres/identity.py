@@ -162,17 +162,18 @@ class SqlaOutbox(SqlaRepository[OutboxRow], Outbox):
         self._now = now
         self.written: list[Notification] = []
 
-    async def notify(self, notification: Notification) -> None:
-        self.written.append(notification)
-        await self._add(
-            OutboxRow(
-                recipient=notification.recipient,
-                kind=notification.kind,
-                payload=dict(notification.payload),
-                created_at=self._now(),
-                sent_at=None,
+    async def notify(self, *notifications: Notification) -> None:
+        for notification in notifications:
+            self.written.append(notification)
+            await self._add(
+                OutboxRow(
+                    recipient=notification.recipient,
+                    kind=notification.kind,
+                    payload=dict(notification.payload),
+                    created_at=self._now(),
+                    sent_at=None,
+                )
             )
-        )
 
     async def list(
         self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int

@@ -101,7 +101,8 @@ class SqlaEntityRepository(SqlaRepository[RowT], Generic[RowT, E]):
     entity_type: type[E]
     converters: ClassVar[Converters] = {}
 
-    def _entity(self, row: RowT) -> E:
+    def _entity(self, row: object) -> E:
+        """``row``: an ORM row or a Core one (anything with the columns as attributes)."""
         converted = {name: convert(getattr(row, name)) for name, convert in self.converters.items()}
         return entity_from(self.entity_type, row, **converted)
 

@@ -69,21 +69,16 @@ class RedisAccessTokenDenylist(AccessTokenDenylist):
         await self._after_an_answer()
 
     async def is_denied(self, *token_ids: str) -> bool | None:
-        keys = [denied_key(token_id) for token_id in token_ids]
-
-        async def ask() -> list[object]:
-            async with self._client.pipeline(transaction=False) as pipeline:
-                pipeline.exists(*keys)
-                pipeline.get(COMPLETE_SINCE_KEY)
-                return list(await pipeline.execute())
-
+        # One MGET, the marker first: a denied token's key holds a value, so "exists" is "not nil". One
+        # command costs a request less than a pipeline of EXISTS and GET, and answers the same.
+        keys = [COMPLETE_SINCE_KEY, *(denied_key(token_id) for token_id in token_ids)]
         try:
-            denied, complete_since = await self._circuit.run(ask)
+            complete_since, *denials = await self._circuit.run(lambda: self._client.mget(keys))
         except RedisUnavailable as error:
             self._failed_since_last_answer = True
             logger.warning("could not read the access-token denylist: %s", error.__class__.__name__)
             return None
-        if denied:
+        if any(denial is not None for denial in denials):
             return True
         since = _as_float(complete_since)
         if since is None or self._failed_since_last_answer:

@@ -8,7 +8,7 @@ from datetime import datetime
 from uuid import NAMESPACE_URL, uuid5
 
 from application.ordering.access import buyers_checkout
-from application.ordering.notifications import tell_buyer, tell_stores
+from application.ordering.notifications import tell_buyer, tell_buyer_and_stores
 from application.ordering.place_checkout import PlacedCheckout
 from application.ports import Clock, IdGenerator
 from application.ports.ordering import ChargeOutcome, ChargeResult, OrderingUnitOfWork, PaymentGateway
@@ -204,14 +204,16 @@ class PayCheckout:
             [entry for order, _ in paying for entry in sale_entries(order, self.ids.new_id, now)]
         )
         await uow.carts.save(Cart(checkout.buyer_id))  # emptied: saving no lines replaces them all
-        await tell_buyer(
+        await tell_buyer_and_stores(
             uow,
-            checkout.buyer_id,
-            "payment_received",
-            {"checkout_id": str(checkout.id), "total_minor": str(checkout.total.amount_minor)},
+            orders,
+            buyer_id=checkout.buyer_id,
+            buyer_kind="payment_received",
+            buyer_payload={"checkout_id": str(checkout.id), "total_minor": str(checkout.total.amount_minor)},
+            store_kind="order_paid",
             buyer=buyer,
+            merchants={merchant.id: merchant for _, merchant in paying},
         )
-        await tell_stores(uow, orders, "order_paid", merchants={merchant.id: merchant for _, merchant in paying})
         invoices: list[Invoice] = []
         for order, merchant in paying:  # by store id: the invoice counters are locked in that order
             sequence = await uow.invoices.next_number(order.merchant_id, InvoiceKind.INVOICE)

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from itertools import groupby
 
-from application.ordering.notifications import tell_buyer, tell_stores
+from application.ordering.notifications import tell_buyer_and_stores
 from application.ordering.stock import announce, reserve
 from application.ordering.terms import CommerceTerms
 from application.ports import CatalogCacheInvalidation, Clock, IdGenerator
@@ -138,14 +138,13 @@ class PlaceCheckout:
                     )
                 return CheckoutResponse(status_code=stored.status_code, body=stored.body, replayed=True)
 
-            cart = await uow.carts.of_buyer(buyer_id)
+            priced = await uow.carts.priced(buyer_id)
+            cart, units = priced.cart, priced.units
             if cart.is_empty:
                 raise Conflict("the cart is empty", field="cart")
-            units = await uow.sellables.of(sorted(cart.lines))
             self._require_available(cart, units)
             checkout_id = CheckoutId(self.ids.new_id())
-            rates = await uow.store_terms.commission_rates(sorted({unit.merchant_id for unit in units.values()}))
-            orders = self._orders(cart, units, rates, checkout_id, now)
+            orders = self._orders(cart, units, priced.rates, checkout_id, now)
             total = Money(0, self.terms.currency)
             for order in orders:
                 total = total + order.total
@@ -160,13 +159,14 @@ class PlaceCheckout:
             )
             await uow.checkouts.add(checkout)
             await uow.orders.add_all(orders)
-            await tell_buyer(
+            await tell_buyer_and_stores(
                 uow,
-                buyer_id,
-                "order_placed",
-                {"checkout_id": str(checkout.id), "total_minor": str(total.amount_minor)},
+                orders,
+                buyer_id=buyer_id,
+                buyer_kind="order_placed",
+                buyer_payload={"checkout_id": str(checkout.id), "total_minor": str(total.amount_minor)},
+                store_kind="order_placed",
             )
-            await tell_stores(uow, orders, "order_placed")
             # Last but the key's response: the product rows stay locked from here to the commit,
             # and every other checkout of these products waits for that long.
             changes = await reserve(

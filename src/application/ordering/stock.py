@@ -8,7 +8,7 @@ from datetime import datetime
 
 from application.ports import CatalogCacheInvalidation, IdGenerator
 from application.ports.ordering import OrderingUnitOfWork
-from domain.catalog.products import ProductId, StockMovement
+from domain.catalog.products import ProductId
 from domain.identity.roles import UserId
 from domain.ordering.checkouts import InsufficientStock, Shortage
 from domain.ordering.orders import Order
@@ -37,7 +37,7 @@ async def reserve(
 ) -> list[StockChange]:
     """Take ``(product, sku, quantity)`` out of stock, all or nothing.
 
-    One conditional decrement per line, in product-id order: two checkouts
+    One conditional decrement with its ledger row per line, in product-id order: two checkouts
     sharing products lock their rows in the same order, so they cannot
     deadlock. A short line does not stop the others being tried, so the error
     names every short product; the caller's transaction is rolled back.
@@ -45,18 +45,18 @@ async def reserve(
     changes: list[StockChange] = []
     short: list[tuple[ProductId, str, int]] = []
     for product_id, sku, quantity in sorted(wanted, key=lambda item: item[0]):
-        level = await uow.products.adjust_stock(product_id, -quantity, now)
+        level = await uow.products.adjust_stock_and_record(
+            product_id, -quantity, now, movement_id=ids.new_id(), reason=reason, actor_id=actor_id
+        )
         if level is None:
             short.append((product_id, sku, quantity))
         else:
             changes.append(StockChange(product_id, -quantity, level))
-    if short:
+    if short:  # the ledger rows of the lines that moved go with the rolled-back transaction
         levels = await uow.sellables.stock_levels([product_id for product_id, _, _ in short])
         raise InsufficientStock(
             tuple(Shortage(product_id, sku, quantity, levels.get(product_id, 0)) for product_id, sku, quantity in short)
         )
-    for change in changes:
-        await _record(uow, change, reason=reason, actor_id=actor_id, ids=ids, now=now)
     return changes
 
 
@@ -69,7 +69,7 @@ async def release(
     ids: IdGenerator,
     now: datetime,
 ) -> list[StockChange]:
-    """Give the orders' units back to stock, one update and one ledger row per product.
+    """Give the orders' units back to stock, one update with its ledger row per product.
 
     Products are locked in id order across all the orders, like reservations,
     so a release never deadlocks with a checkout.
@@ -80,36 +80,13 @@ async def release(
             returned[line.unit.product_id] = returned.get(line.unit.product_id, 0) + line.quantity
     changes: list[StockChange] = []
     for product_id, quantity in sorted(returned.items()):
-        level = await uow.products.adjust_stock(product_id, quantity, now)
+        level = await uow.products.adjust_stock_and_record(
+            product_id, quantity, now, movement_id=ids.new_id(), reason=reason, actor_id=actor_id
+        )
         if level is None:  # pragma: no cover - only past MAX_STOCK, which a merchant would have to fill first
             continue
-        change = StockChange(product_id, quantity, level)
-        changes.append(change)
-        await _record(uow, change, reason=reason, actor_id=actor_id, ids=ids, now=now)
+        changes.append(StockChange(product_id, quantity, level))
     return changes
-
-
-async def _record(
-    uow: OrderingUnitOfWork,
-    change: StockChange,
-    *,
-    reason: str,
-    actor_id: UserId | None,
-    ids: IdGenerator,
-    now: datetime,
-) -> None:
-    """The stock ledger's row for one change."""
-    await uow.stock_ledger.record(
-        StockMovement(
-            id=ids.new_id(),
-            product_id=change.product_id,
-            delta=change.delta,
-            reason=reason,
-            actor_id=actor_id,
-            resulting_level=change.level,
-            created_at=now,
-        )
-    )
 
 
 async def announce(cache: CatalogCacheInvalidation, changes: Sequence[StockChange]) -> None:

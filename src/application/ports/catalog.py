@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
+from uuid import UUID
 
 from domain.catalog.categories import Category, CategoryId
 from domain.catalog.imports import CatalogImport, CatalogImportId
@@ -103,6 +104,19 @@ class ProductRepository(Protocol):
 
     async def adjust_stock(self, product_id: ProductId, delta: int, now: datetime) -> int | None:
         """Apply ``delta`` atomically; the new level, or ``None`` when it would leave 0..``MAX_STOCK``."""
+        ...
+
+    async def adjust_stock_and_record(
+        self,
+        product_id: ProductId,
+        delta: int,
+        now: datetime,
+        *,
+        movement_id: UUID,
+        reason: str,
+        actor_id: UserId | None,
+    ) -> int | None:
+        """``adjust_stock`` and, when the stock moved, its stock-ledger row (with the level it left), as one write."""
         ...
 
     async def relist_store(self, merchant_id: MerchantId, *, store_open: bool) -> list[ProductId]:

@@ -106,7 +106,9 @@ class OutboxMessage:
 class Outbox(Protocol):
     """The transactional outbox: a message queued here is sent only if the change commits."""
 
-    async def notify(self, notification: Notification) -> None: ...
+    async def notify(self, *notifications: Notification) -> None:
+        """Queue these messages, in this order; several at once cost one write."""
+        ...
 
     async def list(
         self, *, recipient: str | None, kind: str | None, after: UUID | None, limit: int

@@ -44,9 +44,24 @@ class SellableUnits(Protocol):
     async def stock_levels(self, product_ids: Sequence[ProductId]) -> dict[ProductId, int]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class PricedCart:
+    """A cart with what the catalog says about its units now and the agreed rates of their stores."""
+
+    cart: Cart
+    units: dict[ProductId, Sellable]
+    """The units of the cart's lines that still exist."""
+    rates: dict[MerchantId, Rate]
+    """The rates agreed with those units' stores; a store missing here pays the platform default."""
+
+
 class CartRepository(Protocol):
     async def of_buyer(self, buyer_id: UserId) -> Cart:
         """The buyer's cart (empty when they never put anything in it)."""
+        ...
+
+    async def priced(self, buyer_id: UserId) -> PricedCart:
+        """The buyer's cart with its units and their stores' rates, in one read: all a checkout reads."""
         ...
 
     async def save(self, cart: Cart) -> None: ...

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import ARRAY, ColumnElement, String, and_, any_, bindparam, literal, or_, select, text, update
 from sqlalchemy.dialects import postgresql
@@ -14,10 +15,11 @@ from sqlalchemy.dialects import postgresql
 from adapters.postgres.errors import constraint_errors
 from adapters.postgres.patterns import escape_like
 from adapters.postgres.repository import SqlaRepository, column_values, entity_from
-from adapters.postgres.tables import ProductRow
+from adapters.postgres.tables import ProductRow, StockMovementRow
 from application.ports import ProductRepository
 from domain.catalog.merchants import MerchantId
 from domain.catalog.products import MAX_STOCK, Product, ProductId, ProductStatus
+from domain.identity.roles import UserId
 from domain.money import Currency, Money
 
 
@@ -173,6 +175,32 @@ class SqlaProductRepository(SqlaRepository[ProductRow], ProductRepository):
             .returning(ProductRow.stock)
         )
         return int(level) if level is not None else None
+
+    async def adjust_stock_and_record(
+        self,
+        product_id: ProductId,
+        delta: int,
+        now: datetime,
+        *,
+        movement_id: UUID,
+        reason: str,
+        actor_id: UserId | None,
+    ) -> int | None:
+        level = await self.adjust_stock(product_id, delta, now)
+        if level is not None:
+            self._session.add(
+                StockMovementRow(
+                    id=movement_id,
+                    product_id=product_id,
+                    delta=delta,
+                    reason=reason,
+                    actor_id=actor_id,
+                    resulting_level=level,
+                    created_at=now,
+                )
+            )
+            await self._flush()
+        return level
 
     async def relist_store(self, merchant_id: MerchantId, *, store_open: bool) -> list[ProductId]:
         visible = and_(literal(store_open), _LISTABLE)

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+_CONNECTION = "commerce.buying.connection"
+
 
 async def connection_of(session: AsyncSession) -> AsyncConnection:
-    """The session's connection, in its transaction (begun here if need be)."""
-    return await session.connection()
+    """The session's connection, in its transaction (begun here if need be).
+
+    Kept in the session's ``info`` between statements: asking the session every time went through its
+    transaction bookkeeping for each statement. A commit, a rollback or a lost connection closes or
+    invalidates it, and the next statement asks the session again.
+    """
+    connection: AsyncConnection | None = session.info.get(_CONNECTION)
+    if connection is None or connection.closed or connection.invalidated:
+        connection = await session.connection()
+        session.info[_CONNECTION] = connection
+    return connection

@@ -6,16 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Label, Select, bindparam, literal_column, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Label, Select, bindparam, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
 from adapters.postgres.errors import constraint_errors
 from adapters.postgres.ordering.core import connection_of
 from adapters.postgres.ordering.tables import (
-    OrderEventRow,
-    OrderLineRow,
     OrderRow,
 )
 from application.ports.ordering import (
@@ -52,6 +49,63 @@ _BY_CHECKOUT = _with_lines_and_events(
 _OF_CHECKOUT = {False: _BY_CHECKOUT, True: _BY_CHECKOUT.with_for_update()}  # built once: paying reads it
 
 
+# Saving an order writes every column but its id (an order is small); built once, with the new events
+# as one array per column, so the statement is the same whatever the number of events.
+_SAVED_COLUMNS = (  # the keys of SqlaOrderRepository._values, with their types
+    ("checkout_id", "uuid"),
+    ("buyer_id", "uuid"),
+    ("merchant_id", "uuid"),
+    ("status", "text"),
+    ("currency", "text"),
+    ("subtotal_minor", "bigint"),
+    ("tax_minor", "bigint"),
+    ("total_minor", "bigint"),
+    ("commission_minor", "bigint"),
+    ("tax_rate_bp", "integer"),
+    ("commission_rate_bp", "integer"),
+    ("carrier", "text"),
+    ("tracking_code", "text"),
+    ("created_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
+    ("delivered_at", "timestamptz"),
+)
+_SET = ", ".join(f"{name} = :{name}" for name, _ in _SAVED_COLUMNS)
+_UPDATE_ORDER = f"UPDATE orders SET {_SET} WHERE id = :order_id"  # noqa: S608 - built from constants
+_SAVE = text(_UPDATE_ORDER)
+_INSERT_EVENTS = """
+    INSERT INTO order_events (id, order_id, status, at, note)
+    SELECT e.id, CAST(:order_id AS uuid), e.status, e.at, e.note
+    FROM unnest(
+        CAST(:event_ids AS uuid[]), CAST(:event_statuses AS text[]),
+        CAST(:event_ats AS timestamptz[]), CAST(:event_notes AS text[])
+    ) AS e(id, status, at, note)
+"""
+_SAVE_WITH_EVENTS = text(f"WITH changed AS ({_UPDATE_ORDER}) {_INSERT_EVENTS}")
+
+# Placing orders inserts them, their lines and their first events in one statement (the foreign keys
+# are checked at its end), one array per column whatever the number of orders and lines.
+_ORDER_ARRAYS = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in (("id", "uuid"), *_SAVED_COLUMNS))
+_ORDER_NAMES = ", ".join(name for name, _ in (("id", "uuid"), *_SAVED_COLUMNS))
+_ADD_ALL = text(
+    f"WITH new_orders AS (INSERT INTO orders ({_ORDER_NAMES}) SELECT * FROM unnest({_ORDER_ARRAYS})),"  # noqa: S608 - built from constants
+    """
+    new_lines AS (
+        INSERT INTO order_lines (order_id, position, product_id, sku, name, unit_price_minor, quantity)
+        SELECT * FROM unnest(
+            CAST(:line_order_ids AS uuid[]), CAST(:line_positions AS integer[]), CAST(:line_product_ids AS uuid[]),
+            CAST(:line_skus AS text[]), CAST(:line_names AS text[]), CAST(:line_prices AS bigint[]),
+            CAST(:line_quantities AS integer[])
+        )
+    )
+    INSERT INTO order_events (id, order_id, status, at, note)
+    SELECT * FROM unnest(
+        CAST(:event_ids AS uuid[]), CAST(:event_order_ids AS uuid[]), CAST(:event_statuses AS text[]),
+        CAST(:event_ats AS timestamptz[]), CAST(:event_notes AS text[])
+    )
+    """
+)
+
+
 class SqlaOrderRepository(OrderRepository):
     """Orders with their lines and history; a page of orders takes one statement, whatever its size."""
 
@@ -62,48 +116,48 @@ class SqlaOrderRepository(OrderRepository):
     async def add_all(self, orders: Sequence[Order]) -> None:
         if not orders:
             return
+        rows = [self._values(order) | {"id": order.id} for order in orders]
+        lines = [(order, position, line) for order in orders for position, line in enumerate(order.lines, start=1)]
+        events = self._new_events(orders)
         connection = await connection_of(self._session)
         with constraint_errors():
-            await connection.execute(insert(OrderRow), [self._values(order) | {"id": order.id} for order in orders])
-        with constraint_errors():
             await connection.execute(
-                insert(OrderLineRow),
-                [
-                    {
-                        "order_id": order.id,
-                        "position": position,
-                        "product_id": line.unit.product_id,
-                        "sku": line.unit.sku,
-                        "name": line.name,
-                        "unit_price_minor": line.unit_price.amount_minor,
-                        "quantity": line.quantity,
-                    }
-                    for order in orders
-                    for position, line in enumerate(order.lines, start=1)
-                ],
+                _ADD_ALL,
+                {name: [row[name] for row in rows] for name in rows[0]}
+                | {
+                    "line_order_ids": [order.id for order, _, _ in lines],
+                    "line_positions": [position for _, position, _ in lines],
+                    "line_product_ids": [line.unit.product_id for _, _, line in lines],
+                    "line_skus": [line.unit.sku for _, _, line in lines],
+                    "line_names": [line.name for _, _, line in lines],
+                    "line_prices": [line.unit_price.amount_minor for _, _, line in lines],
+                    "line_quantities": [line.quantity for _, _, line in lines],
+                    "event_ids": [event["id"] for event in events],
+                    "event_order_ids": [event["order_id"] for event in events],
+                    "event_statuses": [event["status"] for event in events],
+                    "event_ats": [event["at"] for event in events],
+                    "event_notes": [event["note"] for event in events],
+                },
             )
-        await self._add_events(orders)
 
     async def save(self, order: Order) -> None:
-        changed = (
-            update(OrderRow)
-            .where(OrderRow.id == order.id)
-            .values(self._values(order) | {"updated_at": order.history[-1].at})
-        )
+        values = self._values(order) | {"order_id": order.id}
         events = self._new_events([order])
         connection = await connection_of(self._session)
         with constraint_errors():
             if events:  # the update rides in the insert of the new events: one statement
-                await connection.execute(insert(OrderEventRow).values(events).add_cte(changed.cte("changed")))
+                await connection.execute(
+                    _SAVE_WITH_EVENTS,
+                    values
+                    | {
+                        "event_ids": [event["id"] for event in events],
+                        "event_statuses": [event["status"] for event in events],
+                        "event_ats": [event["at"] for event in events],
+                        "event_notes": [event["note"] for event in events],
+                    },
+                )
             else:
-                await connection.execute(changed)
-
-    async def _add_events(self, orders: Sequence[Order]) -> None:
-        rows = self._new_events(orders)
-        if rows:
-            connection = await connection_of(self._session)
-            with constraint_errors():
-                await connection.execute(insert(OrderEventRow), rows)
+                await connection.execute(_SAVE, values)
 
     def _new_events(self, orders: Sequence[Order]) -> list[dict[str, Any]]:
         """The rows of the events these orders gained since they were read or written here."""

@@ -34,6 +34,10 @@ _SELLABLES = select(
     ProductRow.listed,
 ).where(ProductRow.id.in_(bindparam("ids", expanding=True)))  # built once: every cart change and checkout reads it
 
+_RATES = select(StoreCommissionRateRow.merchant_id, StoreCommissionRateRow.rate_bp).where(
+    StoreCommissionRateRow.merchant_id.in_(bindparam("ids", expanding=True))
+)  # built once: every checkout reads it
+
 
 class SqlaSellableUnits(SellableUnits):
     def __init__(self, session: AsyncSession) -> None:
@@ -71,11 +75,7 @@ class SqlaStoreTerms(StoreTerms):
         if not merchant_ids:
             return {}
         connection = await connection_of(self._session)
-        rows = await connection.execute(
-            select(StoreCommissionRateRow.merchant_id, StoreCommissionRateRow.rate_bp).where(
-                StoreCommissionRateRow.merchant_id.in_(merchant_ids)
-            )
-        )
+        rows = await connection.execute(_RATES, {"ids": list(merchant_ids)})
         return {MerchantId(merchant_id): Rate(rate) for merchant_id, rate in rows.all()}
 
     async def set_commission_rate(self, merchant_id: MerchantId, rate: Rate, now: datetime) -> None:

@@ -20,6 +20,11 @@ from adapters.postgres.ordering import (
     SqlaStoreTerms,
 )
 from adapters.postgres.ordering.outbox import SqlaBuyingOutbox
+from adapters.postgres.ordering.shared import (
+    SqlaBuyingMerchants,
+    SqlaBuyingProducts,
+    SqlaBuyingUsers,
+)
 from adapters.postgres.unit_of_work import SqlaUnitOfWork
 from application.ports.ordering import OrderingUnitOfWork
 from domain.money import Currency
@@ -55,4 +60,7 @@ class SqlaOrderingUnitOfWork(SqlaUnitOfWork, OrderingUnitOfWork):
         self.merchant_ledger = SqlaMerchantLedger(session, self._currency)
         self.store_terms = SqlaStoreTerms(session)
         self.outbox = SqlaBuyingOutbox(session, self._now)
+        self.users = SqlaBuyingUsers(session)
+        self.merchants = SqlaBuyingMerchants(session)
+        self.products = SqlaBuyingProducts(session)
         return self
