@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 import pytest
-from sqlalchemy import insert, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.engine import make_url
 from uuid_utils.compat import uuid7
 
@@ -132,3 +132,48 @@ async def test_the_catalog_reads_use_their_own_few_connections_with_generic_plan
     assert plan_modes == {"force_generic_plan"}
     async with engine.connect() as connection:  # the main pool plans as PostgreSQL decides
         assert (await connection.exec_driver_sql("SHOW plan_cache_mode")).scalar_one() == "auto"
+
+
+@pytest.mark.parametrize("sort", [ProductSort.NEWEST, ProductSort.PRICE_ASC, ProductSort.PRICE_DESC])
+async def test_a_parent_category_pages_through_every_product_of_its_subtree_in_order(engine, sort):
+    ids = await _seed(engine)  # ropa > zapatos (one product), hogar
+    prices = [5_000, 12_000, 7_500, 12_000, 3_000, 9_900, 7_500]
+    async with engine.begin() as connection:
+        for number, price in enumerate(prices):
+            await connection.execute(insert(ProductRow), [{
+                "id": uuid7(), "merchant_id": ids["merchant"], "sku": f"SKU-P{number}", "name": f"Prenda {number}",
+                "description": "", "price_minor": price, "currency": "COP", "stock": number,
+                "category_id": ids["ropa"] if number % 2 else ids["zapatos"], "images": [], "status": "active",
+                "suspension_reason": None, "listed": True, "created_at": NOW, "updated_at": NOW,
+            }])  # fmt: skip
+        await connection.execute(  # in another subtree: never listed under ropa
+            insert(ProductRow),
+            [{
+                "id": uuid7(), "merchant_id": ids["merchant"], "sku": "SKU-H", "name": "Mesa", "description": "",
+                "price_minor": 4_000, "currency": "COP", "stock": 1, "category_id": ids["hogar"], "images": [],
+                "status": "active", "suspension_reason": None, "listed": True, "created_at": NOW, "updated_at": NOW,
+            }],
+        )  # fmt: skip
+        rows = (
+            await connection.execute(
+                select(ProductRow.id, ProductRow.price_minor).where(ProductRow.category_id != ids["hogar"])
+            )
+        ).all()
+    if sort is ProductSort.NEWEST:
+        expected = [row.id for row in sorted(rows, key=lambda row: row.id, reverse=True)]
+    else:
+        expected = [row.id for row in sorted(rows, key=lambda row: (row.price_minor, row.id))]
+        if sort is ProductSort.PRICE_DESC:
+            expected.reverse()
+    reads = SqlaCatalogReads(engine)
+    query = ProductQuery(category="ropa", sort=sort, min_price=1)
+    seen: list = []
+    after = None
+    async with reads as uow:
+        while True:
+            page = await uow.catalog.search(query, after=after, limit=3)
+            seen += [item.id for item in page]
+            if len(page) < 3:
+                break
+            after = page[-1].position
+    assert seen == expected

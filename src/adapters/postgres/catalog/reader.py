@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
-    Float,
     Integer,
     Select,
     String,
@@ -17,13 +17,12 @@ from sqlalchemy import (
     bindparam,
     func,
     select,
-    tuple_,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql.selectable import AliasedReturnsRows
 
 from adapters.postgres.catalog.categories import path_under
-from adapters.postgres.catalog.listing_parameters import id_list, listing_shape, listing_values, seek_values
+from adapters.postgres.catalog.listing_parameters import id_list, listing_shape, listing_values
 from adapters.postgres.catalog.product_page import PRODUCT_PAGE_COLUMNS, category_chain_statement, product_statement
 from adapters.postgres.catalog.relevance import (
     RANKED_MATCHES,
@@ -33,6 +32,7 @@ from adapters.postgres.catalog.relevance import (
     search_terms,
     text_query,
 )
+from adapters.postgres.catalog.sorting import order_and_seek, per_category_page
 from adapters.postgres.compiled import Connect, Statements, run_compiled
 from adapters.postgres.tables import CategoryRow, MerchantRow, ProductRow
 from application.ports import (
@@ -202,8 +202,11 @@ class SqlaCatalogReader(CatalogReader):
             check = bindparam("category_check", id_list(category_ids), type_=String)
             still_current.append(select(listed_ids).scalar_subquery() == check)
             statement = statement.where(*still_current)
-        conditions = self._product_conditions(query, category_ids)
         page_size = bindparam("limit", limit, type_=Integer)
+        if terms is None and category_ids is not None and len(category_ids) > 1:
+            others = self._product_conditions(replace(query, category=None), None)
+            return per_category_page(query, category_ids, others, still_current, after=after, page_size=page_size)
+        conditions = self._product_conditions(query, category_ids)
         if terms is not None:
             words = text_query(terms)
             matches = ProductRow.search_vector.op("@@")(words)
@@ -243,7 +246,7 @@ class SqlaCatalogReader(CatalogReader):
                     .cte("ranked_matches")
                     .prefix_with("MATERIALIZED")
                 )
-                best = self._order_and_seek(
+                best = order_and_seek(
                     select(ranked.c.id, ranked.c.rank), sort, ranked.c.rank, after, product_id=ranked.c.id
                 )
                 page = best.limit(page_size).subquery("page")
@@ -254,7 +257,7 @@ class SqlaCatalogReader(CatalogReader):
                 )
             conditions.append(matches)
         statement = statement.where(*conditions)
-        return self._order_and_seek(statement, sort, rank, after).limit(page_size)
+        return order_and_seek(statement, sort, rank, after).limit(page_size)
 
     def _product_conditions(
         self, query: ProductQuery, category_ids: Sequence[UUID] | None
@@ -277,36 +280,6 @@ class SqlaCatalogReader(CatalogReader):
         elif query.in_stock is False:
             conditions.append(ProductRow.stock == 0)
         return conditions
-
-    @staticmethod
-    def _order_and_seek(
-        statement: Select[Any],
-        sort: ProductSort,
-        rank: ColumnElement[float] | None,
-        after: Position | None,
-        *,
-        product_id: ColumnElement[UUID] | None = None,
-    ) -> Select[Any]:
-        seek = seek_values(sort, after)
-        after_id = bindparam("after_id", seek.get("after_id"), type_=Uuid)
-        if sort is ProductSort.RELEVANCE and rank is not None:
-            ranked_id = ProductRow.id if product_id is None else product_id
-            if after is not None:
-                after_rank = bindparam("after_key", seek["after_key"], type_=Float)
-                statement = statement.where(tuple_(rank, ranked_id) < tuple_(after_rank, after_id))
-            return statement.order_by(rank.desc(), ranked_id.desc())
-        if sort in (ProductSort.PRICE_ASC, ProductSort.PRICE_DESC):
-            ascending = sort is ProductSort.PRICE_ASC
-            if after is not None:
-                key = tuple_(ProductRow.price_minor, ProductRow.id)
-                after_price = tuple_(bindparam("after_key", seek["after_key"], type_=BigInteger), after_id)
-                statement = statement.where(key > after_price if ascending else key < after_price)
-            if ascending:
-                return statement.order_by(ProductRow.price_minor.asc(), ProductRow.id.asc())
-            return statement.order_by(ProductRow.price_minor.desc(), ProductRow.id.desc())
-        if after is not None:
-            statement = statement.where(ProductRow.id < after_id)
-        return statement.order_by(ProductRow.id.desc())
 
     @staticmethod
     def _summary(row: Sequence[Any], sort: ProductSort) -> ProductSummary:
