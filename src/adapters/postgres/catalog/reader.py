@@ -32,7 +32,7 @@ from adapters.postgres.catalog.relevance import (
     search_terms,
     text_query,
 )
-from adapters.postgres.catalog.sorting import order_and_seek, per_category_page
+from adapters.postgres.catalog.sorting import card_columns, order_and_seek, per_category_page
 from adapters.postgres.compiled import Connect, Statements, run_compiled
 from adapters.postgres.tables import CategoryRow, MerchantRow, ProductRow
 from application.ports import (
@@ -176,13 +176,7 @@ class SqlaCatalogReader(CatalogReader):
         terms = search_terms(query.text) if query.text else None
         rank: ColumnElement[float] | None = None
         columns: list[Any] = [
-            ProductRow.id,
-            ProductRow.name,
-            ProductRow.price_minor,
-            ProductRow.currency,
-            (ProductRow.stock > 0).label("in_stock"),
-            ProductRow.images[1].label("image"),
-            ProductRow.merchant_id,
+            *card_columns(),
             MerchantRow.name.label("merchant_name"),
             CategoryRow.path.label("category_path"),
             ProductRow.created_at,

@@ -56,6 +56,19 @@ def order_and_seek(
     return statement.order_by(ProductRow.id.desc())
 
 
+def card_columns() -> list[Any]:
+    """What a product card takes from the products table, in the order the reader maps rows by."""
+    return [
+        ProductRow.id,
+        ProductRow.name,
+        ProductRow.price_minor,
+        ProductRow.currency,
+        (ProductRow.stock > 0).label("in_stock"),
+        ProductRow.images[1].label("image"),
+        ProductRow.merchant_id,
+    ]
+
+
 def per_category_page(
     query: ProductQuery,
     category_ids: Sequence[UUID],
@@ -73,17 +86,9 @@ def per_category_page(
     wanted = func.unnest(bindparam("category_id_array", list(category_ids), type_=ARRAY(Uuid)))
     each = wanted.table_valued("id").render_derived(name="wanted")
     first_of_each = order_and_seek(
-        select(
-            ProductRow.id,
-            ProductRow.name,
-            ProductRow.price_minor,
-            ProductRow.currency,
-            (ProductRow.stock > 0).label("in_stock"),
-            ProductRow.images[1].label("image"),
-            ProductRow.merchant_id,
-            ProductRow.category_id,
-            ProductRow.created_at,
-        ).where(ProductRow.listed, ProductRow.category_id == each.c.id, *others),
+        select(*card_columns(), ProductRow.category_id, ProductRow.created_at).where(
+            ProductRow.listed, ProductRow.category_id == each.c.id, *others
+        ),
         sort,
         None,
         after,
