@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType, TracebackType
@@ -31,6 +33,9 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 FORCING_SIGNAL_COUNT = 3
 # Exit status after a forced stop: 128 + SIGINT, as shells report an interrupted command.
 FORCED_EXIT_STATUS = 130
+# One Ctrl-C can arrive twice: the terminal signals the whole process group and `uv run`
+# forwards the signal to its child too. A second signal this soon after the first is that one.
+SAME_SIGNAL_SECONDS = 0.5
 
 
 @dataclasses.dataclass(slots=True)
@@ -92,11 +97,15 @@ class StopSignals:
     First signal: ``SystemExit(0)`` (a requested stop is a normal exit; the
     ``finally`` blocks stop the engines). Second: logged, the stop goes on.
     Third: the engines are stopped fast right away, and the process exits 130.
+    A signal within ``SAME_SIGNAL_SECONDS`` of the one before is the same keypress
+    delivered twice, and does not count.
     """
 
-    def __init__(self, engines: RunningEngines) -> None:
+    def __init__(self, engines: RunningEngines, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._engines = engines
+        self._clock = clock
         self._received = 0
+        self._last_at = -math.inf
         self._previous: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
 
     def __enter__(self) -> StopSignals:
@@ -112,8 +121,13 @@ class StopSignals:
             signal.signal(number, handler)
 
     def _on_signal(self, number: int, _frame: FrameType | None) -> None:
-        self._received += 1
+        now = self._clock()
         name = signal.Signals(number).name
+        if now - self._last_at < SAME_SIGNAL_SECONDS:
+            logger.debug("%s received again at once: the same request to stop", name)
+            return
+        self._last_at = now
+        self._received += 1
         if self._received == 1:
             logger.info("%s received: stopping", name)
             raise SystemExit(0)
