@@ -10,6 +10,7 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.plugins.prometheus import PrometheusConfig
 
+from entrypoints.collector import settle_after_startup
 from entrypoints.container import Container
 from entrypoints.engines import RunningEngines, start_engines
 from entrypoints.http.catalog.imports import imports_controller
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         engines: RunningEngines = await asyncio.to_thread(start_engines, settings)
         own_container = Container.create(engines.settings)
         app.state.container = own_container
+        settle_after_startup()
         try:
             yield
         finally:
