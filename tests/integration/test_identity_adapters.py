@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -20,7 +21,7 @@ from adapters.redis import (
     RedisUnavailable,
     create_redis_client,
 )
-from adapters.security import Argon2PasswordHasher, JwtAccessTokens, Uuid7Generator, argon2_hasher
+from adapters.security import Argon2PasswordHasher, JwtAccessTokens, Uuid7Generator, argon2_hasher, jwt_tokens
 from application.ports import AccessClaims, CredentialRecord
 from domain.errors import AuthenticationFailed, Conflict
 from domain.identity.contact import Email, NationalId, Phone
@@ -235,16 +236,20 @@ async def test_where_cffi_cannot_make_callbacks_verifications_use_the_library(mo
     assert hasher.kept_work_areas == 0
 
 
-def test_jwt_access_tokens_round_trip_and_reject_tampering_and_expiry():
-    tokens = JwtAccessTokens("k" * 40)
-    claims = AccessClaims(
+def access_claims(token_id: str = "jti-1", *, minutes: int = 15) -> AccessClaims:
+    return AccessClaims(
         user_id=UserId(UUID(int=7)),
         role=Role.CUSTOMER,
-        token_id="jti-1",
+        token_id=token_id,
         credentials_version=3,
         session_id=UUID(int=9),
-        expires_at=datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=15),
+        expires_at=datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=minutes),
     )
+
+
+def test_jwt_access_tokens_round_trip_and_reject_tampering_and_expiry():
+    tokens = JwtAccessTokens("k" * 40)
+    claims = access_claims()
     token = tokens.issue(claims)
     assert tokens.read(token) == claims
     with pytest.raises(AuthenticationFailed):
@@ -254,6 +259,31 @@ def test_jwt_access_tokens_round_trip_and_reject_tampering_and_expiry():
     expired = tokens.issue(replace(claims, expires_at=datetime.now(UTC) - timedelta(seconds=5)))
     with pytest.raises(AuthenticationFailed, match="expired"):
         tokens.read(expired)
+
+
+def test_a_remembered_access_token_is_still_refused_from_the_second_it_expires(monkeypatch):
+    """Reads remember a token's claims; the expiry is checked on every read, exactly as PyJWT checks it."""
+    tokens = JwtAccessTokens("k" * 40)
+    claims = access_claims("jti-2", minutes=1)
+    expires_at = claims.expires_at
+    token = tokens.issue(claims)
+    assert tokens.read(token) == claims
+    assert tokens.read(token) == claims
+
+    monkeypatch.setattr(time, "time", lambda: expires_at.timestamp() - 0.001)
+    assert tokens.read(token) == claims
+    monkeypatch.setattr(time, "time", expires_at.timestamp)
+    with pytest.raises(AuthenticationFailed, match="expired"):
+        tokens.read(token)
+
+
+def test_the_access_token_memo_stays_bounded():
+    tokens = JwtAccessTokens("k" * 40)
+    issued = [tokens.issue(access_claims(f"jti-{n}")) for n in range(jwt_tokens._READ_MEMO_SIZE + 10)]
+    for token in issued:
+        tokens.read(token)
+    assert len(tokens._read) <= jwt_tokens._READ_MEMO_SIZE
+    assert tokens.read(issued[0]).token_id == "jti-0"
 
 
 async def test_an_eviction_is_tried_even_while_the_redis_circuit_is_open(redis):
