@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
-from adapters.postgres.ordering.core import connection_of
+from adapters.postgres.ordering.core import Prepared, connection_of
 from adapters.postgres.ordering.tables import CartLineRow, StoreCommissionRateRow
 from adapters.postgres.tables import ProductRow
 from application.ports.ordering import CartRepository, PricedCart, Sellable
@@ -20,10 +20,10 @@ from domain.ordering.cart import Cart, CartLine, SellableUnit
 from domain.ordering.pricing import Rate
 
 # Built once: every cart change and every checkout run them.
-_LINES = select(CartLineRow.__table__).where(CartLineRow.buyer_id == bindparam("buyer_id"))
+_LINES = Prepared(select(CartLineRow.__table__).where(CartLineRow.buyer_id == bindparam("buyer_id")))
 _CART_LINES = CartLineRow.__table__
 # A checkout's one read: each line with its product (if it still exists) and the store's agreed rate (if any).
-_PRICED = (
+_PRICED = Prepared(
     select(
         _CART_LINES,
         ProductRow.id.label("unit_id"),
@@ -43,7 +43,8 @@ _PRICED = (
 )
 # Saving replaces the lines in one statement: the lines the cart no longer has are deleted, the others
 # upserted (the two sets are disjoint), one array per column, whatever the number of lines.
-_REPLACE_LINES = text("""
+_REPLACE_LINES = Prepared(
+    text("""
     WITH gone AS (
         DELETE FROM cart_lines
         WHERE buyer_id = CAST(:buyer_id AS uuid) AND NOT (product_id = ANY(CAST(:product_ids AS uuid[])))
@@ -58,6 +59,7 @@ _REPLACE_LINES = text("""
         sku = EXCLUDED.sku, quantity = EXCLUDED.quantity, unit_price_minor = EXCLUDED.unit_price_minor,
         currency = EXCLUDED.currency, added_at = EXCLUDED.added_at
 """)
+)
 
 
 def _line(row: Any) -> CartLine:

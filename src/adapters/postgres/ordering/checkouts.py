@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
-from adapters.postgres.ordering.core import connection_of
+from adapters.postgres.ordering.core import Prepared, connection_of
 from adapters.postgres.ordering.tables import (
     CheckoutRow,
     IdempotencyKeyRow,
@@ -75,14 +75,16 @@ def _get(*, of_buyer: bool, for_update: bool) -> Select[Any]:
     return statement.with_for_update() if for_update else statement
 
 
-_ADD = insert(CheckoutRow)
-_SAVE = (
+_ADD = Prepared(insert(CheckoutRow))
+_SAVE = Prepared(
     update(CheckoutRow)
     .where(CheckoutRow.id == bindparam("checkout_id"))
     .values(status=bindparam("status"), paid_at=bindparam("paid_at"))
 )
 _GET = {
-    (of_buyer, lock): _get(of_buyer=of_buyer, for_update=lock) for of_buyer in (False, True) for lock in (False, True)
+    (of_buyer, lock): Prepared(_get(of_buyer=of_buyer, for_update=lock))
+    for of_buyer in (False, True)
+    for lock in (False, True)
 }
 
 
@@ -147,16 +149,18 @@ class SqlaCheckoutRepository(CheckoutRepository):
 
 
 # Built once (their cache keys are computed once): the hot path of every checkout.
-_CLAIM = (
+_CLAIM = Prepared(
     insert(IdempotencyKeyRow)
     .on_conflict_do_nothing(index_elements=[IdempotencyKeyRow.owner_id, IdempotencyKeyRow.key])
     .returning(IdempotencyKeyRow.key)
 )
 _THIS_KEY = (IdempotencyKeyRow.owner_id == bindparam("owner"), IdempotencyKeyRow.key == bindparam("key_"))
-_STORED = select(IdempotencyKeyRow.fingerprint, IdempotencyKeyRow.status_code, IdempotencyKeyRow.response_body).where(
-    *_THIS_KEY
+_STORED = Prepared(
+    select(IdempotencyKeyRow.fingerprint, IdempotencyKeyRow.status_code, IdempotencyKeyRow.response_body).where(
+        *_THIS_KEY
+    )
 )
-_COMPLETE = (
+_COMPLETE = Prepared(
     update(IdempotencyKeyRow).where(*_THIS_KEY).values(status_code=bindparam("code"), response_body=bindparam("body"))
 )
 

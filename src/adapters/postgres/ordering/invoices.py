@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
-from adapters.postgres.ordering.core import connection_of
+from adapters.postgres.ordering.core import Prepared, connection_of
 from adapters.postgres.ordering.tables import (
     DocumentSequenceRow,
     InvoiceRow,
@@ -35,7 +35,7 @@ def _line_json(line: OrderLine) -> dict[str, Any]:
 
 
 # Built once: each paid order runs both, the first with its store's counter row locked until commit.
-_NEXT_NUMBER = (
+_NEXT_NUMBER = Prepared(
     insert(DocumentSequenceRow)
     .on_conflict_do_update(
         index_elements=[DocumentSequenceRow.merchant_id, DocumentSequenceRow.kind],
@@ -43,7 +43,7 @@ _NEXT_NUMBER = (
     )
     .returning(DocumentSequenceRow.last_number)
 )
-_ISSUE = insert(InvoiceRow)
+_ISSUE = Prepared(insert(InvoiceRow))
 
 
 class SqlaInvoiceRepository(InvoiceRepository):

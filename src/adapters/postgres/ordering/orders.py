@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from uuid_utils.compat import uuid7
 
 from adapters.postgres.errors import constraint_errors
-from adapters.postgres.ordering.core import connection_of
+from adapters.postgres.ordering.core import Prepared, connection_of
 from adapters.postgres.ordering.tables import (
     OrderRow,
 )
@@ -46,7 +46,10 @@ def _with_lines_and_events(statement: Select[Any]) -> Select[Any]:
 _BY_CHECKOUT = _with_lines_and_events(
     select(_ORDERS).where(OrderRow.checkout_id == bindparam("checkout_id")).order_by(OrderRow.merchant_id)
 )
-_OF_CHECKOUT = {False: _BY_CHECKOUT, True: _BY_CHECKOUT.with_for_update()}  # built once: paying reads it
+_OF_CHECKOUT = {
+    False: Prepared(_BY_CHECKOUT),
+    True: Prepared(_BY_CHECKOUT.with_for_update()),
+}  # built once: paying reads it
 
 
 # Saving an order writes every column but its id (an order is small); built once, with the new events
@@ -71,7 +74,7 @@ _SAVED_COLUMNS = (  # the keys of SqlaOrderRepository._values, with their types
 )
 _SET = ", ".join(f"{name} = :{name}" for name, _ in _SAVED_COLUMNS)
 _UPDATE_ORDER = f"UPDATE orders SET {_SET} WHERE id = :order_id"  # noqa: S608 - built from constants
-_SAVE = text(_UPDATE_ORDER)
+_SAVE = Prepared(text(_UPDATE_ORDER))
 _INSERT_EVENTS = """
     INSERT INTO order_events (id, order_id, status, at, note)
     SELECT e.id, CAST(:order_id AS uuid), e.status, e.at, e.note
@@ -80,15 +83,16 @@ _INSERT_EVENTS = """
         CAST(:event_ats AS timestamptz[]), CAST(:event_notes AS text[])
     ) AS e(id, status, at, note)
 """
-_SAVE_WITH_EVENTS = text(f"WITH changed AS ({_UPDATE_ORDER}) {_INSERT_EVENTS}")
+_SAVE_WITH_EVENTS = Prepared(text(f"WITH changed AS ({_UPDATE_ORDER}) {_INSERT_EVENTS}"))
 
 # Placing orders inserts them, their lines and their first events in one statement (the foreign keys
 # are checked at its end), one array per column whatever the number of orders and lines.
 _ORDER_ARRAYS = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in (("id", "uuid"), *_SAVED_COLUMNS))
 _ORDER_NAMES = ", ".join(name for name, _ in (("id", "uuid"), *_SAVED_COLUMNS))
-_ADD_ALL = text(
-    f"WITH new_orders AS (INSERT INTO orders ({_ORDER_NAMES}) SELECT * FROM unnest({_ORDER_ARRAYS})),"  # noqa: S608 - built from constants
-    """
+_ADD_ALL = Prepared(
+    text(
+        f"WITH new_orders AS (INSERT INTO orders ({_ORDER_NAMES}) SELECT * FROM unnest({_ORDER_ARRAYS})),"  # noqa: S608 - built from constants
+        """
     new_lines AS (
         INSERT INTO order_lines (order_id, position, product_id, sku, name, unit_price_minor, quantity)
         SELECT * FROM unnest(
@@ -103,6 +107,7 @@ _ADD_ALL = text(
         CAST(:event_ats AS timestamptz[]), CAST(:event_notes AS text[])
     )
     """
+    )
 )
 
 
@@ -202,7 +207,9 @@ class SqlaOrderRepository(OrderRepository):
     async def of_checkout(self, checkout_id: CheckoutId, *, for_update: bool = False) -> list[Order]:
         return await self._assemble(_OF_CHECKOUT[for_update], {"checkout_id": checkout_id})
 
-    async def _assemble(self, statement: Select[Any], parameters: dict[str, Any] | None = None) -> list[Order]:
+    async def _assemble(
+        self, statement: Prepared | Select[Any], parameters: dict[str, Any] | None = None
+    ) -> list[Order]:
         """Run a statement of ``_with_lines_and_events`` and map its rows."""
         connection = await connection_of(self._session)
         rows = (await connection.execute(statement, parameters)).all()

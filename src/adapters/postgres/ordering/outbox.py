@@ -8,17 +8,19 @@ from sqlalchemy import text
 from uuid_utils.compat import uuid7
 
 from adapters.postgres.identity import SqlaOutbox
-from adapters.postgres.ordering.core import connection_of
+from adapters.postgres.ordering.core import Prepared, connection_of
 from application.ports import Notification
 
 # Built once, one array per column: the same prepared statement whatever the number of notices (an
 # executemany of a plain INSERT cost more than the statement itself). Ids are UUIDv7, as the ORM's.
-_QUEUE = text("""
+_QUEUE = Prepared(
+    text("""
     INSERT INTO notifications_outbox (id, recipient, kind, payload, created_at)
     SELECT n.id, n.recipient, n.kind, CAST(n.payload AS jsonb), CAST(:created_at AS timestamptz)
     FROM unnest(CAST(:ids AS uuid[]), CAST(:recipients AS text[]), CAST(:kinds AS text[]), CAST(:payloads AS text[]))
         AS n(id, recipient, kind, payload)
 """)
+)
 
 
 class SqlaBuyingOutbox(SqlaOutbox):

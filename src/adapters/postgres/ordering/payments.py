@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Executable, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
-from adapters.postgres.ordering.core import connection_of
+from adapters.postgres.ordering.core import Prepared, connection_of
 from adapters.postgres.ordering.tables import (
     CheckoutRow,
     PaymentAttemptRow,
@@ -51,8 +51,8 @@ def _attempt(row: Any) -> PaymentAttempt:
 
 
 # Built once: paying runs each of them once or twice.
-_ADD = insert(PaymentAttemptRow)
-_SAVE = (
+_ADD = Prepared(insert(PaymentAttemptRow))
+_SAVE = Prepared(
     update(PaymentAttemptRow)
     .where(PaymentAttemptRow.id == bindparam("attempt_id"))
     .values(
@@ -62,9 +62,12 @@ _SAVE = (
         updated_at=bindparam("updated_at"),
     )
 )
-_GET = select(*_ATTEMPT_COLUMNS).where(PaymentAttemptRow.id == bindparam("attempt_id"))
-_OPEN_FOR = select(*_ATTEMPT_COLUMNS).where(
-    PaymentAttemptRow.checkout_id == bindparam("checkout_id"), PaymentAttemptRow.status.in_(_OPEN)
+_GET = Prepared(select(*_ATTEMPT_COLUMNS).where(PaymentAttemptRow.id == bindparam("attempt_id")))
+_OPEN_FOR = Prepared(
+    select(*_ATTEMPT_COLUMNS).where(
+        PaymentAttemptRow.checkout_id == bindparam("checkout_id"),
+        or_(*(PaymentAttemptRow.status == status for status in _OPEN)),
+    )
 )
 
 
@@ -109,7 +112,7 @@ class SqlaPaymentAttemptRepository(PaymentAttemptRepository):
     async def open_for(self, checkout_id: CheckoutId) -> PaymentAttempt | None:
         return await self._read(_OPEN_FOR, checkout_id=checkout_id)
 
-    async def _read(self, statement: Executable, **parameters: Any) -> PaymentAttempt | None:
+    async def _read(self, statement: Prepared, **parameters: Any) -> PaymentAttempt | None:
         connection = await connection_of(self._session)
         row = (await connection.execute(statement, parameters)).one_or_none()
         return _attempt(row) if row is not None else None

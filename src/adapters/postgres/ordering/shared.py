@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, select, text
 from adapters.postgres.catalog import SqlaMerchantRepository, SqlaProductRepository
 from adapters.postgres.errors import constraint_errors
 from adapters.postgres.identity import SqlaUserRepository
-from adapters.postgres.ordering.core import connection_of
+from adapters.postgres.ordering.core import Prepared, connection_of
 from adapters.postgres.tables import MerchantRow, UserRow
 from domain.catalog.merchants import Merchant, MerchantId
 from domain.catalog.products import MAX_STOCK, ProductId
@@ -27,17 +27,18 @@ from domain.identity.roles import UserId
 from domain.identity.users import User
 
 
-def _by_id(table: Any) -> dict[bool, Any]:
+def _by_id(table: Any) -> dict[bool, Prepared]:
     """``SELECT * .. WHERE id = :id``, plain and ``FOR UPDATE``, built once."""
     statement = select(table).where(table.c.id == bindparam("id"))
-    return {False: statement, True: statement.with_for_update()}
+    return {False: Prepared(statement), True: Prepared(statement.with_for_update())}
 
 
 _USER = _by_id(UserRow.__table__)
 _MERCHANT = _by_id(MerchantRow.__table__)
 # One statement: the conditional UPDATE (concurrent movements serialise on the row, none leaves
 # 0..MAX_STOCK) and, when it matched, the ledger row with the level it left.
-_MOVE_STOCK = text("""
+_MOVE_STOCK = Prepared(
+    text("""
     WITH moved AS (
         UPDATE products SET stock = stock + CAST(:delta AS integer), updated_at = CAST(:at AS timestamptz)
         WHERE id = CAST(:product_id AS uuid)
@@ -50,6 +51,7 @@ _MOVE_STOCK = text("""
     FROM moved
     RETURNING resulting_level
 """)
+)
 
 
 class SqlaBuyingUsers(SqlaUserRepository):
