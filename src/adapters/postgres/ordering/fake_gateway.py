@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -119,6 +119,28 @@ async def _book(
     return inserted
 
 
+# Built once (a statement built per call cost more of the worker's CPU than running it): book the
+# charge unless the key has an operation already, and say what was booked.
+_BOOKED = (
+    insert(FakeGatewayOperationRow)
+    .values(
+        idempotency_key=bindparam("idempotency_key"),
+        kind="charge",
+        token=bindparam("token"),
+        amount_minor=bindparam("amount_minor"),
+        currency=bindparam("currency"),
+        outcome=bindparam("outcome"),
+        reference=bindparam("reference"),
+        charge_reference=None,
+        created_at=bindparam("created_at"),
+    )
+    .on_conflict_do_nothing(index_elements=[FakeGatewayOperationRow.idempotency_key])
+    .returning(FakeGatewayOperationRow.outcome, FakeGatewayOperationRow.reference)
+    .cte("booked")
+)
+_BOOK_CHARGE = select(_BOOKED.c.outcome, _BOOKED.c.reference)
+
+
 async def _book_charge(
     connection: AsyncConnection, idempotency_key: UUID, *, amount: Money, outcome: ChargeOutcome, token: str
 ) -> tuple[bool, Row[str, str] | None]:
@@ -127,24 +149,16 @@ async def _book_charge(
     The statement's own snapshot cannot see a row that a concurrent call with the same key committed
     while this one waited on it, so that rare case reads the book again.
     """
-    booked = (
-        insert(FakeGatewayOperationRow)
-        .values(
-            idempotency_key=idempotency_key,
-            kind="charge",
-            token=token,
-            amount_minor=amount.amount_minor,
-            currency=amount.currency.code,
-            outcome=outcome.value,
-            reference=f"ch_{idempotency_key.hex[:24]}",
-            charge_reference=None,
-            created_at=datetime.now(UTC),
-        )
-        .on_conflict_do_nothing(index_elements=[FakeGatewayOperationRow.idempotency_key])
-        .returning(FakeGatewayOperationRow.outcome, FakeGatewayOperationRow.reference)
-        .cte("booked")
-    )
-    row = (await connection.execute(select(booked.c.outcome, booked.c.reference))).one_or_none()
+    parameters = {
+        "idempotency_key": idempotency_key,
+        "token": token,
+        "amount_minor": amount.amount_minor,
+        "currency": amount.currency.code,
+        "outcome": outcome.value,
+        "reference": f"ch_{idempotency_key.hex[:24]}",
+        "created_at": datetime.now(UTC),
+    }
+    row = (await connection.execute(_BOOK_CHARGE, parameters)).one_or_none()
     if row is not None:
         return True, row
     return False, await _charge_of(connection, idempotency_key)
