@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import case, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import case, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
-from adapters.postgres.ordering.core import connection_of
+from adapters.postgres.ordering.core import Prepared, connection_of
 from adapters.postgres.ordering.tables import (
     MerchantLedgerEntryRow,
     OrderRow,
@@ -25,6 +24,18 @@ from domain.money import Currency, Money
 from domain.ordering.ledger import EntryKind, LedgerEntry
 from domain.ordering.orders import OrderId, OrderStatus
 
+# Built once, one array per column: a payment's entries (sale and commission) in one statement, not an
+# executemany of one round trip per entry.
+_RECORD = Prepared(
+    text("""
+    INSERT INTO merchant_ledger_entries (id, merchant_id, order_id, kind, amount_minor, currency, created_at)
+    SELECT * FROM unnest(
+        CAST(:ids AS uuid[]), CAST(:merchant_ids AS uuid[]), CAST(:order_ids AS uuid[]), CAST(:kinds AS text[]),
+        CAST(:amounts AS bigint[]), CAST(:currencies AS text[]), CAST(:created_ats AS timestamptz[])
+    )
+""")
+)
+
 
 class SqlaMerchantLedger(MerchantLedger):
     def __init__(self, session: AsyncSession, currency: Currency) -> None:
@@ -37,19 +48,16 @@ class SqlaMerchantLedger(MerchantLedger):
         connection = await connection_of(self._session)
         with constraint_errors():
             await connection.execute(
-                insert(MerchantLedgerEntryRow),
-                [
-                    {
-                        "id": entry.id,
-                        "merchant_id": entry.merchant_id,
-                        "order_id": entry.order_id,
-                        "kind": entry.kind.value,
-                        "amount_minor": entry.amount_minor,
-                        "currency": entry.currency.code,
-                        "created_at": entry.created_at,
-                    }
-                    for entry in entries
-                ],
+                _RECORD,
+                {
+                    "ids": [entry.id for entry in entries],
+                    "merchant_ids": [entry.merchant_id for entry in entries],
+                    "order_ids": [entry.order_id for entry in entries],
+                    "kinds": [entry.kind.value for entry in entries],
+                    "amounts": [entry.amount_minor for entry in entries],
+                    "currencies": [entry.currency.code for entry in entries],
+                    "created_ats": [entry.created_at for entry in entries],
+                },
             )
 
     async def balance(self, merchant_id: MerchantId, *, available_before: datetime) -> Balance:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import any_, bindparam, cast, select
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.postgres.errors import constraint_errors
-from adapters.postgres.ordering.core import connection_of
+from adapters.postgres.ordering.core import Prepared, connection_of
 from adapters.postgres.ordering.tables import StoreCommissionRateRow
 from adapters.postgres.tables import ProductRow
 from application.ports.ordering import (
@@ -23,20 +23,26 @@ from domain.catalog.products import ProductId
 from domain.money import Currency, Money
 from domain.ordering.pricing import Rate
 
-_SELLABLES = select(
-    ProductRow.id,
-    ProductRow.merchant_id,
-    ProductRow.sku,
-    ProductRow.name,
-    ProductRow.price_minor,
-    ProductRow.currency,
-    ProductRow.stock,
-    ProductRow.listed,
-).where(ProductRow.id.in_(bindparam("ids", expanding=True)))  # built once: every cart change and checkout reads it
+# ``= ANY(array)``, not ``IN (..)``: one statement text whatever the number of ids, prepared once.
+_IDS = cast(bindparam("ids"), ARRAY(UUID(as_uuid=True)))
+_SELLABLES = Prepared(
+    select(
+        ProductRow.id,
+        ProductRow.merchant_id,
+        ProductRow.sku,
+        ProductRow.name,
+        ProductRow.price_minor,
+        ProductRow.currency,
+        ProductRow.stock,
+        ProductRow.listed,
+    ).where(ProductRow.id == any_(_IDS))
+)  # built once: every cart change and checkout reads it
 
-_RATES = select(StoreCommissionRateRow.merchant_id, StoreCommissionRateRow.rate_bp).where(
-    StoreCommissionRateRow.merchant_id.in_(bindparam("ids", expanding=True))
-)  # built once: every checkout reads it
+_RATES = Prepared(
+    select(StoreCommissionRateRow.merchant_id, StoreCommissionRateRow.rate_bp).where(
+        StoreCommissionRateRow.merchant_id == any_(_IDS)
+    )
+)  # built once
 
 
 class SqlaSellableUnits(SellableUnits):
