@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
 from litestar.plugins.prometheus import PrometheusConfig
 
 from entrypoints.collector import settle_after_startup
@@ -44,6 +47,16 @@ from entrypoints.settings import Environment, Settings, load_settings
 
 API_PREFIX = "/api/v1"
 MAX_REQUEST_BODY = 1024 * 1024  # 1 MiB: no request of this API needs more
+
+
+async def admit_request(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """The app's one guard: the Bearer check, then the route's rate limits.
+
+    In this order: per-account limits count the authenticated caller. One guard, not two: Litestar
+    copies the route handler for every guard it calls, on every request.
+    """
+    await authenticate_bearer_routes(connection, handler)
+    await enforce_rate_limits(connection, handler)
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Litestar:
@@ -105,8 +118,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         route_handlers=[HealthController, MetricsController, api, docs_assets_router()],
         middleware=[prometheus.middleware],
         dependencies=provider_dependencies(),
-        # In this order: per-account limits count the authenticated caller.
-        guards=[authenticate_bearer_routes, enforce_rate_limits],
+        guards=[admit_request],
         request_class=ApiRequest,
         plugins=[ClosedRequestBodies()],
         exception_handlers=EXCEPTION_HANDLERS,
