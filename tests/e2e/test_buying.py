@@ -404,6 +404,30 @@ async def test_a_checkout_runs_eight_statements_plus_one_per_line(client, admin_
     assert two_merchants == 8 + 2 + 1
 
 
+async def test_a_checkout_reserves_stock_last_so_the_product_rows_are_locked_for_the_commit_alone(
+    client, admin_tokens, shop
+):
+    """Every other checkout of a product waits on its row from the reservation to the commit."""
+    store, product = await store_with_product(client, admin_tokens, shop, price=1_000, stock=10)
+    other = await create_product(client, store.id, store.manager, shop.category_id, stock=10)
+    [buyer] = await customers(client, 1)
+    for each in (product, other):
+        await put_in_cart(client, buyer, each["id"], 1)
+    engine = client.app.state.container.engine
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        assert (await check_out(client, buyer)).status_code == 201
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    moves = [index for index, statement in enumerate(statements) if "UPDATE products SET stock = stock +" in statement]
+    assert moves == [len(statements) - 2, len(statements) - 1], statements
+
+
 async def test_order_listings_page_with_cursors_that_only_continue_their_own_listing(client, admin_tokens, shop):
     store, product = await store_with_product(client, admin_tokens, shop, price=3_000, stock=10)
     ana, luis = await customers(client, 2)

@@ -97,8 +97,8 @@ class PlaceCheckout:
       store's commission rate (see ``domain.ordering.pricing`` for rounding).
     - stock for every line is reserved in the same transaction (all or
       nothing; 409 naming short products and what is left), with a ledger row;
-      it is the last write before the key's response, so the product rows
-      are locked for as short a time as possible.
+      it is the last write before the commit, so the product rows are locked
+      for as short a time as possible (for the commit alone).
     - the checkout must be paid within the checkout TTL, or it expires.
     - the buyer and each store are told through the outbox.
     """
@@ -167,8 +167,12 @@ class PlaceCheckout:
                 buyer_payload={"checkout_id": str(checkout.id), "total_minor": str(total.amount_minor)},
                 store_kind="order_placed",
             )
-            # Last but the key's response: the product rows stay locked from here to the commit,
-            # and every other checkout of these products waits for that long.
+            # The key's response is written before the stock is reserved: if the reservation fails,
+            # the whole transaction (the response with it) rolls back.
+            body = command.encode(PlacedCheckout(checkout=checkout, orders=orders))
+            await uow.idempotency_keys.complete(buyer_id, key, status_code=201, body=body)
+            # Last: the product rows stay locked from here to the commit, and every other checkout of
+            # these products waits for that long.
             changes = await reserve(
                 uow,
                 [(line.unit.product_id, line.unit.sku, line.quantity) for line in cart.lines.values()],
@@ -177,8 +181,6 @@ class PlaceCheckout:
                 ids=self.ids,
                 now=now,
             )
-            body = command.encode(PlacedCheckout(checkout=checkout, orders=orders))
-            await uow.idempotency_keys.complete(buyer_id, key, status_code=201, body=body)
             await uow.commit()
         await announce(self.cache, changes)
         return CheckoutResponse(status_code=201, body=body, replayed=False)
