@@ -5,15 +5,19 @@ still reaches the error funnel by name, a dropped connection is reported as unav
 and the engine's statement event still sees each of them.
 """
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import asyncpg
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import bindparam, event, select, text, update
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.engine import make_url
 
 from adapters.postgres import create_database_engine, create_session_factory
+from adapters.postgres.ordering.core import Prepared, connection_of
+from adapters.postgres.ordering.tables import CheckoutRow
 from adapters.postgres.ordering.unit_of_work import SqlaOrderingUnitOfWork
 from application.ports import StorageUnavailable
 from domain.errors import Conflict
@@ -25,6 +29,7 @@ from domain.ordering.payments import PaymentAttempt, PaymentAttemptId, PaymentSt
 
 COP = Currency("COP")
 NOW = datetime(2026, 11, 26, 12, 0, 0, 123456, tzinfo=UTC)
+_BACKEND = Prepared(text("SELECT pg_backend_pid()"))
 
 
 def uow_factory(engine):
@@ -164,3 +169,41 @@ async def test_a_connection_the_server_dropped_fails_one_unit_of_work_as_unavail
             assert await uow.idempotency_keys.claim(buyer, "k-3", "fp", now=NOW, keep_until=NOW) is None
     finally:
         await small.dispose()
+
+
+async def test_a_statement_cancelled_mid_round_trip_costs_its_connection_not_later_commits(database_url, buyer):
+    """A BEGIN cut short by a cancellation must not leave later units of work committing into nothing."""
+    small = create_database_engine(database_url, pool_size=1)
+    try:
+        async with uow_factory(small)() as uow:
+            connection = await connection_of(uow.session)
+            reading = asyncio.create_task(connection.execute(_BACKEND, {}))
+            await asyncio.sleep(0)  # the BEGIN is on its way
+            reading.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await reading
+        async with uow_factory(small)() as uow:
+            assert await uow.idempotency_keys.claim(buyer, "k-4", "fp", now=NOW, keep_until=NOW) is None
+            await uow.commit()
+        admin = await asyncpg.connect(make_url(database_url).set(drivername="postgresql").render_as_string(False))
+        try:
+            seen = await admin.fetchval("SELECT count(*) FROM idempotency_keys WHERE key = 'k-4'")
+        finally:
+            await admin.close()
+        assert seen == 1
+    finally:
+        await small.dispose()
+
+
+def test_a_prepared_statement_wants_every_value_the_caller_owes_and_keeps_its_own_literals() -> None:
+    dialect = asyncpg_dialect()
+    by_id = Prepared(select(CheckoutRow.id).where(CheckoutRow.id == bindparam("checkout_id")))
+    with pytest.raises(KeyError, match="checkout_id"):
+        by_id.compiled(dialect, {}).values({})
+    unpaid = Prepared(update(CheckoutRow).where(CheckoutRow.id == bindparam("checkout_id")).values(paid_at=None))
+    checkout_id = uuid4()
+    # The literal NULL is kept; the id goes through its column type's bind processing, as SQLAlchemy sends it.
+    assert unpaid.compiled(dialect, {"checkout_id": checkout_id}).values({"checkout_id": checkout_id}) == [
+        None,
+        str(checkout_id),
+    ]

@@ -26,10 +26,21 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
 
 _CONNECTION = "commerce.buying.connection"
 
 Processor = Callable[[Any], Any] | None
+
+
+_REQUIRED = object()
+
+
+def _constant(bind: BindParameter[Any] | None) -> Any:
+    """The value a statement carries for this parameter, or ``_REQUIRED`` when the caller must give it."""
+    if bind is None or bind.required:
+        return _REQUIRED
+    return bind.effective_value
 
 
 class _Compiled:
@@ -46,15 +57,18 @@ class _Compiled:
         if compiled.has_out_parameters or any(bind.expanding for bind in compiled.binds.values()):
             # An IN list's parameters are rendered per call; write ``= ANY(:list)`` or the values themselves.
             raise TypeError("a prepared statement takes no expanding (IN) or out parameters")
-        constants = compiled.construct_params(_check=False)
         processors = cast("Mapping[str, Processor]", compiled._bind_processors)  # as SQLAlchemy applies them
         self.sql = compiled.string
-        # (name, constant, processor) in the order of the positional parameters ($1, $2, ...).
+        # (name, constant, processor) in the order of the positional parameters ($1, $2, ...). A bind
+        # that needs a value from the caller has no constant; a literal (``status == 'pending'``,
+        # ``charge_reference=None``) is one.
         self.binds: tuple[tuple[str, Any, Processor], ...] = tuple(
-            (name, constants.get(name), processors.get(name)) for name in (compiled.positiontup or ())
+            (name, _constant(compiled.binds.get(name)), processors.get(name)) for name in (compiled.positiontup or ())
         )
         columns = list(getattr(statement, "exported_columns", ()))
         self.row_type: Any = namedtuple("Row", [column.key for column in columns], rename=True) if columns else None
+        # Looked up without the driver's column type, which no type of buying's statements needs; one
+        # that does (Numeric, Float) fails here, at the statement's first use, not with wrong values.
         self.row_processors: tuple[Processor, ...] = tuple(
             column.type._cached_result_processor(dialect, None) for column in columns
         )
@@ -64,11 +78,12 @@ class _Compiled:
         for name, constant, processor in self.binds:
             if name in parameters:
                 value = parameters[name]
-            elif constant is not None:
+            elif constant is not _REQUIRED:
                 value = constant
             else:
                 raise KeyError(f"no value for the parameter {name!r}")
-            values.append(processor(value) if processor is not None and value is not None else value)
+            # Applied to None too, as SQLAlchemy does (a JSON column's None is the JSON null).
+            values.append(value if processor is None else processor(value))
         return values
 
     def rows(self, records: Sequence[Sequence[Any]]) -> list[Any]:
@@ -175,6 +190,13 @@ class BuyingConnection:
                 records = await adapted._connection.fetch(compiled.sql, *values)
             except Exception as error:
                 raise await self._translated(error, compiled.sql, values) from error
+            except BaseException:
+                # Cancelled (or stopped) mid round trip: the server's state is unknown. A BEGIN cut short
+                # leaves the server in a transaction that the adapter does not know of, so no later COMMIT
+                # or pool reset would end it. As SQLAlchemy's own path does, the connection is invalidated
+                # (closed at once, here without awaiting) and the pool opens a new one.
+                sync.invalidate()
+                raise
         return compiled.rows(records)
 
     async def _translated(self, error: Exception, sql: str, values: list[Any]) -> Exception:
