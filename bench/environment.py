@@ -205,6 +205,33 @@ def refuse_taken_port(port: int) -> None:
             raise RuntimeError(f"port {port} already answers: another server would be measured")
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def local_postgres_cpu_seconds() -> dict[int, float]:
+    """CPU seconds of every PostgreSQL process on this machine, by pid (empty where the server is elsewhere)."""
+    seen: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != "postgres":
+                continue
+        except OSError:
+            continue
+        seen[int(entry.name)] = process_cpu_seconds(int(entry.name))
+    return seen
+
+
 class AppServer:
     """``commerce serve`` with one worker (uvicorn runs it in this very process) and no access log."""
 
@@ -249,6 +276,10 @@ class AppServer:
                 if key in ("VmRSS", "VmHWM"):
                     values[key] = int(rest.split()[0]) / 1024
         return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the worker has used so far."""
+        return process_cpu_seconds(self.pid)
 
     def metrics_text(self) -> str:
         with urllib.request.urlopen(f"{self.base}/metrics", timeout=10) as response:  # noqa: S310 - localhost

@@ -154,6 +154,13 @@ def _mark(met: bool | None) -> str:
     return "not run" if met is None else ("MET" if met else "NOT MET")
 
 
+def _cpu(worker: float | None, postgres: float | None) -> str:
+    """Worker + PostgreSQL CPU per operation, in ms ("-" where not measured)."""
+    if worker is None:
+        return "-"
+    return f"{worker:.2f}" + ("" if postgres is None else f" + {postgres:.2f}")
+
+
 def table(result: dict[str, Any]) -> str:
     lines = [
         "",
@@ -162,16 +169,17 @@ def table(result: dict[str, Any]) -> str:
         f"load {result['load_average_before'][0]:.2f} → {result['load_average_after'][0]:.2f}",
         "",
         f"{'scenario':<16} {'rate':>10} {'unit':<12} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7} "
-        f"{'sql/req':>8} {'ratio':>8}",
-        "-" * 86,
+        f"{'sql/req':>8} {'cpu ms/op':>16} {'ratio':>8}",
+        "-" * 103,
     ]
     for entry in result["scenarios"]:
         ratio = entry["ratio_to_ceiling"] if entry["ratio_to_bound"] is None else entry["ratio_to_bound"]
         suffix = "" if entry["ratio_to_bound"] is None else " (bound)"
         sql = "-" if entry["sql_per_request"] is None else f"{entry['sql_per_request']:.2f}"
+        cpu = _cpu(entry.get("worker_cpu_ms"), entry.get("postgres_cpu_ms"))
         lines.append(
             f"{entry['scenario']:<16} {entry['rate']:>10.1f} {entry['unit']:<12} {entry['p50_ms']:>9.1f} "
-            f"{entry['p99_ms']:>9.1f} {entry['errors']:>7} {sql:>8} "
+            f"{entry['p99_ms']:>9.1f} {entry['errors']:>7} {sql:>8} {cpu:>16} "
             + ("" if ratio is None else f"{ratio * 100:>7.1f}%{suffix}")
         )
     rss = result["worker_rss_mb"]

@@ -16,7 +16,7 @@ import redis
 from argon2 import PasswordHasher, Type
 
 from bench import client
-from bench.environment import AppServer
+from bench.environment import AppServer, local_postgres_cpu_seconds
 from bench.fixtures import FLOOR_MAX, Fixtures
 from bench.wrk import LoadResult, lua_list, lua_string, run_wrk
 
@@ -36,6 +36,9 @@ class Measurement:
     requests: int
     seconds: float
     sql_per_request: float | None = None
+    # CPU per operation (request, or checkout), from /proc: host-bound figures that say what a rate costs.
+    worker_cpu_ms: float | None = None
+    postgres_cpu_ms: float | None = None
     percentiles_ms: dict[str, float] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)
 
@@ -138,14 +141,22 @@ class Runner:
 
     def _measure(self, name: str, run: Callable[[], Measurement]) -> Measurement:
         statements_before, served_before = drained(self.server)
+        worker_before, postgres_before = self.server.cpu_seconds(), local_postgres_cpu_seconds()
         measurement = run()
+        worker_after, postgres_after = self.server.cpu_seconds(), local_postgres_cpu_seconds()
         statements, served = drained(self.server)
         # Per request the server finished (in-flight requests at the end did their SQL too).
         done = served - served_before
         measurement.sql_per_request = round((statements - statements_before) / done, 2) if done else None
+        operations = measurement.rate * measurement.seconds
+        if operations:
+            postgres = sum(used - postgres_before.get(pid, 0.0) for pid, used in postgres_after.items())
+            measurement.worker_cpu_ms = round((worker_after - worker_before) * 1000 / operations, 3)
+            measurement.postgres_cpu_ms = round(postgres * 1000 / operations, 3) if postgres_after else None
         print(
             f"  {name:<16} {measurement.rate:9.1f} {measurement.unit:<11} p50 {measurement.p50_ms:8.1f} ms  "
-            f"p99 {measurement.p99_ms:8.1f} ms  errors {measurement.errors}  sql/req {measurement.sql_per_request}",
+            f"p99 {measurement.p99_ms:8.1f} ms  errors {measurement.errors}  sql/req {measurement.sql_per_request}  "
+            f"cpu ms/op worker {measurement.worker_cpu_ms} postgres {measurement.postgres_cpu_ms}",
             flush=True,
         )
         return measurement

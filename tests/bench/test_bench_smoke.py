@@ -65,6 +65,7 @@ def test_bench_ceiling_quick_runs_and_writes_its_result(test_servers: Any, tmp_p
     ceiling = next(entry for entry in result["scenarios"] if entry["scenario"] == "ceiling")
     assert ceiling["requests"] > 0
     assert ceiling["errors"] == 0
+    assert ceiling["worker_cpu_ms"] > 0  # what one request costs the worker, from /proc
     assert result["worker_rss_mb"]["peak"] > 0
     assert {target["scenario"] for target in result["targets"]} >= {"list_hit", "login_hit", "checkout_hot"}
     assert "ceiling" in completed.stdout
