@@ -283,3 +283,13 @@ async def test_a_date_time_filter_is_iso_8601_not_a_number(client, admin_tokens,
     assert [param["name"] for param in body["invalid_params"]] == ["to"]
     fine = await client.get(path, params={"from": "2026-01-01T00:00:00Z"}, headers=bearer(admin_tokens))
     assert fine.status_code == 200, fine.text
+
+
+@pytest.mark.parametrize("path", ["/api/v1/admin/support/stats", "/api/v1/admin/audit"])
+async def test_an_impossible_date_is_refused_under_the_name_the_client_sent(client, admin_tokens, path):
+    """The handler's argument is ``occurred_from``; the problem names ``from``, as the query and the docs do."""
+    for name in ("from", "to"):
+        response = await client.get(path, params={name: "9999-99-99T00:00:00Z"}, headers=bearer(admin_tokens))
+        body = assert_problem(response, 400, "invalid_request")
+        assert [(param["name"], param["in"]) for param in body["invalid_params"]] == [(name, "query")]
+        assert body["detail"] == f"invalid request: {name}"

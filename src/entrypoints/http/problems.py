@@ -9,6 +9,8 @@ from uuid import UUID
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from litestar.handlers import BaseRouteHandler
+from litestar.params import ParameterKwarg
 from litestar.types import ExceptionHandlersMap
 
 from application.ports import StorageUnavailable
@@ -95,8 +97,18 @@ def domain_error_to_problem(request: Request[Any, Any, Any], error: DomainError)
     )
 
 
-def _invalid_param(item: dict[str, Any]) -> dict[str, Any]:
-    name, reason = item.get("key") or "body", item.get("message")
+def _wire_name(request: Request[Any, Any, Any], key: str) -> str:
+    """A parameter's name as clients send it (``from``), not the handler argument's (``occurred_from``)."""
+    handler: BaseRouteHandler | None = request.scope.get("route_handler")  # set once the route is found
+    field = handler.parsed_fn_signature.parameters.get(key) if handler is not None else None
+    kwarg = field.kwarg_definition if field is not None else None
+    if isinstance(kwarg, ParameterKwarg):
+        return kwarg.name or kwarg.query or kwarg.header or kwarg.cookie or key
+    return key
+
+
+def _invalid_param(request: Request[Any, Any, Any], item: dict[str, Any]) -> dict[str, Any]:
+    name, reason = _wire_name(request, item.get("key") or "body"), item.get("message")
     if isinstance(reason, str):
         reason = readable_reason(name, reason)
     return {"name": name, "reason": reason, "in": item.get("source")}
@@ -104,7 +116,7 @@ def _invalid_param(item: dict[str, Any]) -> dict[str, Any]:
 
 def validation_to_problem(request: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, Any]]:
     items = error.extra if isinstance(error.extra, list) else []
-    invalid_params = [_invalid_param(item) for item in items if isinstance(item, dict)]
+    invalid_params = [_invalid_param(request, item) for item in items if isinstance(item, dict)]
     detail = error.detail or "the request is not valid"
     if invalid_params:
         names = ", ".join(str(param["name"]) for param in invalid_params)
